@@ -1,0 +1,39 @@
+import type { PriorityScheme, SeverityPolicy } from "#domain/incident/severity.ts";
+import type { Clock } from "#domain/time.ts";
+import type { Db } from "#store/db.ts";
+
+/** Who is acting: a signed-in user (through a token) or Foghorn itself. */
+export interface Actor {
+  kind: "user" | "system";
+  /** The handle written into timelines: a username, or "foghorn" for the system. */
+  name: string;
+  userId?: string;
+  role?: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { kind: "system", name: "foghorn" };
+
+/** The severity policy and spelling scheme in force, from configuration. */
+export interface IncidentPolicy {
+  severities: SeverityPolicy;
+  priorityScheme: PriorityScheme;
+}
+
+/** A structured logger (pino-compatible subset). */
+export interface Logger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  debug(obj: object | string, msg?: string): void;
+}
+
+/** Everything a use case needs, passed in: no globals, no process.env, no Date.now(). */
+export interface AppContext {
+  db: Db;
+  clock: Clock;
+  actor: Actor;
+  policy: IncidentPolicy;
+  log: Logger;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };

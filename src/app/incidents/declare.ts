@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { withTransaction } from "#store/db.ts";
+import { insertIncident, insertIncidentRole, linkIncidentServices } from "#store/incidents.ts";
+import { ensureServicesByName } from "#store/services.ts";
+import { insertTimelineEvents } from "#store/timeline.ts";
+import type { AppContext } from "../context.ts";
+import { parseInput } from "../validation.ts";
+import { chainEvents } from "./internal.ts";
+import { handle, longText, serviceList, severityInput, tagName, title, toSeverity } from "./schemas.ts";
+import { type IncidentView, incidentView, sortNames } from "./views.ts";
+
+/** Seed 002's CreateIncidentRequest, accepted as is, plus optional tags. */
+export const DeclareIncidentInput = z
+  .object({
+    title,
+    description: longText(20_000).default(""),
+    severity: severityInput,
+    affected_services: serviceList.default([]),
+    assignee: handle.optional(),
+    related_alerts: z.array(z.string().min(1).max(255)).max(100).optional(),
+    tags: z.array(tagName).max(20).optional(),
+  })
+  .strict();
+export type DeclareIncidentInput = z.input<typeof DeclareIncidentInput>;
+
+/**
+ * Declares an incident: status `triggered`, its services created on first use, the assignee as commander,
+ * and the first timeline event, all in one transaction.
+ */
+export async function declareIncident(ctx: AppContext, input: unknown): Promise<IncidentView> {
+  const req = parseInput(DeclareIncidentInput, input);
+  const severity = toSeverity(req.severity, ctx.policy.priorityScheme);
+  const now = ctx.clock.now();
+  const id = randomUUID();
+  const tags = [...new Set(req.tags ?? [])];
+  const [event] = chainEvents(
+    { incidentId: id, lastEventSeq: 0, lastEventHash: null },
+    [
+      {
+        kind: "incident.declared",
+        data: {
+          title: req.title,
+          severity,
+          affected_services: req.affected_services,
+          ...(req.assignee ? { assignee: req.assignee } : {}),
+          ...(tags.length ? { tags } : {}),
+        },
+      },
+    ],
+    ctx.actor.name,
+    now,
+  );
+  if (!event) throw new Error("chainEvents returned no event");
+  const { row, services } = await withTransaction(ctx.db, async (tx) => {
+    const services = await ensureServicesByName(tx, req.affected_services, now);
+    const row = await insertIncident(tx, {
+      id,
+      title: req.title,
+      description: req.description,
+      severity,
+      status: "triggered",
+      commander: req.assignee ?? null,
+      tags,
+      relatedAlerts: req.related_alerts ?? [],
+      createdBy: ctx.actor.name,
+      createdAt: now,
+      updatedAt: now,
+      lastEventSeq: event.seq,
+      lastEventHash: event.hash,
+    });
+    await insertTimelineEvents(tx, [event]);
+    await linkIncidentServices(
+      tx,
+      id,
+      services.map((s) => s.id),
+      now,
+    );
+    if (req.assignee) {
+      await insertIncidentRole(tx, {
+        incidentId: id,
+        role: "commander",
+        person: req.assignee,
+        assignedBy: ctx.actor.name,
+        assignedAt: now,
+      });
+    }
+    return { row, services };
+  });
+  ctx.log.info({ incident: row.number, severity, services: services.length }, "incident declared");
+  const roles = req.assignee
+    ? [
+        {
+          incidentId: id,
+          role: "commander",
+          person: req.assignee,
+          assignedBy: ctx.actor.name,
+          assignedAt: now,
+        },
+      ]
+    : [];
+  return incidentView(
+    row,
+    { services: sortNames(services.map((s) => s.name)), roles, lastUpdateAt: null },
+    ctx.policy,
+    now,
+  );
+}

@@ -1,0 +1,170 @@
+import { z } from "zod";
+import { formatHumanId } from "#domain/incident/human-id.ts";
+import { INCIDENT_STATUSES, OPEN_STATUSES } from "#domain/incident/status.ts";
+import { formatDuration } from "#domain/time.ts";
+import { INCIDENT_SORT_KEYS, type IncidentSortKey, listIncidentPage } from "#store/incident-list.ts";
+import { listIncidentRoles, listIncidentServiceNames } from "#store/incidents.ts";
+import { listActionItems, listEvidence, listStatusUpdates } from "#store/records.ts";
+import { findServicesByName } from "#store/services.ts";
+import type { AppContext } from "../context.ts";
+import { AppError } from "../errors.ts";
+import { parseInput } from "../validation.ts";
+import { loadIncident } from "./internal.ts";
+import { handle, severityInput, toSeverity } from "./schemas.ts";
+import {
+  actionItemView,
+  durationSeconds,
+  evidenceView,
+  type IncidentView,
+  incidentView,
+  statusUpdateView,
+} from "./views.ts";
+
+/** One incident with everything the detail view shows, except the timeline (see getTimeline). */
+export async function getIncident(ctx: AppContext, ref: string) {
+  const row = await loadIncident(ctx.db, ref);
+  const [services, roles, evidence, updates, items] = await Promise.all([
+    listIncidentServiceNames(ctx.db, row.id),
+    listIncidentRoles(ctx.db, row.id),
+    listEvidence(ctx.db, row.id),
+    listStatusUpdates(ctx.db, row.id),
+    listActionItems(ctx.db, row.id),
+  ]);
+  const now = ctx.clock.now();
+  const id = formatHumanId(row.number);
+  const view = incidentView(
+    row,
+    { services: services.map((s) => s.name), roles, lastUpdateAt: updates.at(-1)?.createdAt ?? null },
+    ctx.policy,
+    now,
+  );
+  return {
+    ...view,
+    evidence: evidence.map(evidenceView),
+    status_updates: updates.map((u) => statusUpdateView(u, id)),
+    action_items: items.map((i) => actionItemView(i, id, now)),
+  };
+}
+export type IncidentDetail = Awaited<ReturnType<typeof getIncident>>;
+
+/** Re-reads an incident after a change, for verbs that answer with the whole incident. */
+export async function incidentAfterChange(ctx: AppContext, ref: string): Promise<IncidentView> {
+  const { evidence: _e, status_updates: _s, action_items: _a, ...view } = await getIncident(ctx, ref);
+  return view;
+}
+
+const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) =>
+      (Array.isArray(v) ? v : [v])
+        .flatMap((s) => s.split(","))
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+
+const sortParam = z
+  .string()
+  .default("-created_at")
+  .refine((s) => (INCIDENT_SORT_KEYS as readonly string[]).includes(s.replace(/^-/, "")), {
+    error: `must be one of ${INCIDENT_SORT_KEYS.join(", ")}, optionally prefixed with - for descending`,
+  });
+
+export const ListIncidentsQuery = z
+  .object({
+    sort: sortParam,
+    status: csv(z.enum([...INCIDENT_STATUSES, "open", "closed"])).optional(),
+    severity: csv(severityInput).optional(),
+    service: csv(z.string().min(1).max(100)).optional(),
+    assignee: handle.optional(),
+    created_after: z.iso.datetime({ offset: true }).optional(),
+    created_before: z.iso.datetime({ offset: true }).optional(),
+    q: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+export type ListIncidentsQuery = z.input<typeof ListIncidentsQuery>;
+
+interface Cursor {
+  v: string | number;
+  n: number;
+  s: string;
+}
+
+function decodeCursor(cursor: string, sort: string): Cursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Partial<Cursor>;
+    if (
+      (typeof parsed.v === "string" || typeof parsed.v === "number") &&
+      typeof parsed.n === "number" &&
+      parsed.s === sort
+    ) {
+      return parsed as Cursor;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError("INVALID_INPUT", "cursor is not valid for this sort order; start again without cursor", [
+    { field: "cursor", message: "use the next_cursor value of the previous page with the same sort" },
+  ]);
+}
+
+/** A page of incidents with seed 002's list columns, filtered and sorted, keyset-paginated. */
+export async function listIncidents(ctx: AppContext, input: unknown) {
+  const q = parseInput(ListIncidentsQuery, input, "query");
+  const descending = q.sort.startsWith("-");
+  const sort = q.sort.replace(/^-/, "") as IncidentSortKey;
+  const statuses = q.status?.flatMap((s) =>
+    s === "open" ? [...OPEN_STATUSES] : s === "closed" ? ["resolved", "postmortem"] : [s],
+  );
+  const severities = q.severity?.map((s) => toSeverity(s, ctx.policy.priorityScheme));
+  let serviceIds: string[] | undefined;
+  if (q.service) {
+    serviceIds = (await findServicesByName(ctx.db, q.service)).map((s) => s.id);
+    if (serviceIds.length === 0) return { items: [], next_cursor: null };
+  }
+  const after = q.cursor ? decodeCursor(q.cursor, q.sort) : undefined;
+  const now = ctx.clock.now();
+  const rows = await listIncidentPage(ctx.db, {
+    sort,
+    descending,
+    ...(statuses ? { statuses } : {}),
+    ...(severities ? { severities } : {}),
+    ...(serviceIds ? { serviceIds } : {}),
+    ...(q.assignee ? { assignee: q.assignee } : {}),
+    ...(q.created_after ? { createdAfter: new Date(q.created_after) } : {}),
+    ...(q.created_before ? { createdBefore: new Date(q.created_before) } : {}),
+    ...(q.q ? { text: q.q } : {}),
+    ...(after ? { after: { value: after.v, number: after.n } } : {}),
+    limit: q.limit + 1,
+    now,
+  });
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  const next =
+    rows.length > q.limit && last
+      ? Buffer.from(JSON.stringify({ v: last.sortValue, n: last.number, s: q.sort })).toString("base64url")
+      : null;
+  return {
+    items: page.map((r) => {
+      const seconds = durationSeconds(r.createdAt, r.resolvedAt, now);
+      return {
+        id: formatHumanId(r.number),
+        title: r.title,
+        severity: r.severity,
+        status: r.status,
+        assignee: r.commander,
+        duration_seconds: seconds,
+        duration: formatDuration(seconds * 1000),
+        affected_services: r.services,
+        created_at: r.createdAt.toISOString(),
+        acknowledged_at: r.acknowledgedAt?.toISOString() ?? null,
+        resolved_at: r.resolvedAt?.toISOString() ?? null,
+      };
+    }),
+    next_cursor: next,
+  };
+}
+export type IncidentList = Awaited<ReturnType<typeof listIncidents>>;

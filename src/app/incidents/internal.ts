@@ -1,0 +1,103 @@
+import { formatHumanId, parseHumanId } from "#domain/incident/human-id.ts";
+import { hashTimelineEvent, type StoredTimelineEvent, type TimelineKind } from "#domain/incident/timeline.ts";
+import type { Db } from "#store/db.ts";
+import {
+  findIncidentByNumber,
+  type IncidentInsert,
+  type IncidentRow,
+  lockIncidentByNumber,
+  updateIncident,
+} from "#store/incidents.ts";
+import { insertTimelineEvents } from "#store/timeline.ts";
+import { AppError } from "../errors.ts";
+
+/** Reads an incident reference ("INC-42", "42"); INVALID_INPUT for anything else. */
+export function parseIncidentRef(ref: string): number {
+  const number = parseHumanId(ref);
+  if (number === undefined) {
+    throw new AppError("INVALID_INPUT", `"${ref}" is not an incident id; use the form INC-42 (or just 42)`, [
+      { field: "id", message: "expected INC-<number>" },
+    ]);
+  }
+  return number;
+}
+
+function notFound(number: number): AppError {
+  return new AppError(
+    "NOT_FOUND",
+    `Incident ${formatHumanId(number)} does not exist; list incidents to find its id`,
+  );
+}
+
+export async function loadIncident(db: Db, ref: string): Promise<IncidentRow> {
+  const number = parseIncidentRef(ref);
+  const row = await findIncidentByNumber(db, number);
+  if (!row) throw notFound(number);
+  return row;
+}
+
+/** Loads the incident under a row lock, inside the caller's transaction. */
+export async function lockIncident(tx: Db, ref: string): Promise<IncidentRow> {
+  const number = parseIncidentRef(ref);
+  const row = await lockIncidentByNumber(tx, number);
+  if (!row) throw notFound(number);
+  return row;
+}
+
+export interface NewTimelineEvent {
+  kind: TimelineKind;
+  data: Record<string, unknown>;
+}
+
+/** Chains new events onto an incident's timeline head, hashing each (seq, content, previous hash). */
+export function chainEvents(
+  head: { incidentId: string; lastEventSeq: number; lastEventHash: string | null },
+  events: readonly NewTimelineEvent[],
+  actor: string,
+  at: Date,
+): StoredTimelineEvent[] {
+  let seq = head.lastEventSeq;
+  let prevHash = head.lastEventHash;
+  return events.map((event) => {
+    seq += 1;
+    const content = {
+      incidentId: head.incidentId,
+      seq,
+      kind: event.kind,
+      actor,
+      at,
+      data: event.data,
+      prevHash,
+    };
+    const hash = hashTimelineEvent(content);
+    prevHash = hash;
+    return { ...content, hash };
+  });
+}
+
+/**
+ * Appends events to a locked incident and applies `patch` to its row in the same transaction: the state
+ * change and the events that explain it commit together or not at all.
+ */
+export async function applyChange(
+  tx: Db,
+  incident: IncidentRow,
+  events: readonly NewTimelineEvent[],
+  actor: string,
+  at: Date,
+  patch: Partial<IncidentInsert> = {},
+): Promise<IncidentRow> {
+  const chained = chainEvents(
+    { incidentId: incident.id, lastEventSeq: incident.lastEventSeq, lastEventHash: incident.lastEventHash },
+    events,
+    actor,
+    at,
+  );
+  await insertTimelineEvents(tx, chained);
+  const last = chained.at(-1);
+  return updateIncident(tx, incident.id, {
+    ...patch,
+    updatedAt: at,
+    ...(last ? { lastEventSeq: last.seq, lastEventHash: last.hash } : {}),
+  });
+}

@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { formatHumanId } from "#domain/incident/human-id.ts";
+import { withTransaction } from "#store/db.ts";
+import { linkIncidentServices, listIncidentServiceNames, unlinkIncidentServices } from "#store/incidents.ts";
+import { ensureServicesByName } from "#store/services.ts";
+import type { AppContext } from "../context.ts";
+import { AppError } from "../errors.ts";
+import { parseInput } from "../validation.ts";
+import { incidentAfterChange } from "./get.ts";
+import { applyChange, lockIncident, type NewTimelineEvent } from "./internal.ts";
+import { longText, serviceList, severityInput, tagName, title, toSeverity } from "./schemas.ts";
+
+export const UpdateIncidentInput = z
+  .object({
+    title: title.optional(),
+    description: longText(20_000).optional(),
+    severity: severityInput.optional(),
+    tags: z.array(tagName).max(20).optional(),
+    impact: longText(10_000).optional(),
+    root_cause: longText(20_000).optional(),
+    resolution: longText(20_000).optional(),
+    add_services: serviceList.optional(),
+    remove_services: serviceList.optional(),
+  })
+  .strict();
+export type UpdateIncidentInput = z.input<typeof UpdateIncidentInput>;
+
+const TEXT_FIELDS = [
+  ["title", "title"],
+  ["description", "description"],
+  ["impact", "impact"],
+  ["root_cause", "rootCause"],
+  ["resolution", "resolution"],
+] as const;
+
+/**
+ * Changes an incident's fields (title, severity, tags, impact, root cause, resolution) and its affected
+ * services. Each changed field is recorded with its old and new value in one timeline event.
+ */
+export async function updateIncident(ctx: AppContext, ref: string, input: unknown) {
+  const req = parseInput(UpdateIncidentInput, input);
+  if (Object.keys(req).length === 0) {
+    throw new AppError(
+      "INVALID_INPUT",
+      'Nothing to update: give at least one field, e.g. {"severity": "SEV1"}',
+    );
+  }
+  const severity =
+    req.severity === undefined ? undefined : toSeverity(req.severity, ctx.policy.priorityScheme);
+  const now = ctx.clock.now();
+  const number = await withTransaction(ctx.db, async (tx) => {
+    const incident = await lockIncident(tx, ref);
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    const patch: Record<string, unknown> = {};
+    for (const [field, column] of TEXT_FIELDS) {
+      const value = req[field];
+      if (value !== undefined && value !== incident[column]) {
+        changes[field] = { from: incident[column], to: value };
+        patch[column] = value;
+      }
+    }
+    if (severity !== undefined && severity !== incident.severity) {
+      changes.severity = { from: incident.severity, to: severity };
+      patch.severity = severity;
+    }
+    if (req.tags !== undefined) {
+      const tags = [...new Set(req.tags)];
+      if (tags.join(",") !== incident.tags.join(",")) {
+        changes.tags = { from: incident.tags, to: tags };
+        patch.tags = tags;
+      }
+    }
+    const events: NewTimelineEvent[] = [];
+    if (Object.keys(changes).length) events.push({ kind: "incident.updated", data: { changes } });
+    const current = await listIncidentServiceNames(tx, incident.id);
+    const currentNames = new Set(current.map((s) => s.name.toLowerCase()));
+    const toAdd = (req.add_services ?? []).filter((n) => !currentNames.has(n.toLowerCase()));
+    if (toAdd.length) {
+      const added = await ensureServicesByName(tx, toAdd, now);
+      await linkIncidentServices(
+        tx,
+        incident.id,
+        added.map((s) => s.id),
+        now,
+      );
+      events.push(...added.map((s) => ({ kind: "service.added" as const, data: { service: s.name } })));
+    }
+    const removeNames = new Set((req.remove_services ?? []).map((n) => n.toLowerCase()));
+    const toRemove = current.filter((s) => removeNames.has(s.name.toLowerCase()));
+    if (toRemove.length) {
+      await unlinkIncidentServices(
+        tx,
+        incident.id,
+        toRemove.map((s) => s.id),
+      );
+      events.push(...toRemove.map((s) => ({ kind: "service.removed" as const, data: { service: s.name } })));
+    }
+    if (events.length) await applyChange(tx, incident, events, ctx.actor.name, now, patch);
+    return incident.number;
+  });
+  return incidentAfterChange(ctx, formatHumanId(number));
+}

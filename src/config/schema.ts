@@ -1,0 +1,188 @@
+import { z } from "zod";
+import {
+  DEFAULT_SEVERITY_POLICY,
+  PRIORITY_SCHEMES,
+  type Severity,
+  type SeverityLevelPolicy,
+} from "#domain/incident/severity.ts";
+
+/**
+ * Every setting Foghorn reads, with its default and a one-line description. The descriptions and
+ * defaults here generate docs/configuration.md (scripts/gen-config-docs.ts); edit them here, not there.
+ * Custom metadata: `secret: true` (never echoed in errors or logs), `examples` (used in the docs).
+ */
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const POSTMORTEM_KINDS = [
+  "required",
+  "lightweight",
+  "none",
+] as const satisfies readonly SeverityLevelPolicy["postmortem"][];
+
+function integer(min: number, max: number) {
+  const error = `expected an integer between ${min} and ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+function positiveInteger() {
+  const error = "expected a whole number greater than 0";
+  return z.number({ error }).int({ error }).positive({ error });
+}
+
+function nonEmptyString() {
+  const error = "expected a non-empty string";
+  return z.string({ error }).min(1, { error });
+}
+
+function boolean() {
+  return z.boolean({ error: "expected true or false" });
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `expected one of ${values.map((v) => `"${v}"`).join(", ")}` });
+}
+
+/** A group of settings: rejects unknown keys. Callers add `.prefault({})` so an absent group gets its defaults. */
+function group<T extends z.core.$ZodLooseShape>(shape: T) {
+  return z.strictObject(shape, { error: "expected a mapping of settings" });
+}
+
+const serverSchema = group({
+  host: nonEmptyString()
+    .default("127.0.0.1")
+    .describe("Interface to listen on; 0.0.0.0 listens on all of them."),
+  port: integer(0, 65535).default(8080).describe("TCP port to listen on; 0 picks a free port."),
+  publicUrl: z
+    .url({
+      protocol: /^https?$/,
+      error: "expected an http:// or https:// URL such as https://foghorn.example.com",
+    })
+    .optional()
+    .meta({
+      description: "Base URL people use to reach Foghorn; used to build links in pages, chat and email.",
+      examples: ["https://foghorn.example.com"],
+    }),
+  bodyLimitBytes: integer(1024, 1073741824)
+    .default(1048576)
+    .describe("Largest accepted request body in bytes (alert webhooks included)."),
+  trustProxy: boolean()
+    .default(false)
+    .describe("Trust X-Forwarded-* headers; enable only behind a reverse proxy you control."),
+})
+  .prefault({})
+  .describe("The HTTP server: where it listens and how it is reached.");
+
+const storageSchema = group({
+  dataDir: nonEmptyString()
+    .default("./data")
+    .describe("Folder of the embedded PGlite database, relative to the working directory."),
+  databaseUrl: z
+    .url({
+      protocol: /^postgres(ql)?$/,
+      error: "expected a postgres:// or postgresql:// URL such as postgres://foghorn:secret@db:5432/foghorn",
+    })
+    .optional()
+    .meta({
+      description: "PostgreSQL connection URL; when set, PostgreSQL is used instead of embedded PGlite.",
+      examples: ["postgres://foghorn:secret@localhost:5432/foghorn"],
+      secret: true,
+    }),
+  poolSize: integer(1, 100)
+    .default(10)
+    .describe("Maximum PostgreSQL connections per process (PGlite uses one)."),
+})
+  .prefault({})
+  .describe("Where incidents, alerts and schedules are stored.");
+
+const logSchema = group({
+  level: oneOf(LOG_LEVELS).default("info").describe("Least severe log level written."),
+  pretty: boolean().default(false).describe("Human-readable coloured logs instead of JSON, for development."),
+})
+  .prefault({})
+  .describe("Foghorn's own logs (pino, JSON lines on stdout).");
+
+const tokenError = "expected a string of at least 24 characters (generate one with: openssl rand -hex 32)";
+const authSchema = group({
+  bootstrapToken: z
+    .string({ error: tokenError })
+    .min(24, { error: tokenError })
+    .optional()
+    .meta({
+      description: "Used only on first start, when no user exists: becomes the admin's first API token.",
+      examples: ["CHANGE-ME"],
+      secret: true,
+    }),
+})
+  .prefault({})
+  .describe("Access to the API and the web UI.");
+
+/** One severity level's policy: each field defaults to DEFAULT_SEVERITY_POLICY, so overrides may be partial. */
+function levelSchema(level: Severity) {
+  const d = DEFAULT_SEVERITY_POLICY[level];
+  const positiveOrNull = positiveInteger().nullable();
+  return z
+    .strictObject(
+      {
+        meaning: nonEmptyString()
+          .default(d.meaning)
+          .describe("What the level means, shown when choosing one."),
+        ackWithinMinutes: positiveInteger()
+          .default(d.ackWithinMinutes)
+          .describe("Minutes to acknowledge a page before it escalates (the ack SLA)."),
+        updateEveryMinutes: positiveInteger()
+          .default(d.updateEveryMinutes)
+          .describe("Minutes between status updates before the commander is reminded."),
+        whoIsTold: nonEmptyString()
+          .default(d.whoIsTold)
+          .describe("Who is told when an incident is declared."),
+        postmortem: oneOf(POSTMORTEM_KINDS)
+          .default(d.postmortem)
+          .describe("Postmortem expected after resolution."),
+        postmortemDueHours: positiveOrNull
+          .default(d.postmortemDueHours)
+          .describe("Hours after resolution until the postmortem is due; null for no due date."),
+        escalateIfUnresolvedMinutes: positiveOrNull
+          .default(d.escalateIfUnresolvedMinutes)
+          .describe("Minutes after which an unresolved incident escalates; null to never escalate."),
+      },
+      { error: "expected a mapping of policy fields" },
+    )
+    .prefault({})
+    .describe(`Policy for ${level}.`);
+}
+
+const severityPolicySchema = z
+  .strictObject(
+    {
+      SEV1: levelSchema("SEV1"),
+      SEV2: levelSchema("SEV2"),
+      SEV3: levelSchema("SEV3"),
+      SEV4: levelSchema("SEV4"),
+    },
+    { error: "expected a mapping from SEV1..SEV4 to policy overrides" },
+  )
+  .prefault({})
+  .describe("Per-level overrides merged over the default severity policy; give only the fields you change.");
+
+const incidentsSchema = group({
+  priorityScheme: oneOf(PRIORITY_SCHEMES)
+    .default("p1-p4")
+    .describe("Which P-labels mean SEV1..SEV4: p1-p4 (P1 = SEV1) or p0-p3 (P0 = SEV1)."),
+  severityPolicy: severityPolicySchema,
+})
+  .prefault({})
+  .describe("How incidents are classified and what each severity obliges.");
+
+export const configSchema = z.strictObject(
+  {
+    server: serverSchema,
+    storage: storageSchema,
+    log: logSchema,
+    auth: authSchema,
+    incidents: incidentsSchema,
+  },
+  { error: "expected a mapping of settings at the top level" },
+);
+
+/** The whole validated configuration, as loadConfig returns it. */
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from "fastify";
+import { CreateTokenInput, createToken } from "#app/auth/tokens.ts";
+import { loadDemoData } from "#app/demo/load.ts";
+import { AppError } from "#app/errors.ts";
+import { listServices } from "#app/services/list.ts";
+import type { ApiRegistry } from "../openapi.ts";
+
+/** Who am I, services, tokens and demo data. */
+export function registerAdminRoutes(app: FastifyInstance, api: ApiRegistry): void {
+  api.add(
+    app,
+    {
+      method: "GET",
+      url: "/api/v1/me",
+      tag: "Account",
+      summary: "The user the token belongs to",
+      success: 200,
+      responseDescription: "The user",
+    },
+    async (_req, ctx) => ({ username: ctx.actor.name, role: ctx.actor.role ?? null }),
+  );
+  api.add(
+    app,
+    {
+      method: "POST",
+      url: "/api/v1/tokens",
+      tag: "Account",
+      summary: "Create an API token (the secret is shown once)",
+      body: CreateTokenInput,
+      success: 201,
+      responseDescription: "The token, including its secret",
+    },
+    (req, ctx) => createToken(ctx, req.body),
+  );
+  api.add(
+    app,
+    {
+      method: "GET",
+      url: "/api/v1/services",
+      tag: "Services",
+      summary: "List services",
+      success: 200,
+      responseDescription: "The services",
+    },
+    (_req, ctx) => listServices(ctx),
+  );
+  api.add(
+    app,
+    {
+      method: "POST",
+      url: "/api/v1/demo",
+      tag: "Account",
+      summary: "Load the demo incidents from the seeds (admin only)",
+      success: 201,
+      responseDescription: "What was loaded",
+    },
+    async (_req, ctx) => {
+      if (ctx.actor.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin may load demo data");
+      return loadDemoData(ctx);
+    },
+  );
+}

@@ -1,0 +1,191 @@
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import { type PgDatabase, type PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import pg from "pg";
+import * as schema from "./schema/index.ts";
+
+export type Schema = typeof schema;
+/** A database handle or an open transaction: repository functions accept either. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type StorageKind = "pglite" | "postgres";
+
+export interface Database {
+  readonly db: Db;
+  readonly kind: StorageKind;
+  /** Where the data lives, for logs: the PGlite folder or the PostgreSQL URL without its password. */
+  readonly location: string;
+  /** Cheap liveness probe for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL("./migrations", import.meta.url));
+
+/** Thrown when the PGlite data folder is held by another process (STACK.md gotcha 1). */
+export class DataDirLockedError extends Error {
+  override name = "DataDirLockedError";
+}
+
+export interface OpenDbOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  poolSize?: number | undefined;
+  /** Open an existing PGlite from a dump (tests); skips the lock. */
+  pgliteLoad?: Blob | undefined;
+}
+
+/** Opens PostgreSQL when a URL is given, else PGlite in `<dataDir>/pglite` (or in memory without a dataDir). */
+export async function openDb(options: OpenDbOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  return openPglite(options.dataDir, options.pgliteLoad);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client that loses its server must not crash the process; the next query reports the error.
+  pool.on("error", () => {});
+  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "postgres",
+    location: redactUrl(url),
+    async ping() {
+      await pool.query("select 1");
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string | undefined, load: Blob | undefined): Promise<Database> {
+  let release = () => {};
+  let folder: string | undefined;
+  if (dataDir) {
+    const root = resolve(dataDir);
+    mkdirSync(root, { recursive: true });
+    release = lockDataDir(root);
+    folder = join(root, "pglite");
+  }
+  let client: PGlite;
+  try {
+    client = new PGlite({ ...(folder ? { dataDir: folder } : {}), ...(load ? { loadDataDir: load } : {}) });
+    await client.waitReady;
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    location: folder ?? "memory",
+    async ping() {
+      await client.query("select 1");
+    },
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+/**
+ * Takes `<dataDir>/foghorn.lock` exclusively. A lock left by a dead process is taken over; a live holder
+ * makes the open fail with a message that says what to do. Returns the release function.
+ */
+export function lockDataDir(root: string): () => void {
+  const lockPath = join(root, "foghorn.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        rmSync(lockPath, { force: true });
+      };
+      process.once("exit", release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number(readFileSync(lockPath, "utf8").trim());
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+        throw new DataDirLockedError(
+          `the data folder ${root} is in use by another Foghorn process (pid ${holder}). ` +
+            "Only one process may open an embedded database: stop that process, or use its API " +
+            "(FOGHORN_URL) for commands that change data, or set FOGHORN_DATA_DIR to another folder.",
+        );
+      }
+      rmSync(lockPath, { force: true }); // stale lock from a crashed process
+    }
+  }
+  throw new DataDirLockedError(
+    `could not take the lock ${lockPath}; remove it if no Foghorn process is running`,
+  );
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Applies every pending migration. On PostgreSQL an advisory lock makes concurrent starts safe. */
+export async function migrateDb(database: Database, databaseUrl?: string): Promise<void> {
+  if (database.kind === "pglite") {
+    // drizzle's PGlite migrator needs the concrete driver type; Db is its structural supertype.
+    await migratePglite(database.db as unknown as Parameters<typeof migratePglite>[0], {
+      migrationsFolder: MIGRATIONS_FOLDER,
+    });
+    return;
+  }
+  if (!databaseUrl) throw new Error("migrateDb: a PostgreSQL database needs its URL");
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("select pg_advisory_lock(hashtext('foghorn:migrate'))");
+    await migratePg(drizzlePg({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await client.query("select pg_advisory_unlock(hashtext('foghorn:migrate'))").catch(() => {});
+    await client.end();
+  }
+}
+
+/**
+ * Runs `fn` in one transaction; joins the caller's transaction when `db` already is one. Any error rolls
+ * back (a failed statement poisons a PGlite transaction until ROLLBACK: STACK.md gotcha 3).
+ */
+export async function withTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  // instanceof loses the schema generic; the handle is the same Db the caller passed in.
+  if (db instanceof PgTransaction) return fn(db as unknown as Db);
+  return db.transaction(async (tx) => fn(tx as unknown as Db));
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "postgres://(unparseable URL)";
+  }
+}
+
+export function dataDirExists(dataDir: string): boolean {
+  return existsSync(join(resolve(dataDir), "pglite", "PG_VERSION"));
+}

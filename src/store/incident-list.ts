@@ -1,0 +1,149 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "./db.ts";
+import { executeRows, toDate, toInt, toStringArray } from "./rows.ts";
+
+/** Columns the incident list sorts on (seed 002: all but Affected Services). */
+export const INCIDENT_SORT_KEYS = [
+  "id",
+  "title",
+  "severity",
+  "status",
+  "assignee",
+  "duration",
+  "created_at",
+] as const;
+export type IncidentSortKey = (typeof INCIDENT_SORT_KEYS)[number];
+
+export interface IncidentListQuery {
+  sort: IncidentSortKey;
+  descending: boolean;
+  statuses?: readonly string[];
+  severities?: readonly string[];
+  serviceIds?: readonly string[];
+  assignee?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+  text?: string;
+  limit: number;
+  /** Keyset position: the previous page's last sort value and incident number. */
+  after?: { value: string | number; number: number };
+  now: Date;
+}
+
+export interface IncidentListRow {
+  id: string;
+  number: number;
+  title: string;
+  severity: string;
+  status: string;
+  commander: string | null;
+  createdAt: Date;
+  acknowledgedAt: Date | null;
+  resolvedAt: Date | null;
+  services: string[];
+  sortValue: string | number;
+}
+
+function sortExpression(key: IncidentSortKey, now: Date): SQL {
+  switch (key) {
+    case "id":
+      return sql`i.number`;
+    case "title":
+      return sql`lower(i.title) collate "C"`;
+    case "severity":
+      return sql`i.severity`;
+    case "status":
+      return sql`array_position(array['triggered','acknowledged','investigating','mitigating','resolved','postmortem']::text[], i.status)`;
+    case "assignee":
+      return sql`coalesce(i.commander, '') collate "C"`;
+    case "duration":
+      return sql`extract(epoch from (coalesce(i.resolved_at, ${now.toISOString()}::timestamptz) - i.created_at))::float8`;
+    case "created_at":
+      return sql`i.created_at`;
+  }
+}
+
+function cursorValue(key: IncidentSortKey, value: string | number): SQL {
+  if (key === "created_at") return sql`${String(value)}::timestamptz`;
+  if (key === "id" || key === "status") return sql`${Number(value)}::int`;
+  if (key === "duration") return sql`${Number(value)}::float8`;
+  return sql`${String(value)}::text`;
+}
+
+/** One page of incidents, keyset-paginated on (sort value, number); one statement. */
+export async function listIncidentPage(db: Db, q: IncidentListQuery): Promise<IncidentListRow[]> {
+  const sortExpr = sortExpression(q.sort, q.now);
+  const where: SQL[] = [];
+  if (q.statuses?.length)
+    where.push(
+      sql`i.status in (${sql.join(
+        q.statuses.map((s) => sql`${s}`),
+        sql`, `,
+      )})`,
+    );
+  if (q.severities?.length)
+    where.push(
+      sql`i.severity in (${sql.join(
+        q.severities.map((s) => sql`${s}`),
+        sql`, `,
+      )})`,
+    );
+  if (q.serviceIds?.length) {
+    const ids = sql.join(
+      q.serviceIds.map((s) => sql`${s}::uuid`),
+      sql`, `,
+    );
+    where.push(
+      sql`exists (select 1 from incident_services x where x.incident_id = i.id and x.service_id in (${ids}))`,
+    );
+  }
+  if (q.assignee !== undefined) where.push(sql`i.commander = ${q.assignee}`);
+  if (q.createdAfter) where.push(sql`i.created_at >= ${q.createdAfter.toISOString()}::timestamptz`);
+  if (q.createdBefore) where.push(sql`i.created_at < ${q.createdBefore.toISOString()}::timestamptz`);
+  if (q.text) where.push(sql`i.title ilike ${`%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
+  if (q.after) {
+    const op = q.descending ? sql`<` : sql`>`;
+    where.push(
+      sql`(${sortExpr}, i.number) ${op} (${cursorValue(q.sort, q.after.value)}, ${q.after.number}::int)`,
+    );
+  }
+  const dir = q.descending ? sql`desc` : sql`asc`;
+  const whereSql = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
+  const rows = await executeRows(
+    db,
+    sql`
+    select i.id, i.number, i.title, i.severity, i.status, i.commander, i.created_at, i.acknowledged_at,
+           i.resolved_at, ${sortExpr} as sort_value,
+           (select coalesce(array_agg(s.name order by lower(s.name) collate "C"), '{}') from incident_services x
+              join services s on s.id = x.service_id where x.incident_id = i.id) as services
+    from incidents i
+    ${whereSql}
+    order by ${sortExpr} ${dir}, i.number ${dir}
+    limit ${q.limit}`,
+  );
+  return rows.map((row) => {
+    const createdAt = toDate(row.created_at) ?? new Date(0);
+    const rawSort = row.sort_value;
+    const sortValue =
+      q.sort === "created_at"
+        ? (toDate(rawSort) ?? createdAt).toISOString()
+        : typeof rawSort === "number" || typeof rawSort === "string"
+          ? q.sort === "id" || q.sort === "status" || q.sort === "duration"
+            ? Number(rawSort)
+            : rawSort
+          : "";
+    return {
+      id: String(row.id),
+      number: toInt(row.number),
+      title: String(row.title),
+      severity: String(row.severity),
+      status: String(row.status),
+      commander: row.commander === null ? null : String(row.commander),
+      createdAt,
+      acknowledgedAt: toDate(row.acknowledged_at),
+      resolvedAt: toDate(row.resolved_at),
+      services: toStringArray(row.services),
+      sortValue,
+    };
+  });
+}

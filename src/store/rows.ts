@@ -1,0 +1,37 @@
+import type { SQL } from "drizzle-orm";
+
+/** Normalises driver differences in raw query results (STACK.md gotcha 5: bigint is a number in PGlite, a string in pg). */
+export function toInt(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "string" || typeof value === "bigint") return Number(value);
+  return 0;
+}
+
+/** Timestamps from raw queries: PGlite returns Date, drizzle's pg driver returns the text form. */
+export function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  if (typeof value === "string") {
+    // pg's text form "2026-11-23 04:40:21.123+00" is not ISO; make it so.
+    const iso = value.includes("T") ? value : value.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00");
+    return new Date(iso);
+  }
+  return null;
+}
+
+export function toStringArray(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
+  return [];
+}
+
+/**
+ * Runs a raw statement and returns its rows. Both drivers answer `{ rows }`; drizzle types the result of
+ * execute() on the shared PgDatabase as unknown, so the shape is asserted here once.
+ */
+export async function executeRows(
+  db: { execute(query: SQL): PromiseLike<unknown> },
+  query: SQL,
+): Promise<Record<string, unknown>[]> {
+  const result = (await db.execute(query)) as { rows?: Record<string, unknown>[] };
+  return result.rows ?? [];
+}

@@ -1,0 +1,5 @@
+export * from "./auth.ts";
+export * from "./incidents.ts";
+export * from "./records.ts";
+export * from "./services.ts";
+export * from "./timeline.ts";

@@ -1,0 +1,57 @@
+import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { incidents } from "./incidents.ts";
+
+/** Links to metrics, logs, traces and screenshots attached to an incident. */
+export const evidence = pgTable(
+  "evidence",
+  {
+    id: uuid("id").primaryKey(),
+    incidentId: uuid("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    url: text("url").notNull(),
+    caption: text("caption").notNull().default(""),
+    addedBy: text("added_by").notNull(),
+    addedAt: timestamp("added_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("evidence_incident_idx").on(t.incidentId, t.addedAt)],
+);
+
+/** Seed 002's StatusUpdate: internal ones for responders, external ones for the public status page. */
+export const statusUpdates = pgTable(
+  "status_updates",
+  {
+    id: uuid("id").primaryKey(),
+    incidentId: uuid("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    message: text("message").notNull(),
+    status: text("status").notNull(),
+    visibility: text("visibility").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("status_updates_incident_idx").on(t.incidentId, t.createdAt)],
+);
+
+export const actionItems = pgTable(
+  "action_items",
+  {
+    id: uuid("id").primaryKey(),
+    incidentId: uuid("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    owner: text("owner"),
+    priority: text("priority").notNull(),
+    status: text("status").notNull(),
+    dueAt: timestamp("due_at", { withTimezone: true }),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [index("action_items_incident_idx").on(t.incidentId, t.createdAt)],
+);

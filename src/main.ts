@@ -69,18 +69,25 @@ export interface RunningFoghorn {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  clock?: Clock;
+  /** An already-open (and migrated) database, e.g. a test database; otherwise storage is opened from config. */
+  database?: Database;
+}
+
 /** Starts the whole product on the configured storage; resolves once it is listening. */
 export async function startFoghorn(
   config: Config,
   log: PinoLogger,
-  clock: Clock = systemClock,
+  options: StartOptions = {},
 ): Promise<RunningFoghorn> {
   const started = performance.now();
+  const clock = options.clock ?? systemClock;
   const { databaseUrl, dataDir, poolSize } = config.storage;
-  const database = await openDb({ databaseUrl, dataDir, poolSize });
+  const database = options.database ?? (await openDb({ databaseUrl, dataDir, poolSize }));
   log.info({ storage: database.kind, location: database.location }, "storage open");
   try {
-    await migrateDb(database, databaseUrl);
+    if (!options.database) await migrateDb(database, databaseUrl);
     const boot = await bootstrapAdmin(database.db, clock, config.auth.bootstrapToken);
     if (boot.created) announceBootstrap(boot.token, log);
   } catch (error) {

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
+import { executeRows, toInt } from "./rows.ts";
 import { incidentRoles, incidentServices, incidents, services } from "./schema/index.ts";
 
 export type IncidentRow = typeof incidents.$inferSelect;
@@ -113,4 +114,62 @@ export async function findIncidentNumbersByTag(db: Db, tag: string): Promise<num
     .where(sql`${tag} = any(${incidents.tags})`)
     .orderBy(asc(incidents.number));
   return rows.map((r) => r.number);
+}
+
+export interface DeclaredIncident {
+  incident: Omit<IncidentInsert, "number">;
+  event: { seq: number; kind: string; actor: string; at: Date; data: Record<string, unknown>; hash: string };
+  serviceIds: readonly string[];
+  commander: { person: string; assignedBy: string; assignedAt: Date } | null;
+}
+
+const textArray = (values: readonly string[]) =>
+  values.length
+    ? sql`array[${sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )}]::text[]`
+    : sql`'{}'::text[]`;
+
+/**
+ * Writes a newly declared incident, its first timeline event, its service links and its commander in
+ * ONE statement (data-modifying CTEs): atomic without an explicit transaction, and one round trip,
+ * which is what PGlite's single in-process connection rewards (ADR 0001). Returns the INC number.
+ */
+export async function insertDeclaredIncident(db: Db, d: DeclaredIncident): Promise<number> {
+  const i = d.incident;
+  const at = (x: Date) => sql`${x.toISOString()}::timestamptz`;
+  const ids = d.serviceIds.length
+    ? sql`array[${sql.join(
+        d.serviceIds.map((s) => sql`${s}`),
+        sql`, `,
+      )}]::uuid[]`
+    : sql`'{}'::uuid[]`;
+  const rows = await executeRows(
+    db,
+    sql`with inc as (
+      insert into incidents (id, title, description, severity, status, commander, tags, related_alerts,
+                             created_by, created_at, updated_at, last_event_seq, last_event_hash)
+      values (${i.id}::uuid, ${i.title}, ${i.description ?? ""}, ${i.severity}, ${i.status}, ${i.commander ?? null},
+              ${textArray(i.tags ?? [])}, ${textArray(i.relatedAlerts ?? [])}, ${i.createdBy}, ${at(i.createdAt)},
+              ${at(i.updatedAt)}, ${i.lastEventSeq ?? 0}, ${i.lastEventHash ?? null})
+      returning id, number
+    ), ev as (
+      insert into timeline_events (incident_id, seq, kind, actor, at, data, prev_hash, hash)
+      select inc.id, ${d.event.seq}, ${d.event.kind}, ${d.event.actor}, ${at(d.event.at)},
+             ${JSON.stringify(d.event.data)}::jsonb, null, ${d.event.hash} from inc
+    ), links as (
+      insert into incident_services (incident_id, service_id, added_at)
+      select inc.id, s.id, ${at(i.createdAt)} from inc, unnest(${ids}) as s(id)
+    ), commander as (
+      insert into incident_roles (incident_id, role, person, assigned_by, assigned_at)
+      select inc.id, 'commander', ${d.commander?.person ?? null}::text, ${d.commander?.assignedBy ?? null}::text,
+             ${d.commander ? at(d.commander.assignedAt) : sql`null::timestamptz`}
+      from inc where ${d.commander?.person ?? null}::text is not null
+    )
+    select number from inc`,
+  );
+  const number = toInt(rows[0]?.number);
+  if (!number) throw new Error("insert into incidents returned no number");
+  return number;
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { withTransaction } from "#store/db.ts";
-import { insertIncident, insertIncidentRole, linkIncidentServices } from "#store/incidents.ts";
-import { ensureServicesByName } from "#store/services.ts";
-import { insertTimelineEvents } from "#store/timeline.ts";
+import { type Db, withTransaction } from "#store/db.ts";
+import { type IncidentRow, insertDeclaredIncident } from "#store/incidents.ts";
+import { ensureServicesByName, findServicesByName, type ServiceRow } from "#store/services.ts";
 import type { AppContext } from "../context.ts";
 import { parseInput } from "../validation.ts";
 import { chainEvents } from "./internal.ts";
@@ -52,41 +51,49 @@ export async function declareIncident(ctx: AppContext, input: unknown): Promise<
     now,
   );
   if (!event) throw new Error("chainEvents returned no event");
-  const { row, services } = await withTransaction(ctx.db, async (tx) => {
-    const services = await ensureServicesByName(tx, req.affected_services, now);
-    const row = await insertIncident(tx, {
-      id,
-      title: req.title,
-      description: req.description,
-      severity,
-      status: "triggered",
-      commander: req.assignee ?? null,
-      tags,
-      relatedAlerts: req.related_alerts ?? [],
-      createdBy: ctx.actor.name,
-      createdAt: now,
-      updatedAt: now,
-      lastEventSeq: event.seq,
-      lastEventHash: event.hash,
+  const incident = {
+    id,
+    title: req.title,
+    description: req.description,
+    severity,
+    status: "triggered",
+    commander: req.assignee ?? null,
+    tags,
+    relatedAlerts: req.related_alerts ?? [],
+    createdBy: ctx.actor.name,
+    createdAt: now,
+    updatedAt: now,
+    lastEventSeq: event.seq,
+    lastEventHash: event.hash,
+  };
+  const commander = req.assignee
+    ? { person: req.assignee, assignedBy: ctx.actor.name, assignedAt: now }
+    : null;
+  const write = async (db: Db, services: readonly ServiceRow[]) =>
+    insertDeclaredIncident(db, { incident, event, serviceIds: services.map((s) => s.id), commander });
+  // Hot path: the services usually exist, and the declare is then one atomic statement. Creating
+  // services first needs a transaction so a failed declare leaves no new service behind.
+  let services = await findServicesByName(ctx.db, req.affected_services);
+  let number: number;
+  if (services.length === new Set(req.affected_services.map((n) => n.toLowerCase())).size) {
+    number = await write(ctx.db, services);
+  } else {
+    [services, number] = await withTransaction(ctx.db, async (tx) => {
+      const all = await ensureServicesByName(tx, req.affected_services, now);
+      return [all, await write(tx, all)] as const;
     });
-    await insertTimelineEvents(tx, [event]);
-    await linkIncidentServices(
-      tx,
-      id,
-      services.map((s) => s.id),
-      now,
-    );
-    if (req.assignee) {
-      await insertIncidentRole(tx, {
-        incidentId: id,
-        role: "commander",
-        person: req.assignee,
-        assignedBy: ctx.actor.name,
-        assignedAt: now,
-      });
-    }
-    return { row, services };
-  });
+  }
+  const row: IncidentRow = {
+    ...incident,
+    number,
+    impact: "",
+    rootCause: "",
+    resolution: "",
+    acknowledgedAt: null,
+    mitigatedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+  };
   ctx.log.info({ incident: row.number, severity, services: services.length }, "incident declared");
   const roles = req.assignee
     ? [

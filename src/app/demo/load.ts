@@ -2,6 +2,7 @@ import { formatHumanId } from "#domain/incident/human-id.ts";
 import { ManualClock } from "#domain/time.ts";
 import { findIncidentNumbersByTag } from "#store/incidents.ts";
 import type { AppContext } from "../context.ts";
+import { AppError } from "../errors.ts";
 import { createActionItem, updateActionItem } from "../incidents/action-items.ts";
 import { assignRole } from "../incidents/assign-role.ts";
 import { changeIncidentStatus } from "../incidents/change-status.ts";
@@ -18,6 +19,9 @@ export const DEMO_TAG = "demo";
  * timelines read as they happened. Loading twice adds nothing.
  */
 export async function loadDemoData(ctx: AppContext) {
+  if (ctx.actor.kind === "user" && ctx.actor.role !== "admin") {
+    throw new AppError("FORBIDDEN", "Only an admin may load demo data");
+  }
   const existing = await findIncidentNumbersByTag(ctx.db, DEMO_TAG);
   if (existing.length > 0) {
     return { loaded: false, incidents: existing.map(formatHumanId), message: "demo data is already loaded" };

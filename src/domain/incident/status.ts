@@ -73,7 +73,13 @@ export function decideTransition(
           : `cannot move from ${from} to ${to}; allowed next: ${allowed.join(", ")}`;
     return { ok: false, from, to, allowed, reason };
   }
-  const next: StageTimestamps = { ...stamps };
+  // Copy the four stamps by name: callers pass whole incident rows, and nothing else may leak into the patch.
+  const next: StageTimestamps = {
+    acknowledgedAt: stamps.acknowledgedAt,
+    mitigatedAt: stamps.mitigatedAt,
+    resolvedAt: stamps.resolvedAt,
+    closedAt: stamps.closedAt,
+  };
   const reopened = from === "resolved" && to === "investigating";
   if (reopened) {
     next.resolvedAt = null;

@@ -17,11 +17,49 @@ export function fieldErrorsFromZod(error: z.ZodError, prefix = ""): FieldError[]
   });
 }
 
+// PostgreSQL stores no U+0000 in text or JSON, and JSON refuses an unpaired UTF-16 surrogate: such input
+// would fail deep inside a transaction as a 500, so it is refused up front with every field named.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is exactly what must be refused
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Every string in the input that the database could not store, as field errors. */
+export function unstorableStrings(input: unknown): FieldError[] {
+  const found: FieldError[] = [];
+  // Iterative: a 1 MiB body can nest deeper than the call stack.
+  const stack: [unknown, string][] = [[input, ""]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [value, path] = next;
+    if (typeof value === "string") {
+      if (UNSTORABLE.test(value)) {
+        found.push({
+          field: path || "(body)",
+          message: "contains a NUL character or an unpaired surrogate, which cannot be stored; remove it",
+        });
+      }
+    } else if (value !== null && typeof value === "object") {
+      const entries = Array.isArray(value)
+        ? value.map((v, i) => [String(i), v] as const)
+        : Object.entries(value);
+      for (const [key, child] of entries.reverse()) stack.push([child, path ? `${path}.${key}` : key]);
+    }
+  }
+  return found;
+}
+
 /** Parses use-case input; on failure throws INVALID_INPUT listing every problem at once. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = "request"): z.output<S> {
+  const query = what === "query";
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const fields = fieldErrorsFromZod(result.error);
+  const unstorable = unstorableStrings(input);
+  if (result.success && unstorable.length === 0) return result.data;
+  // Query parameters are named as the user wrote them: `severity`, not `severity.0` of the parsed list.
+  const invalid = (result.success ? [] : fieldErrorsFromZod(result.error)).map((f) =>
+    query ? { ...f, field: f.field.replace(/\.\d+$/, "") } : f,
+  );
+  // A field zod already refused (or one inside it) is reported once, with zod's reason.
+  const reported = (field: string) =>
+    invalid.some((f) => f.field === field || f.field.startsWith(`${field}.`));
+  const fields = [...invalid, ...unstorable.filter((u) => !reported(u.field))];
   const summary = fields.map((f) => `${f.field}: ${f.message}`).join("; ");
   throw new AppError("INVALID_INPUT", `The ${what} is invalid: ${summary}`, fields);
 }

@@ -33,6 +33,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     genReqId: () => randomUUID(),
     return503OnClosing: true,
   });
+  // The API reads JSON only: without this, Fastify's built-in text/plain parser hands a string to the
+  // verbs, which answer 422 instead of 415 Unsupported Media Type.
+  app.removeContentTypeParser("text/plain");
   app.setErrorHandler(problemErrorHandler(deps.bodyLimit));
   app.setNotFoundHandler(notFoundHandler);
   app.addHook("onSend", async (req, reply) => {

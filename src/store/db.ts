@@ -189,3 +189,8 @@ export function redactUrl(url: string): string {
 export function dataDirExists(dataDir: string): boolean {
   return existsSync(join(resolve(dataDir), "pglite", "PG_VERSION"));
 }
+
+/** True when `db` is an open transaction rather than the database handle. */
+export function isTransaction(db: Db): boolean {
+  return db instanceof PgTransaction;
+}

@@ -123,53 +123,68 @@ export interface DeclaredIncident {
   commander: { person: string; assignedBy: string; assignedAt: Date } | null;
 }
 
-const textArray = (values: readonly string[]) =>
-  values.length
-    ? sql`array[${sql.join(
-        values.map((v) => sql`${v}`),
-        sql`, `,
-      )}]::text[]`
-    : sql`'{}'::text[]`;
-
 /**
- * Writes a newly declared incident, its first timeline event, its service links and its commander in
- * ONE statement (data-modifying CTEs): atomic without an explicit transaction, and one round trip,
- * which is what PGlite's single in-process connection rewards (ADR 0001). Returns the INC number.
+ * Writes declared incidents, their first timeline events, service links and commanders in ONE statement
+ * (data-modifying CTEs over a JSON array): atomic without an explicit transaction, one round trip for any
+ * number of incidents. Returns the INC numbers in input order.
  */
-export async function insertDeclaredIncident(db: Db, d: DeclaredIncident): Promise<number> {
-  const i = d.incident;
-  const at = (x: Date) => sql`${x.toISOString()}::timestamptz`;
-  const ids = d.serviceIds.length
-    ? sql`array[${sql.join(
-        d.serviceIds.map((s) => sql`${s}`),
-        sql`, `,
-      )}]::uuid[]`
-    : sql`'{}'::uuid[]`;
+export async function insertDeclaredIncidents(db: Db, batch: readonly DeclaredIncident[]): Promise<number[]> {
+  const input = batch.map((d, ord) => ({
+    ord,
+    id: d.incident.id,
+    title: d.incident.title,
+    description: d.incident.description ?? "",
+    severity: d.incident.severity,
+    status: d.incident.status,
+    commander: d.incident.commander ?? null,
+    tags: d.incident.tags ?? [],
+    related_alerts: d.incident.relatedAlerts ?? [],
+    created_by: d.incident.createdBy,
+    created_at: d.incident.createdAt.toISOString(),
+    last_event_seq: d.incident.lastEventSeq ?? 0,
+    last_event_hash: d.incident.lastEventHash ?? null,
+    event_seq: d.event.seq,
+    event_kind: d.event.kind,
+    event_actor: d.event.actor,
+    event_at: d.event.at.toISOString(),
+    event_data: d.event.data,
+    event_hash: d.event.hash,
+    service_ids: d.serviceIds,
+    role_person: d.commander?.person ?? null,
+    role_by: d.commander?.assignedBy ?? null,
+    role_at: d.commander?.assignedAt.toISOString() ?? null,
+  }));
   const rows = await executeRows(
     db,
-    sql`with inc as (
+    sql`with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
+        ord int, id uuid, title text, description text, severity text, status text, commander text,
+        tags text[], related_alerts text[], created_by text, created_at timestamptz, last_event_seq int,
+        last_event_hash text, event_seq int, event_kind text, event_actor text, event_at timestamptz,
+        event_data jsonb, event_hash text, service_ids uuid[], role_person text, role_by text, role_at timestamptz)
+    ), inc as (
       insert into incidents (id, title, description, severity, status, commander, tags, related_alerts,
                              created_by, created_at, updated_at, last_event_seq, last_event_hash)
-      values (${i.id}::uuid, ${i.title}, ${i.description ?? ""}, ${i.severity}, ${i.status}, ${i.commander ?? null},
-              ${textArray(i.tags ?? [])}, ${textArray(i.relatedAlerts ?? [])}, ${i.createdBy}, ${at(i.createdAt)},
-              ${at(i.updatedAt)}, ${i.lastEventSeq ?? 0}, ${i.lastEventHash ?? null})
+      select id, title, description, severity, status, commander, tags, related_alerts,
+             created_by, created_at, created_at, last_event_seq, last_event_hash
+      from input order by ord
       returning id, number
     ), ev as (
       insert into timeline_events (incident_id, seq, kind, actor, at, data, prev_hash, hash)
-      select inc.id, ${d.event.seq}, ${d.event.kind}, ${d.event.actor}, ${at(d.event.at)},
-             ${JSON.stringify(d.event.data)}::jsonb, null, ${d.event.hash} from inc
+      select id, event_seq, event_kind, event_actor, event_at, event_data, null, event_hash from input
     ), links as (
       insert into incident_services (incident_id, service_id, added_at)
-      select inc.id, s.id, ${at(i.createdAt)} from inc, unnest(${ids}) as s(id)
-    ), commander as (
+      select input.id, s.id, input.created_at from input, unnest(input.service_ids) as s(id)
+    ), roles as (
       insert into incident_roles (incident_id, role, person, assigned_by, assigned_at)
-      select inc.id, 'commander', ${d.commander?.person ?? null}::text, ${d.commander?.assignedBy ?? null}::text,
-             ${d.commander ? at(d.commander.assignedAt) : sql`null::timestamptz`}
-      from inc where ${d.commander?.person ?? null}::text is not null
+      select id, 'commander', role_person, role_by, role_at from input where role_person is not null
     )
-    select number from inc`,
+    select id, number from inc`,
   );
-  const number = toInt(rows[0]?.number);
-  if (!number) throw new Error("insert into incidents returned no number");
-  return number;
+  const numbers = new Map(rows.map((r) => [String(r.id), toInt(r.number)]));
+  return batch.map((d) => {
+    const number = numbers.get(d.incident.id);
+    if (!number) throw new Error("insert into incidents returned no number");
+    return number;
+  });
 }

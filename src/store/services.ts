@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { inArray, sql } from "drizzle-orm";
-import type { Db } from "./db.ts";
+import { type Db, isTransaction } from "./db.ts";
 import { services } from "./schema/index.ts";
 
 export type ServiceRow = typeof services.$inferSelect;
@@ -14,7 +14,9 @@ export async function ensureServicesByName(
   names: readonly string[],
   now: Date,
 ): Promise<ServiceRow[]> {
-  const unique = [...new Map(names.map((n) => [n.toLowerCase(), n])).values()];
+  const byKey = new Map<string, string>();
+  for (const name of names) if (!byKey.has(name.toLowerCase())) byKey.set(name.toLowerCase(), name);
+  const unique = [...byKey.values()];
   if (unique.length === 0) return [];
   await db
     .insert(services)
@@ -23,13 +25,26 @@ export async function ensureServicesByName(
   return findServicesByName(db, unique);
 }
 
+// Services are never renamed or deleted, so a name → row cache per database handle stays right. Rows read
+// inside a transaction are not cached (they may be uncommitted); names not found are not cached either.
+const cache = new WeakMap<Db, Map<string, ServiceRow>>();
+
+/** The services with these names (case-insensitive); names that do not exist are left out. */
 export async function findServicesByName(db: Db, names: readonly string[]): Promise<ServiceRow[]> {
-  if (names.length === 0) return [];
-  const lowered = names.map((n) => n.toLowerCase());
-  return db
-    .select()
-    .from(services)
-    .where(inArray(sql`lower(${services.name})`, lowered));
+  const lowered = [...new Set(names.map((n) => n.toLowerCase()))];
+  if (lowered.length === 0) return [];
+  const cacheable = !isTransaction(db);
+  const known = cacheable ? (cache.get(db) ?? new Map<string, ServiceRow>()) : new Map<string, ServiceRow>();
+  if (cacheable && !cache.has(db)) cache.set(db, known);
+  const missing = lowered.filter((n) => !known.has(n));
+  if (missing.length) {
+    const rows = await db
+      .select()
+      .from(services)
+      .where(inArray(sql`lower(${services.name})`, missing));
+    for (const row of rows) known.set(row.name.toLowerCase(), row);
+  }
+  return lowered.flatMap((n) => known.get(n) ?? []);
 }
 
 export async function listServices(db: Db): Promise<ServiceRow[]> {

@@ -8,16 +8,13 @@ import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { parseInput, text } from "../validation.ts";
 import { applyChange, lockIncident } from "./internal.ts";
-import { handle, longText } from "./schemas.ts";
+import { handle, isoInstant, longText } from "./schemas.ts";
 import { actionItemView } from "./views.ts";
 
 const priority = z.enum(ACTION_ITEM_PRIORITIES, {
   error: `must be one of ${ACTION_ITEM_PRIORITIES.join(", ")}`,
 });
-const dueAt = z.iso.datetime({
-  offset: true,
-  error: "must be an ISO 8601 date-time, e.g. 2026-06-01T00:00:00Z",
-});
+const dueAt = isoInstant("must be an ISO 8601 date-time, e.g. 2026-06-01T00:00:00Z");
 
 export const CreateActionItemInput = z
   .object({

@@ -10,7 +10,7 @@ import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { loadIncident } from "./internal.ts";
-import { handle, severityInput, toSeverity } from "./schemas.ts";
+import { handle, isoInstant, severityInput, toSeverity } from "./schemas.ts";
 import {
   actionItemView,
   durationSeconds,
@@ -78,8 +78,8 @@ export const ListIncidentsQuery = z
     severity: csv(severityInput).optional(),
     service: csv(z.string().min(1).max(100)).optional(),
     assignee: handle.optional(),
-    created_after: z.iso.datetime({ offset: true }).optional(),
-    created_before: z.iso.datetime({ offset: true }).optional(),
+    created_after: isoInstant("must be an ISO 8601 date-time, e.g. 2026-06-01T00:00:00Z").optional(),
+    created_before: isoInstant("must be an ISO 8601 date-time, e.g. 2026-06-01T00:00:00Z").optional(),
     q: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(500).optional(),
@@ -93,14 +93,24 @@ interface Cursor {
   s: string;
 }
 
+const MAX_INT4 = 2_147_483_647;
+const isInt4 = (x: unknown): x is number =>
+  Number.isInteger(x) && (x as number) >= 0 && (x as number) <= MAX_INT4;
+
+/** The cursor's sort value must have the type its column has, or the database refuses the query. */
+function isSortValue(sort: string, v: unknown): boolean {
+  const key = sort.replace(/^-/, "");
+  if (key === "id" || key === "status") return isInt4(v);
+  if (key === "duration") return typeof v === "number" && Number.isFinite(v);
+  if (key === "created_at")
+    return typeof v === "string" && !Number.isNaN(Date.parse(v)) && new Date(v).toISOString() === v;
+  return typeof v === "string" && !v.includes("\u0000");
+}
+
 function decodeCursor(cursor: string, sort: string): Cursor {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Partial<Cursor>;
-    if (
-      (typeof parsed.v === "string" || typeof parsed.v === "number") &&
-      typeof parsed.n === "number" &&
-      parsed.s === sort
-    ) {
+    if (isSortValue(sort, parsed.v) && isInt4(parsed.n) && parsed.s === sort) {
       return parsed as Cursor;
     }
   } catch {

@@ -29,8 +29,12 @@ function notFound(number: number): AppError {
   );
 }
 
+// Incident numbers are stored as int4: a larger one cannot exist, and asking the database would fail.
+const MAX_INCIDENT_NUMBER = 2_147_483_647;
+
 export async function loadIncident(db: Db, ref: string): Promise<IncidentRow> {
   const number = parseIncidentRef(ref);
+  if (number > MAX_INCIDENT_NUMBER) throw notFound(number);
   const row = await findIncidentByNumber(db, number);
   if (!row) throw notFound(number);
   return row;
@@ -39,6 +43,7 @@ export async function loadIncident(db: Db, ref: string): Promise<IncidentRow> {
 /** Loads the incident under a row lock, inside the caller's transaction. */
 export async function lockIncident(tx: Db, ref: string): Promise<IncidentRow> {
   const number = parseIncidentRef(ref);
+  if (number > MAX_INCIDENT_NUMBER) throw notFound(number);
   const row = await lockIncidentByNumber(tx, number);
   if (!row) throw notFound(number);
   return row;

@@ -61,3 +61,19 @@ export const handle = z
 
 export const title = text(200, "title");
 export const longText = (max: number) => z.string().max(max, { error: `must be at most ${max} characters` });
+
+// PostgreSQL timestamps run from year 1 to 9999 (in UTC); an instant outside fails the query, not the input.
+const FIRST_INSTANT = Date.parse("0001-01-01T00:00:00.000Z");
+const LAST_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
+
+/** An ISO 8601 date-time with offset, within the range the database can store. */
+export function isoInstant(error: string) {
+  return z.iso.datetime({ offset: true, error }).refine(
+    (v) => {
+      const t = Date.parse(v);
+      // An unreadable value already has the format error; report one problem per field.
+      return Number.isNaN(t) || (t >= FIRST_INSTANT && t <= LAST_INSTANT);
+    },
+    { error: "must be between the years 0001 and 9999 (UTC)" },
+  );
+}

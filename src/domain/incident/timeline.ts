@@ -101,6 +101,15 @@ export function verifyTimelineChain(
     expectedSeq += 1;
   }
   if (expectedHead !== undefined && expectedHead !== prev) {
+    const recorded = events.findIndex((e) => e.hash === expectedHead);
+    if (recorded >= 0) {
+      return {
+        ok: false,
+        count: events.length,
+        seq: recorded + 2,
+        problem: `events after #${recorded + 1}, the recorded head, were added without updating the incident`,
+      };
+    }
     return {
       ok: false,
       count: events.length,

@@ -126,10 +126,10 @@ ALTER TABLE "status_updates" ADD CONSTRAINT "status_updates_incident_id_incident
 ALTER TABLE "timeline_events" ADD CONSTRAINT "timeline_events_incident_id_incidents_id_fk" FOREIGN KEY ("incident_id") REFERENCES "public"."incidents"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_tokens_user_idx" ON "api_tokens" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "incident_services_service_idx" ON "incident_services" USING btree ("service_id","incident_id");--> statement-breakpoint
-CREATE INDEX "incidents_created_idx" ON "incidents" USING btree ("created_at" DESC NULLS LAST,"number" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "incidents_status_created_idx" ON "incidents" USING btree ("status","created_at" DESC NULLS LAST,"number" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "incidents_severity_created_idx" ON "incidents" USING btree ("severity","created_at" DESC NULLS LAST,"number" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "incidents_commander_created_idx" ON "incidents" USING btree ("commander","created_at" DESC NULLS LAST,"number" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "incidents_created_idx" ON "incidents" USING btree ("created_at","number");--> statement-breakpoint
+CREATE INDEX "incidents_status_created_idx" ON "incidents" USING btree ("status","created_at","number");--> statement-breakpoint
+CREATE INDEX "incidents_severity_created_idx" ON "incidents" USING btree ("severity","created_at","number");--> statement-breakpoint
+CREATE INDEX "incidents_commander_created_idx" ON "incidents" USING btree ("commander","created_at","number");--> statement-breakpoint
 CREATE INDEX "action_items_incident_idx" ON "action_items" USING btree ("incident_id","created_at");--> statement-breakpoint
 CREATE INDEX "evidence_incident_idx" ON "evidence" USING btree ("incident_id","added_at");--> statement-breakpoint
 CREATE INDEX "status_updates_incident_idx" ON "status_updates" USING btree ("incident_id","created_at");--> statement-breakpoint

@@ -34,11 +34,13 @@ export const incidents = pgTable(
     lastEventSeq: integer("last_event_seq").notNull().default(0),
     lastEventHash: text("last_event_hash"),
   },
+  // Plain ascending indexes: scanned backwards they serve `order by created_at desc, number desc`
+  // (NULLS FIRST by default). A `desc nulls last` index would not match that order and is ignored.
   (t) => [
-    index("incidents_created_idx").on(t.createdAt.desc(), t.number.desc()),
-    index("incidents_status_created_idx").on(t.status, t.createdAt.desc(), t.number.desc()),
-    index("incidents_severity_created_idx").on(t.severity, t.createdAt.desc(), t.number.desc()),
-    index("incidents_commander_created_idx").on(t.commander, t.createdAt.desc(), t.number.desc()),
+    index("incidents_created_idx").on(t.createdAt, t.number),
+    index("incidents_status_created_idx").on(t.status, t.createdAt, t.number),
+    index("incidents_severity_created_idx").on(t.severity, t.createdAt, t.number),
+    index("incidents_commander_created_idx").on(t.commander, t.createdAt, t.number),
   ],
 );
 

@@ -1,0 +1,45 @@
+/**
+ * Every /api/v1 route the API tests exercise, in OpenAPI path syntax. openapi.test.ts checks that this list,
+ * the routes the server registers and the OpenAPI document are the same set; auth.test.ts checks that
+ * each of them refuses a request without a valid token.
+ */
+export interface ApiRoute {
+  method: "GET" | "POST" | "PATCH";
+  path: string;
+}
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  { method: "POST", path: "/api/v1/incidents" },
+  { method: "GET", path: "/api/v1/incidents" },
+  { method: "GET", path: "/api/v1/incidents/{id}" },
+  { method: "PATCH", path: "/api/v1/incidents/{id}" },
+  { method: "POST", path: "/api/v1/incidents/{id}/status" },
+  { method: "POST", path: "/api/v1/incidents/{id}/roles" },
+  { method: "GET", path: "/api/v1/incidents/{id}/timeline" },
+  { method: "GET", path: "/api/v1/incidents/{id}/timeline/verify" },
+  { method: "POST", path: "/api/v1/incidents/{id}/notes" },
+  { method: "POST", path: "/api/v1/incidents/{id}/evidence" },
+  { method: "POST", path: "/api/v1/incidents/{id}/status-updates" },
+  { method: "POST", path: "/api/v1/incidents/{id}/action-items" },
+  { method: "PATCH", path: "/api/v1/incidents/{id}/action-items/{itemId}" },
+  { method: "POST", path: "/api/v1/incidents/{id}/action-items/{itemId}/complete" },
+  { method: "GET", path: "/api/v1/me" },
+  { method: "POST", path: "/api/v1/tokens" },
+  { method: "GET", path: "/api/v1/services" },
+  { method: "POST", path: "/api/v1/demo" },
+];
+
+/** The routes that serve the API's own documentation; open, and not operations of the document. */
+export const DOC_ROUTES: readonly ApiRoute[] = [
+  { method: "GET", path: "/api/v1/openapi.json" },
+  { method: "GET", path: "/api/v1/docs" },
+];
+
+/** A concrete URL for a route: `{id}` and `{itemId}` replaced. */
+export function urlFor(route: ApiRoute, params: { id: string; itemId: string }): string {
+  return route.path.replace("{id}", params.id).replace("{itemId}", params.itemId);
+}
+
+export function routeKey(route: ApiRoute): string {
+  return `${route.method} ${route.path}`;
+}

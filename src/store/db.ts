@@ -25,7 +25,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL("./migrations", import.meta.url));
+/** The SQL migrations; found beside this file, or from the bundle in dist/ (bin/foghorn.mjs builds it). */
+export const MIGRATIONS_FOLDER = [
+  new URL("./migrations", import.meta.url),
+  new URL("../src/store/migrations", import.meta.url),
+]
+  .map((url) => fileURLToPath(url))
+  .find((dir) => existsSync(join(dir, "meta", "_journal.json"))) as string;
 
 /** Thrown when the PGlite data folder is held by another process (STACK.md gotcha 1). */
 export class DataDirLockedError extends Error {

@@ -10,13 +10,35 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bundle = join(root, "dist", "foghorn.mjs");
 
-function newestSource() {
+function newestSource(dir, extensions) {
   let newest = statSync(join(root, "package.json")).mtimeMs;
-  for (const file of readdirSync(join(root, "src"), { recursive: true })) {
-    if (!String(file).endsWith(".ts")) continue;
-    newest = Math.max(newest, statSync(join(root, "src", String(file))).mtimeMs);
+  for (const file of readdirSync(join(root, dir), { recursive: true })) {
+    if (!extensions.some((ext) => String(file).endsWith(ext))) continue;
+    newest = Math.max(newest, statSync(join(root, dir, String(file))).mtimeMs);
   }
   return newest;
+}
+
+/** `serve` builds the web UI (web/ → web/dist, ~2 s with Vite) when it is missing or older than its sources. */
+async function buildWebIfStale() {
+  const index = join(root, "web", "dist", "index.html");
+  if (!existsSync(join(root, "web", "src"))) return;
+  if (
+    existsSync(index) &&
+    statSync(index).mtimeMs >= newestSource("web", [".ts", ".tsx", ".css", ".html", ".svg"])
+  )
+    return;
+  let vite;
+  try {
+    vite = await import("vite");
+  } catch {
+    process.stderr.write(
+      "foghorn: the web UI is not built and Vite is not installed (npm install, then npm run build:web)\n",
+    );
+    return;
+  }
+  process.stderr.write("foghorn: building the web UI (web/ → web/dist)…\n");
+  await vite.build({ configFile: join(root, "web", "vite.config.ts"), logLevel: "warn" });
 }
 
 async function load() {
@@ -25,7 +47,7 @@ async function load() {
     register();
     return import("../src/main.ts");
   }
-  if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource()) {
+  if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource("src", [".ts"])) {
     const { build } = await import("esbuild");
     const result = await build({
       entryPoints: [join(root, "src", "main.ts")],
@@ -51,5 +73,6 @@ async function load() {
 }
 
 process.setSourceMapsEnabled(true);
+if (process.argv[2] === "serve") await buildWebIfStale();
 const { run } = await load();
 process.exitCode = await run(process.argv.slice(2));

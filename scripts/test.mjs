@@ -121,6 +121,7 @@ const bin = (name) => join("node_modules", ".bin", name);
 
 if (!options.onlyTests) {
   await gateStep("typecheck", bin("tsc"), ["--noEmit"]);
+  await gateStep("typecheck web", bin("tsc"), ["--noEmit", "-p", "web/tsconfig.json"]);
   // Biome colours its output even into a pipe; keep CI logs plain.
   await gateStep("lint", bin("biome"), ["ci", ...(process.stdout.isTTY ? [] : ["--colors=off"]), "."]);
 }

@@ -1,0 +1,220 @@
+// The JSON shapes of the Foghorn REST API (src/app/incidents/views.ts and get.ts on the server).
+
+export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const INCIDENT_STATUSES = [
+  "triggered",
+  "acknowledged",
+  "investigating",
+  "mitigating",
+  "resolved",
+  "postmortem",
+] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+export const OPEN_STATUSES: readonly IncidentStatus[] = [
+  "triggered",
+  "acknowledged",
+  "investigating",
+  "mitigating",
+];
+
+export const PUBLIC_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const;
+export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
+
+export const EVIDENCE_KINDS = ["metric", "log", "trace", "screenshot", "dashboard", "link", "other"] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+export const ACTION_ITEM_PRIORITIES = ["high", "medium", "low"] as const;
+export type ActionItemPriority = (typeof ACTION_ITEM_PRIORITIES)[number];
+
+export const ROLES = ["commander", "communications_lead", "scribe", "responder"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SORT_KEYS = ["id", "title", "severity", "status", "assignee", "duration", "created_at"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export const TIMELINE_KINDS = [
+  "incident.declared",
+  "incident.status_changed",
+  "incident.updated",
+  "note.added",
+  "evidence.added",
+  "status_update.posted",
+  "role.assigned",
+  "role.removed",
+  "service.added",
+  "service.removed",
+  "action_item.created",
+  "action_item.updated",
+  "action_item.completed",
+] as const;
+
+export interface Session {
+  username: string;
+  role: string;
+  csrf_token: string;
+}
+
+export interface IncidentListItem {
+  id: string;
+  title: string;
+  severity: Severity;
+  status: IncidentStatus;
+  assignee: string | null;
+  duration_seconds: number;
+  duration: string;
+  affected_services: string[];
+  created_at: string;
+  acknowledged_at: string | null;
+  resolved_at: string | null;
+}
+
+export interface IncidentPage {
+  items: IncidentListItem[];
+  next_cursor: string | null;
+}
+
+export interface Roles {
+  commander: string | null;
+  communications_lead: string | null;
+  scribe: string | null;
+  responders: string[];
+}
+
+export interface SlaClocks {
+  ack_within_minutes: number;
+  ack_due_at: string;
+  ack_breached: boolean;
+  update_every_minutes: number;
+  next_update_due_at: string | null;
+  update_overdue: boolean;
+}
+
+export interface Incident {
+  id: string;
+  number: number;
+  uuid: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  severity_label: string;
+  status: IncidentStatus;
+  allowed_next_statuses: IncidentStatus[];
+  assignee: string | null;
+  roles: Roles;
+  affected_services: string[];
+  tags: string[];
+  related_alerts: string[];
+  impact: string;
+  root_cause: string;
+  resolution: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  acknowledged_at: string | null;
+  mitigated_at: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+  duration_seconds: number;
+  sla: SlaClocks;
+  timeline_length: number;
+}
+
+export interface Evidence {
+  id: string;
+  kind: EvidenceKind;
+  url: string;
+  caption: string;
+  is_image: boolean;
+  added_by: string;
+  added_at: string;
+}
+
+export interface StatusUpdate {
+  id: string;
+  incident_id: string;
+  message: string;
+  status: PublicStatus;
+  visibility: "internal" | "external";
+  created_by: string;
+  created_at: string;
+}
+
+export interface ActionItem {
+  id: string;
+  incident_id: string;
+  title: string;
+  description: string;
+  owner: string | null;
+  priority: ActionItemPriority;
+  status: "open" | "done";
+  due_at: string | null;
+  overdue: boolean;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+export interface IncidentDetail extends Incident {
+  evidence: Evidence[];
+  status_updates: StatusUpdate[];
+  action_items: ActionItem[];
+}
+
+export interface TimelineEvent {
+  seq: number;
+  kind: string;
+  actor: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+export interface Timeline {
+  incident_id: string;
+  events: TimelineEvent[];
+}
+
+export interface Service {
+  id: string;
+  name: string;
+  description: string;
+  created_at: string;
+}
+
+export interface SeverityLevel {
+  severity: Severity;
+  label: string;
+  meaning: string;
+  ack_within_minutes: number;
+  update_every_minutes: number;
+  who_is_told: string;
+  postmortem: string;
+}
+
+export interface SeverityPolicy {
+  priority_scheme: string;
+  items: SeverityLevel[];
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** RFC 9457 problem+json as Foghorn sends it. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  detail?: string;
+  code?: string;
+  request_id?: string;
+  errors?: FieldError[];
+  allowed_next_statuses?: IncidentStatus[];
+  current_status?: IncidentStatus;
+}
+
+/** A server-sent event from GET /api/v1/events. */
+export type LiveEvent = { type: "incident"; id: string; kind: string; at: string } | { type: "reload" };

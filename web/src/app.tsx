@@ -1,0 +1,244 @@
+import { useEffect, useRef, useState } from "react";
+import { LoginPage, Logo } from "./features/auth/LoginPage.tsx";
+import { SetupPage } from "./features/auth/SetupPage.tsx";
+import { SessionProvider, useSession, useUser } from "./features/auth/session.tsx";
+import { DeclarePage } from "./features/incidents/DeclarePage.tsx";
+import { DetailPage } from "./features/incidents/DetailPage.tsx";
+import { ListPage } from "./features/incidents/ListPage.tsx";
+import { useLiveStatus } from "./live/events.ts";
+import { Link, navigate, useLocation } from "./router.tsx";
+import { Banner, ErrorNote } from "./ui/banner.tsx";
+import { Dialog } from "./ui/dialog.tsx";
+import { Kbd, useShortcut } from "./ui/shortcuts.tsx";
+import { Toaster } from "./ui/toast.tsx";
+
+export function App() {
+  return (
+    <SessionProvider>
+      <Gate />
+      <Toaster />
+    </SessionProvider>
+  );
+}
+
+/** Sign-in gate: /setup is open; everything else needs a session. */
+function Gate() {
+  const { state, retry } = useSession();
+  const location = useLocation();
+  const path = location.pathname;
+  const signedIn = state.status === "signed-in";
+  const signedOut = state.status === "signed-out";
+
+  useEffect(() => {
+    if (path === "/setup") return;
+    if (signedOut && path !== "/login") {
+      const next = path === "/" ? "" : `?next=${encodeURIComponent(path + window.location.search)}`;
+      navigate(`/login${next}`, { replace: true });
+    }
+    if (signedIn && path === "/login") {
+      const next = new URLSearchParams(window.location.search).get("next");
+      navigate(next?.startsWith("/") && !next.startsWith("//") ? next : "/incidents", { replace: true });
+    }
+  }, [signedIn, signedOut, path]);
+
+  if (path === "/setup") return <SetupPage />;
+  if (state.status === "loading") {
+    return (
+      <div className="splash" aria-busy="true">
+        <Logo />
+        <span className="sr-only">Loading Foghorn…</span>
+      </div>
+    );
+  }
+  if (state.status === "error") {
+    return (
+      <main className="auth-page" id="main">
+        <div className="auth-card">
+          <h1>Foghorn is not reachable</h1>
+          <ErrorNote>{state.message}</ErrorNote>
+          <button type="button" className="btn btn-primary" onClick={retry}>
+            Try again
+          </button>
+        </div>
+      </main>
+    );
+  }
+  if (state.status === "signed-out") return <LoginPage expired={state.expired} />;
+  return <Shell devToken={state.devToken} />;
+}
+
+function Shell({ devToken }: { devToken: boolean }) {
+  const location = useLocation();
+  const [help, setHelp] = useState(false);
+  useShortcut("d", () => navigate("/declare"));
+  useShortcut("?", () => setHelp(true));
+  useShortcut("/", () => {
+    const focusSearch = () => {
+      const search = document.getElementById("incident-search") as HTMLInputElement | null;
+      search?.focus();
+      search?.select();
+      return Boolean(search);
+    };
+    if (!focusSearch()) {
+      navigate("/incidents");
+      window.requestAnimationFrame(() => window.requestAnimationFrame(focusSearch));
+    }
+  });
+
+  // Move focus to the page on navigation, so screen readers and keyboards start at the new content.
+  const first = useRef(true);
+  useEffect(() => {
+    void location.pathname;
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const main = document.getElementById("main");
+    if (main && !main.contains(document.activeElement)) {
+      main.setAttribute("tabindex", "-1");
+      main.focus({ preventScroll: true });
+    }
+  }, [location.pathname]);
+
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <Header devToken={devToken} onHelp={() => setHelp(true)} />
+      <ConnectionBanner />
+      <Routes />
+      <Dialog open={help} onClose={() => setHelp(false)} title="Keyboard shortcuts">
+        <dl className="shortcuts">
+          <div>
+            <dt>
+              <Kbd>/</Kbd>
+            </dt>
+            <dd>Search incidents</dd>
+          </div>
+          <div>
+            <dt>
+              <Kbd>d</Kbd>
+            </dt>
+            <dd>Declare an incident</dd>
+          </div>
+          <div>
+            <dt>
+              <Kbd>a</Kbd>
+            </dt>
+            <dd>Acknowledge (on an incident)</dd>
+          </div>
+          <div>
+            <dt>
+              <Kbd>?</Kbd>
+            </dt>
+            <dd>This help</dd>
+          </div>
+        </dl>
+        <p className="muted small">Shortcuts are off while you type in a field.</p>
+      </Dialog>
+    </>
+  );
+}
+
+function Routes() {
+  const { pathname } = useLocation();
+  useEffect(() => {
+    if (pathname === "/") navigate("/incidents", { replace: true });
+  }, [pathname]);
+  if (pathname === "/login") return null;
+  if (pathname === "/" || pathname === "/incidents" || pathname === "/incidents/") return <ListPage />;
+  if (pathname === "/declare" || pathname === "/incidents/new") return <DeclarePage />;
+  const match = /^\/incidents\/([^/]+)\/?$/.exec(pathname);
+  if (match?.[1]) return <DetailPage key={match[1]} id={decodeURIComponent(match[1])} />;
+  return (
+    <main className="page" id="main">
+      <div className="empty">
+        <h1 className="empty-title">Page not found</h1>
+        <Link href="/incidents" className="btn btn-secondary">
+          Go to incidents
+        </Link>
+      </div>
+    </main>
+  );
+}
+
+function Header({ devToken, onHelp }: { devToken: boolean; onHelp: () => void }) {
+  const user = useUser();
+  const { signOut } = useSession();
+  const { pathname } = useLocation();
+  const { status } = useLiveStatus();
+  const onList = pathname === "/incidents" || pathname.startsWith("/incidents/");
+  return (
+    <header className="topbar">
+      <Link href="/incidents" className="brand" aria-label="Foghorn, incidents">
+        <Logo />
+        <span className="brand-name">Foghorn</span>
+      </Link>
+      <nav className="topnav" aria-label="Main">
+        <Link href="/incidents" aria-current={onList ? "page" : undefined}>
+          Incidents
+        </Link>
+      </nav>
+      <span
+        className={`live live-${status}`}
+        title={status === "open" ? "Live updates on" : "Live updates paused"}
+      >
+        <span className="live-dot" aria-hidden="true" />
+        <span className="live-text">
+          {status === "open" ? "Live" : status === "lost" ? "Offline" : "Connecting"}
+        </span>
+      </span>
+      <div className="topbar-right">
+        <Link href="/declare" className="btn btn-danger btn-declare" aria-keyshortcuts="d">
+          <span aria-hidden="true">+</span>
+          <span>
+            Declare<span className="hide-narrow"> incident</span>
+          </span>
+          <Kbd>D</Kbd>
+        </Link>
+        <button
+          type="button"
+          className="btn btn-ghost btn-icon hide-narrow"
+          onClick={onHelp}
+          aria-label="Keyboard shortcuts"
+        >
+          ?
+        </button>
+        <span
+          className="user"
+          title={devToken ? "Signed in with the dev proxy token" : `Signed in as ${user.username}`}
+        >
+          <span className="hide-narrow">{user.username}</span>
+          {devToken ? <span className="tag tag-warn">dev token</span> : null}
+        </span>
+        {devToken ? null : (
+          <button type="button" className="btn btn-ghost btn-sm" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        )}
+      </div>
+    </header>
+  );
+}
+
+/** "Connection lost — reconnecting" after the event stream has been down for more than a moment. */
+function ConnectionBanner() {
+  const { status } = useLiveStatus();
+  const [show, setShow] = useState(false);
+  useEffect(() => {
+    if (status !== "lost") {
+      setShow(false);
+      return;
+    }
+    const t = window.setTimeout(() => setShow(true), 1500);
+    return () => window.clearTimeout(t);
+  }, [status]);
+  if (!show) return null;
+  return (
+    <Banner tone="warn">
+      <span className="spinner" aria-hidden="true" /> Connection lost — reconnecting. Changes made by others
+      will appear when the connection is back.
+    </Banner>
+  );
+}

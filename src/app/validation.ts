@@ -54,7 +54,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   if (result.success && unstorable.length === 0) return result.data;
   // Query parameters are named as the user wrote them: `severity`, not `severity.0` of the parsed list.
   const invalid = (result.success ? [] : fieldErrorsFromZod(result.error)).map((f) =>
-    query ? { ...f, field: f.field.replace(/\.\d+$/, "") } : f,
+    query ? { ...f, field: f.field === "(body)" ? "(query)" : f.field.replace(/\.\d+$/, "") } : f,
   );
   // A field zod already refused (or one inside it) is reported once, with zod's reason.
   const reported = (field: string) =>

@@ -36,4 +36,7 @@ export interface AppContext {
   log: Logger;
 }
 
+/** What code that runs before anyone is signed in (sign-in, first-run setup) gets: no actor. */
+export type BaseContext = Omit<AppContext, "actor">;
+
 export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };

@@ -7,6 +7,7 @@ import { Writable } from "node:stream";
 import pino, { type Logger as PinoLogger } from "pino";
 import { bootstrapAdmin, TokenAuthenticator } from "#app/auth/tokens.ts";
 import type { AppContext } from "#app/context.ts";
+import { LocalChangeFeed } from "#app/events.ts";
 import { runCli } from "#cli/main.ts";
 import type { Config } from "#config/load.ts";
 import { redactConfig } from "#config/redact.ts";
@@ -99,6 +100,7 @@ export async function startFoghorn(
     clock,
     log,
     policy: { severities: config.incidents.severityPolicy, priorityScheme: config.incidents.priorityScheme },
+    events: new LocalChangeFeed(log),
   };
   const app = buildServer({
     context,

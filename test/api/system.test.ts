@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { TokenAuthenticator } from "#app/auth/tokens.ts";
 import { silentLogger } from "#app/context.ts";
+import { noChangeFeed } from "#app/events.ts";
 import { DEFAULT_SEVERITY_POLICY } from "#domain/incident/severity.ts";
 import { buildServer } from "#http/server.ts";
 import { T0 } from "../helpers/factories.ts";
@@ -72,6 +73,7 @@ describe("OpenAPI, docs, metrics and request ids (pglite)", () => {
         clock,
         log: silentLogger,
         policy: { severities: DEFAULT_SEVERITY_POLICY, priorityScheme: "p1-p4" },
+        events: noChangeFeed,
       },
       authenticator: new TokenAuthenticator(foghorn.database.db, clock),
       system: { version: "test", storage: "pglite", ready: async () => {} },

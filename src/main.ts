@@ -117,7 +117,8 @@ export async function startFoghorn(
     events: new LocalChangeFeed(log),
   };
   const webRoot = options.webRoot ?? WEB_ROOT;
-  if (!existsSync(webRoot)) log.info({ webRoot }, "the web UI is not built; `npm run build:web` builds it");
+  if (!existsSync(webRoot))
+    log.info({ webRoot }, "the web UI is not built: `npm run build:web`, then restart, serves it at /");
   const app = buildServer({
     context,
     authenticator: new TokenAuthenticator(database.db, clock),

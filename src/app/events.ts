@@ -61,7 +61,11 @@ export const noChangeFeed: ChangeFeed = {
   subscribe: () => () => {},
 };
 
-/** Announces that a use case changed an incident; call it after the transaction committed. */
+/**
+ * Announces that a use case changed an incident. Use cases call it once their withTransaction returned,
+ * i.e. after the commit; a caller that runs a use case inside a transaction of its own should give it a
+ * context whose feed holds events until that outer transaction commits.
+ */
 export function publishIncidentChange(
   events: ChangeFeed,
   incidentNumber: number,

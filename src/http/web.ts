@@ -18,7 +18,7 @@ const NOT_BUILT_PAGE = `<!doctype html>
 code{font-family:ui-monospace,monospace}pre{padding:.75rem;border:1px solid #8884;border-radius:6px}
 </style></head><body>
 <h1>Foghorn is running</h1>
-<p>The web UI is not built yet. Build it from the Foghorn folder, then reload this page:</p>
+<p>The web UI is not built yet. Build it from the Foghorn folder, restart Foghorn, and reload this page:</p>
 <pre><code>npm run build:web</code></pre>
 <p>Meanwhile the API works: reference at <a href="/api/v1/docs">/api/v1/docs</a>, and the <code>foghorn</code> CLI.</p>
 </body></html>
@@ -33,28 +33,29 @@ function wantsPage(req: FastifyRequest): boolean {
 
 /**
  * Serves the built web UI from `webRoot` at `/`: files as they are, and index.html for every other page
- * a browser asks for (the UI routes on the client: /incidents/INC-7 is index.html too). Whether the UI is
- * built is checked per request, so building it needs no restart. Returns the not-found handler to install.
+ * a browser asks for (the UI routes on the client: /incidents/INC-7 is index.html too). A folder that
+ * does not exist when the server starts is not served (a page says how to build it); a rebuild of an
+ * existing one needs no restart. Returns the not-found handler to install.
  */
 export function registerWebUi(app: FastifyInstance, webRoot: string) {
   const indexFile = join(webRoot, "index.html");
-  app.register(fastifyStatic, {
-    root: webRoot,
-    prefix: "/",
-    wildcard: true,
-    index: false,
-    cacheControl: false,
-    // web/dist may not exist yet (pages then say how to build it): no "root must exist" warning. The option
-    // is missing from the plugin's types, hence the spread.
-    ...{ suppressWarning: true },
-    setHeaders(reply, path) {
-      const inAssets = relative(webRoot, path).split(sep)[0] === "assets";
-      reply.header("cache-control", inAssets ? IMMUTABLE : "no-cache");
-    },
-  });
+  const built = existsSync(webRoot);
+  if (built) {
+    app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: "/",
+      wildcard: true,
+      index: false,
+      cacheControl: false,
+      setHeaders(reply, path) {
+        const inAssets = relative(webRoot, path).split(sep)[0] === "assets";
+        reply.header("cache-control", inAssets ? IMMUTABLE : "no-cache");
+      },
+    });
+  }
 
   const page = (reply: FastifyReply) => {
-    if (!existsSync(indexFile)) {
+    if (!built || !existsSync(indexFile)) {
       return reply
         .code(200)
         .header("cache-control", "no-cache")

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { DAY } from "#domain/time.ts";
+import { type Clock, DAY } from "#domain/time.ts";
 import {
   deleteExpiredSessions,
   deleteSessionByHash,
@@ -101,7 +101,7 @@ export interface AuthenticatedSession {
 export class SessionAuthenticator {
   constructor(
     private readonly db: Db,
-    private readonly clock: { now(): Date },
+    private readonly clock: Clock,
   ) {}
 
   async authenticate(secret: string): Promise<AuthenticatedSession | undefined> {

@@ -2,11 +2,14 @@
  * The composition root: load config → open storage → migrate → bootstrap → build the HTTP server → listen.
  * SIGTERM/SIGINT drain in-flight requests and close storage. The only module that imports every layer.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import pino, { type Logger as PinoLogger } from "pino";
-import { bootstrapAdmin, TokenAuthenticator } from "#app/auth/tokens.ts";
-import type { AppContext } from "#app/context.ts";
+import { SessionAuthenticator } from "#app/auth/sessions.ts";
+import { type BootstrapResult, bootstrapAdmin, TokenAuthenticator } from "#app/auth/tokens.ts";
+import type { BaseContext } from "#app/context.ts";
+import { LocalChangeFeed } from "#app/events.ts";
 import { runCli } from "#cli/main.ts";
 import type { Config } from "#config/load.ts";
 import { redactConfig } from "#config/redact.ts";
@@ -19,6 +22,9 @@ export const systemClock: Clock = { now: () => new Date() };
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
 ).version;
+
+/** The built web UI (`npm run build:web`), beside package.json; from src/ and from the dist/ bundle alike. */
+export const WEB_ROOT = fileURLToPath(new URL("../web/dist", import.meta.url));
 
 /** Human-readable log lines for `log.pretty`: "12:00:01 INFO  listening url=…". */
 function prettyStream(): Writable {
@@ -73,6 +79,10 @@ export interface StartOptions {
   clock?: Clock;
   /** An already-open (and migrated) database, e.g. a test database; otherwise storage is opened from config. */
   database?: Database;
+  /** The web UI folder served at `/`; WEB_ROOT by default. */
+  webRoot?: string;
+  /** Where the first start prints the admin's secrets; process.stdout by default. */
+  stdout?: { write(text: string): unknown };
 }
 
 /** Starts the whole product on the configured storage; resolves once it is listening. */
@@ -86,27 +96,38 @@ export async function startFoghorn(
   const { databaseUrl, dataDir, poolSize } = config.storage;
   const database = options.database ?? (await openDb({ databaseUrl, dataDir, poolSize }));
   log.info({ storage: database.kind, location: database.location }, "storage open");
+  let boot: BootstrapResult;
   try {
     if (!options.database) await migrateDb(database, databaseUrl);
-    const boot = await bootstrapAdmin(database.db, clock, config.auth.bootstrapToken);
-    if (boot.created) announceBootstrap(boot.token, log);
+    boot = await bootstrapAdmin(
+      database.db,
+      clock,
+      config.auth.bootstrapToken,
+      config.auth.bootstrapPassword,
+    );
   } catch (error) {
     await database.close();
     throw error;
   }
-  const context: Omit<AppContext, "actor"> = {
+  const context: BaseContext = {
     db: database.db,
     clock,
     log,
     policy: { severities: config.incidents.severityPolicy, priorityScheme: config.incidents.priorityScheme },
+    events: new LocalChangeFeed(log),
   };
+  const webRoot = options.webRoot ?? WEB_ROOT;
+  if (!existsSync(webRoot))
+    log.info({ webRoot }, "the web UI is not built: `npm run build:web`, then restart, serves it at /");
   const app = buildServer({
     context,
     authenticator: new TokenAuthenticator(database.db, clock),
+    sessions: new SessionAuthenticator(database.db, clock),
     system: { version: VERSION, storage: database.kind, ready: () => database.ping() },
     bodyLimit: config.server.bodyLimitBytes,
     trustProxy: config.server.trustProxy,
     logger: log,
+    webRoot,
   });
   let address: string;
   try {
@@ -116,6 +137,10 @@ export async function startFoghorn(
     throw error;
   }
   const url = address.replace("://[::1]", "://localhost");
+  if (boot.created) {
+    const base = (config.server.publicUrl ?? url).replace(/\/+$/, "");
+    announceBootstrap(boot, base, log, options.stdout ?? process.stdout);
+  }
   log.info(
     { url, ms: Math.round(performance.now() - started), version: VERSION },
     `Foghorn listening on ${url}`,
@@ -130,25 +155,49 @@ export async function startFoghorn(
   };
 }
 
-/** Shown once, on stdout and not in the log, so the secret never lands in log storage. */
-function announceBootstrap(token: string | undefined, log: PinoLogger): void {
-  if (!token) {
-    log.info({ user: "admin" }, "created the admin user with the token from FOGHORN_BOOTSTRAP_TOKEN");
-    return;
-  }
-  log.info({ user: "admin" }, "created the admin user; its first API token is printed once on stdout");
-  process.stdout.write(
-    [
-      "",
+/**
+ * Shown once, on stdout and not in the log, so the secrets never land in log storage: the admin's first
+ * API token (unless FOGHORN_BOOTSTRAP_TOKEN gave it) and the one-time setup link for the web password
+ * (unless FOGHORN_BOOTSTRAP_PASSWORD set it).
+ */
+function announceBootstrap(
+  boot: BootstrapResult,
+  baseUrl: string,
+  log: PinoLogger,
+  stdout: { write(text: string): unknown },
+): void {
+  log.info(
+    {
+      user: "admin",
+      token: boot.token ? "printed once on stdout" : "from FOGHORN_BOOTSTRAP_TOKEN",
+      password: boot.setupToken
+        ? "set it with the setup link printed once on stdout (valid 24 h)"
+        : "from FOGHORN_BOOTSTRAP_PASSWORD",
+    },
+    "first start: created the admin user",
+  );
+  const lines = [""];
+  if (boot.token) {
+    lines.push(
       "  First start: created user 'admin'. Its API token (shown once, store it now):",
       "",
-      `    ${token}`,
+      `    ${boot.token}`,
       "",
-      `    export FOGHORN_TOKEN=${token}`,
+      `    export FOGHORN_TOKEN=${boot.token}`,
       "",
+    );
+  }
+  if (boot.setupToken) {
+    lines.push(
+      "  Set the admin's web password with this one-time link (valid 24 hours):",
       "",
-    ].join("\n"),
-  );
+      `    ${baseUrl}/setup?token=${boot.setupToken}`,
+      "",
+      "  or any time with: foghorn user set-password admin",
+      "",
+    );
+  }
+  if (lines.length > 1) stdout.write([...lines, ""].join("\n"));
 }
 
 /** `foghorn serve`: start, then stop cleanly on SIGTERM/SIGINT. */

@@ -1,6 +1,7 @@
 import type { PriorityScheme, SeverityPolicy } from "#domain/incident/severity.ts";
 import type { Clock } from "#domain/time.ts";
 import type { Db } from "#store/db.ts";
+import type { ChangeFeed } from "./events.ts";
 
 /** Who is acting: a signed-in user (through a token) or Foghorn itself. */
 export interface Actor {
@@ -34,6 +35,11 @@ export interface AppContext {
   actor: Actor;
   policy: IncidentPolicy;
   log: Logger;
+  /** Where use cases announce committed changes (the web UI's live updates listen here). */
+  events: ChangeFeed;
 }
+
+/** What code that runs before anyone is signed in (sign-in, first-run setup) gets: no actor. */
+export type BaseContext = Omit<AppContext, "actor">;
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };

@@ -81,6 +81,10 @@ export class ApiClient {
     return this.request<T>("PATCH", path, { ...options, body });
   }
 
+  put<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>("PUT", path, { ...options, body });
+  }
+
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const { url, token } = this.connection;
     const target = new URL(`${url}${path}`);

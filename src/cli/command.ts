@@ -38,6 +38,10 @@ export interface CommandContext {
   config(): Config;
   /** Reads all of standard input when it is not a terminal; undefined on a terminal. */
   readStdin(): Promise<string | undefined>;
+  /** True when standard input is a terminal (a person types), false when it is piped. */
+  stdinIsTerminal: boolean;
+  /** Asks each question on stderr and reads one line per question from the terminal, without echo. */
+  promptSecrets(questions: readonly string[]): Promise<string[]>;
   /** The saved-login file (respects XDG_CONFIG_HOME). */
   loginFile: string;
   version: string;

@@ -11,6 +11,7 @@ import { renderMainHelp, renderNodeHelp } from "./help.ts";
 import { appErrorToCliError } from "./offline.ts";
 import { Output, type Writer } from "./output.ts";
 import { COMMANDS } from "./registry.ts";
+import { promptHidden } from "./secret-prompt.ts";
 
 /** Standard input as the CLI reads it (`foghorn login` and `incident note` take piped text). */
 export interface Input extends AsyncIterable<string | Uint8Array> {
@@ -45,6 +46,10 @@ async function readAll(input: Input): Promise<string | undefined> {
   return text + decoder.decode();
 }
 
+function isReadableStream(input: Input): input is Input & NodeJS.ReadableStream {
+  return typeof (input as { on?: unknown }).on === "function";
+}
+
 function buildContext(found: FoundCommand, spec: CommandSpec, deps: CliDeps, out: Output): CommandContext {
   const args = parseCommandLine(spec, found.name, found.rest);
   out.json = args.boolean("json");
@@ -77,6 +82,13 @@ function buildContext(found: FoundCommand, spec: CommandSpec, deps: CliDeps, out
       return config;
     },
     readStdin: () => readAll(deps.stdin ?? process.stdin),
+    stdinIsTerminal: (deps.stdin ?? process.stdin).isTTY === true,
+    async promptSecrets(questions) {
+      const input = deps.stdin ?? process.stdin;
+      if (input.isTTY !== true || !isReadableStream(input))
+        throw new CliError(EXIT.USAGE, "standard input is not a terminal; pipe the secret in instead");
+      return promptHidden(input, deps.stderr ?? process.stderr, questions);
+    },
   };
   return ctx;
 }

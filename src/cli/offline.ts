@@ -1,5 +1,6 @@
 import { type AppContext, SYSTEM_ACTOR, silentLogger } from "#app/context.ts";
 import { AppError, type ErrorCode } from "#app/errors.ts";
+import { noChangeFeed } from "#app/events.ts";
 import type { Config } from "#config/load.ts";
 import { type Database, DataDirLockedError, dataDirExists, migrateDb, openDb } from "#store/db.ts";
 import { CliError, EXIT, type ExitCode, messageOf } from "./errors.ts";
@@ -34,7 +35,10 @@ export function localStorageExists(config: Config): boolean {
   return config.storage.databaseUrl !== undefined || dataDirExists(config.storage.dataDir);
 }
 
-/** The context offline verbs run in: Foghorn itself as the actor, no log output, the configured policy. */
+/**
+ * The context offline verbs run in: Foghorn itself as the actor, no log output, the configured policy. No
+ * change feed: no server shares this process (an embedded database is locked while a server runs).
+ */
 export function offlineContext(config: Config, database: Database, now: () => Date): AppContext {
   return {
     db: database.db,
@@ -42,6 +46,7 @@ export function offlineContext(config: Config, database: Database, now: () => Da
     actor: SYSTEM_ACTOR,
     policy: { severities: config.incidents.severityPolicy, priorityScheme: config.incidents.priorityScheme },
     log: silentLogger,
+    events: noChangeFeed,
   };
 }
 

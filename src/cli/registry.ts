@@ -7,6 +7,7 @@ import { migrateCommand } from "./commands/migrate.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { servicesCommand } from "./commands/services.ts";
 import { tokenGroup } from "./commands/token.ts";
+import { userGroup } from "./commands/user.ts";
 import { versionCommand } from "./commands/version.ts";
 
 /** Every top-level command, in the order `foghorn help` lists them. */
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CommandNode[] = [
   demoCommand,
   loginCommand,
   tokenGroup,
+  userGroup,
   servicesCommand,
   versionCommand,
   helpCommand(() => COMMANDS),

@@ -15,6 +15,7 @@ const BINDINGS = [
   ["FOGHORN_LOG_LEVEL", "log.level"],
   ["FOGHORN_LOG_PRETTY", "log.pretty"],
   ["FOGHORN_BOOTSTRAP_TOKEN", "auth.bootstrapToken"],
+  ["FOGHORN_BOOTSTRAP_PASSWORD", "auth.bootstrapPassword"],
   ["FOGHORN_PRIORITY_SCHEME", "incidents.priorityScheme"],
 ] as const;
 

@@ -102,6 +102,7 @@ const logSchema = group({
   .describe("Foghorn's own logs (pino, JSON lines on stdout).");
 
 const tokenError = "expected a string of at least 24 characters (generate one with: openssl rand -hex 32)";
+const passwordError = "expected a password of at least 12 characters";
 const authSchema = group({
   bootstrapToken: z
     .string({ error: tokenError })
@@ -110,6 +111,17 @@ const authSchema = group({
     .meta({
       description: "Used only on first start, when no user exists: becomes the admin's first API token.",
       examples: ["CHANGE-ME"],
+      secret: true,
+    }),
+  bootstrapPassword: z
+    .string({ error: passwordError })
+    .min(12, { error: passwordError })
+    .max(1024, { error: "expected a password of at most 1024 characters" })
+    .optional()
+    .meta({
+      description:
+        "Used only on first start, when no user exists: becomes the admin's web password. Unset: a one-time setup link is printed instead.",
+      examples: ["CHANGE-ME-long-passphrase"],
       secret: true,
     }),
 })

@@ -1,44 +1,102 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import {
+  type AuthenticatedSession,
+  csrfTokenMatches,
+  type SessionAuthenticator,
+} from "#app/auth/sessions.ts";
 import type { TokenAuthenticator } from "#app/auth/tokens.ts";
 import type { Actor } from "#app/context.ts";
-import { unauthenticated } from "./problem.ts";
+import { forbidden, unauthenticated } from "./problem.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
     actor?: Actor;
+    /** Set when the request was authenticated by the session cookie (not by a bearer token). */
+    session?: AuthenticatedSession;
   }
 }
 
-/** Requires `Authorization: Bearer <token>` and puts the token's user on the request. */
-export function bearerAuth(authenticator: TokenAuthenticator) {
+/** The web session cookie: 256 random bits, HttpOnly, SameSite=Lax, Secure over TLS. */
+export const SESSION_COOKIE = "foghorn_session";
+export const CSRF_HEADER = "x-csrf-token";
+const UNSAFE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
+
+export const CSRF_REFUSED = "Missing or wrong X-CSRF-Token header; reload the page";
+
+export interface Authenticators {
+  tokens: TokenAuthenticator;
+  sessions: SessionAuthenticator;
+}
+
+/** The cookie attributes for the session cookie, set and cleared alike. */
+export function sessionCookieOptions(req: FastifyRequest) {
+  return {
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax" as const,
+    // req.protocol honours X-Forwarded-Proto only with server.trustProxy.
+    secure: req.protocol === "https",
+  };
+}
+
+function refuse(reply: FastifyReply, req: FastifyRequest, challenge: string, detail: string) {
+  return reply
+    .status(401)
+    .header("www-authenticate", challenge)
+    .type("application/problem+json")
+    .send(unauthenticated(req, detail));
+}
+
+/**
+ * Authenticates an API request by `Authorization: Bearer <token>` or, without that header, by the session
+ * cookie (the bearer token wins when both are sent). Cookie-authenticated changes (POST, PATCH, PUT,
+ * DELETE) must also carry the session's CSRF token in X-CSRF-Token. Puts the user on the request.
+ */
+export function authenticate(auth: Authenticators) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const header = req.headers.authorization;
-    if (!header) {
-      return reply
-        .status(401)
-        .header("www-authenticate", 'Bearer realm="foghorn"')
-        .type("application/problem+json")
-        .send(
-          unauthenticated(
-            req,
-            "Missing Authorization header: send Authorization: Bearer <token> (create one with `foghorn token create`)",
-          ),
+    if (header) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      const actor = match?.[1] ? await auth.tokens.authenticate(match[1]) : undefined;
+      if (!actor) {
+        return refuse(
+          reply,
+          req,
+          'Bearer realm="foghorn", error="invalid_token"',
+          "The bearer token is not valid (unknown, revoked or expired); create a new one with `foghorn token create`",
         );
+      }
+      req.actor = actor;
+      return;
     }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const actor = match?.[1] ? await authenticator.authenticate(match[1]) : undefined;
-    if (!actor) {
-      return reply
-        .status(401)
-        .header("www-authenticate", 'Bearer realm="foghorn", error="invalid_token"')
-        .type("application/problem+json")
-        .send(
-          unauthenticated(
-            req,
-            "The bearer token is not valid (unknown, revoked or expired); create a new one with `foghorn token create`",
-          ),
+    const cookie = req.cookies[SESSION_COOKIE];
+    if (cookie) {
+      const session = await auth.sessions.authenticate(cookie);
+      if (!session) {
+        reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
+        return refuse(
+          reply,
+          req,
+          'Bearer realm="foghorn"',
+          "Your session has ended (signed out, older than 14 days, or the password was changed); sign in again",
         );
+      }
+      if (UNSAFE_METHODS.has(req.method)) {
+        const given = req.headers[CSRF_HEADER];
+        if (!csrfTokenMatches(session, typeof given === "string" ? given : undefined)) {
+          return reply.status(403).type("application/problem+json").send(forbidden(req, CSRF_REFUSED));
+        }
+      }
+      req.actor = session.actor;
+      req.session = session;
+      return;
     }
-    req.actor = actor;
+    return refuse(
+      reply,
+      req,
+      'Bearer realm="foghorn"',
+      "Missing Authorization header: send Authorization: Bearer <token> (create one with `foghorn token create`), " +
+        "or sign in with POST /api/v1/session",
+    );
   };
 }

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { AppContext } from "#app/context.ts";
+import type { AppContext, BaseContext } from "#app/context.ts";
 import { AppError } from "#app/errors.ts";
 
 /** One documented API operation; registering it both serves it and adds it to /api/v1/openapi.json. */
 export interface Operation {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   url: string;
   summary: string;
   description?: string;
@@ -14,14 +14,21 @@ export interface Operation {
   query?: z.ZodType;
   success: number;
   responseDescription: string;
+  /** Media type of the success response; application/json unless said (e.g. text/event-stream). */
+  produces?: string;
+  /** Needs no authentication (sign-in, first-run setup); registered with addOpen. */
+  open?: boolean;
+  /** What a 401 means here, when not the usual missing or invalid credentials. */
+  unauthorized?: string;
 }
 
 export type Handler = (req: FastifyRequest, ctx: AppContext, reply: FastifyReply) => Promise<unknown>;
+export type OpenHandler = (req: FastifyRequest, ctx: BaseContext, reply: FastifyReply) => Promise<unknown>;
 
 /** Collects operations as routes are registered, so the document can never drift from the routes. */
 export class ApiRegistry {
   readonly operations: Operation[] = [];
-  constructor(private readonly baseContext: Omit<AppContext, "actor">) {}
+  constructor(private readonly baseContext: BaseContext) {}
 
   add(app: FastifyInstance, op: Operation, handler: Handler): void {
     this.operations.push(op);
@@ -36,7 +43,28 @@ export class ApiRegistry {
       },
     });
   }
+
+  /** An operation anyone may call (the auth hook lets it through): its handler gets no actor. */
+  addOpen(app: FastifyInstance, op: Omit<Operation, "open">, handler: OpenHandler): void {
+    this.operations.push({ ...op, open: true });
+    app.route({
+      method: op.method,
+      url: op.url,
+      handler: async (req, reply) => {
+        const result = await handler(req, this.baseContext, reply);
+        if (reply.sent) return reply;
+        return reply.status(op.success).send(result);
+      },
+    });
+  }
+
+  /** Method + path of the operations that need no authentication, for the auth hook. */
+  openRoutes(): Set<string> {
+    return new Set(this.operations.filter((op) => op.open).map((op) => `${op.method} ${op.url}`));
+  }
 }
+
+const UNSAFE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
@@ -73,9 +101,12 @@ export function buildOpenApi(operations: readonly Operation[], version: string):
         )
       : [];
     const responses: Record<string, unknown> = {
-      [String(op.success)]: { description: op.responseDescription, content: { "application/json": {} } },
+      [String(op.success)]: {
+        description: op.responseDescription,
+        ...(op.success === 204 ? {} : { content: { [op.produces ?? "application/json"]: {} } }),
+      },
       "401": {
-        description: "Missing or invalid bearer token",
+        description: op.unauthorized ?? "Missing or invalid bearer token or session cookie",
         content: { "application/problem+json": { schema: problemRef } },
       },
       "422": {
@@ -83,6 +114,12 @@ export function buildOpenApi(operations: readonly Operation[], version: string):
         content: { "application/problem+json": { schema: problemRef } },
       },
     };
+    if (UNSAFE_METHODS.has(op.method) && !op.open)
+      responses["403"] = {
+        description:
+          "Not allowed for this user; or, authenticated by the session cookie, a missing or wrong X-CSRF-Token header",
+        content: { "application/problem+json": { schema: problemRef } },
+      };
     if (params.length)
       responses["404"] = {
         description: "Not found",
@@ -94,6 +131,7 @@ export function buildOpenApi(operations: readonly Operation[], version: string):
       ...(op.description ? { description: op.description } : {}),
       tags: [op.tag],
       operationId: `${op.method.toLowerCase()}${op.url.replace(/[:/{}-](\w)/g, (_, c: string) => c.toUpperCase()).replace(/\W/g, "")}`,
+      ...(op.open ? { security: [] } : {}),
       parameters: [...params, ...queryParams],
       ...(op.body
         ? {
@@ -109,14 +147,23 @@ export function buildOpenApi(operations: readonly Operation[], version: string):
       title: "Foghorn API",
       version,
       description:
-        "Incident management: declare, run and follow up incidents. Every call needs `Authorization: Bearer <token>`.",
+        "Incident management: declare, run and follow up incidents. Every call needs `Authorization: Bearer <token>` " +
+        "or the web UI's session cookie (with `X-CSRF-Token` on changes), except signing in and first-run setup.",
     },
     servers: [{ url: "/" }],
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths,
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "API token from `foghorn token create`" },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "foghorn_session",
+          description:
+            "Web session from POST /api/v1/session; POST, PATCH, PUT and DELETE also need the header X-CSRF-Token " +
+            "set to the session's csrf_token",
+        },
       },
       schemas: {
         Problem: {

@@ -144,3 +144,7 @@ export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {
 export function unauthenticated(req: FastifyRequest, detail: string): Problem {
   return problem(401, "UNAUTHENTICATED", detail, req);
 }
+
+export function forbidden(req: FastifyRequest, detail: string): Problem {
+  return problem(403, "FORBIDDEN", detail, req);
+}

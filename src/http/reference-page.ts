@@ -55,7 +55,7 @@ ${body ? `<h4>Body</h4>${schemaTable(body)}` : ""}
 body{font:15px/1.5 system-ui,sans-serif;background:var(--bg);color:var(--fg);max-width:960px;margin:2rem auto;padding:0 1rem}
 code{font-family:ui-monospace,monospace}table{border-collapse:collapse;width:100%}td,th{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 section{border-top:1px solid var(--line);padding:.5rem 0}.m{font-weight:700;padding:1px 6px;border-radius:4px;color:#fff}
-.get{background:#1f6feb}.post{background:#238636}.patch{background:#9a6700}.delete{background:#cf222e}p{color:var(--muted)}
+.get{background:#1f6feb}.post{background:#238636}.patch{background:#9a6700}.put{background:#8250df}.delete{background:#cf222e}p{color:var(--muted)}
 </style></head><body><h1>${escapeHtml(doc.info.title)} <small>${escapeHtml(doc.info.version)}</small></h1>
 <p>${escapeHtml(doc.info.description)} Machine-readable: <a href="/api/v1/openapi.json">openapi.json</a>. Errors are RFC 9457 <code>application/problem+json</code>.</p>
 ${sections.join("\n")}</body></html>`;

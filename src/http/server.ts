@@ -1,24 +1,33 @@
 import { randomUUID } from "node:crypto";
+import fastifyCookie from "@fastify/cookie";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import type { SessionAuthenticator } from "#app/auth/sessions.ts";
 import type { TokenAuthenticator } from "#app/auth/tokens.ts";
-import type { AppContext } from "#app/context.ts";
-import { bearerAuth } from "./auth.ts";
+import type { BaseContext } from "#app/context.ts";
+import { authenticate } from "./auth.ts";
 import { registerHttpMetrics } from "./metrics.ts";
 import { ApiRegistry } from "./openapi.ts";
 import { notFoundHandler, problemErrorHandler } from "./problem.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
+import { registerEventRoutes } from "./routes/events.ts";
 import { registerIncidentRoutes } from "./routes/incidents.ts";
+import { registerSessionRoutes } from "./routes/session.ts";
 import { registerSystemRoutes, type SystemDeps } from "./routes/system.ts";
+import { registerWebUi } from "./web.ts";
 
 export interface ServerDeps {
-  context: Omit<AppContext, "actor">;
+  context: BaseContext;
   authenticator: TokenAuthenticator;
+  sessions: SessionAuthenticator;
   system: SystemDeps;
   bodyLimit: number;
   trustProxy: boolean;
   logger: FastifyServerOptions["loggerInstance"];
+  /** The built web UI (web/dist) to serve at `/`; without it only the API and the probes are served. */
+  webRoot?: string | undefined;
 }
 
+/** Open whatever the method: the API's own documentation. */
 const OPEN_PATHS = new Set(["/api/v1/openapi.json", "/api/v1/docs"]);
 
 /** Builds the HTTP server without listening (tests call inject(); main.ts calls listen()). */
@@ -36,15 +45,20 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   // The API reads JSON only: without this, Fastify's built-in text/plain parser hands a string to the
   // verbs, which answer 422 instead of 415 Unsupported Media Type.
   app.removeContentTypeParser("text/plain");
+  app.register(fastifyCookie);
   app.setErrorHandler(problemErrorHandler(deps.bodyLimit));
-  app.setNotFoundHandler(notFoundHandler);
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);
   });
-  const authenticate = bearerAuth(deps.authenticator);
+  const api = new ApiRegistry(deps.context);
+  const auth = authenticate({ tokens: deps.authenticator, sessions: deps.sessions });
+  let openRoutes: Set<string> | undefined;
   app.addHook("onRequest", async (req, reply) => {
-    if (!req.url.startsWith("/api/v1/") || OPEN_PATHS.has(req.url.split("?")[0] ?? "")) return;
-    return authenticate(req, reply);
+    if (!req.url.startsWith("/api/v1/")) return;
+    const path = req.url.split("?")[0] ?? "";
+    openRoutes ??= api.openRoutes();
+    if (OPEN_PATHS.has(path) || openRoutes.has(`${req.method} ${path}`)) return;
+    return auth(req, reply);
   });
   app.addHook("onResponse", async (req, reply) => {
     if (reply.statusCode >= 500)
@@ -56,9 +70,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       );
   });
   const metrics = registerHttpMetrics(app);
-  const api = new ApiRegistry(deps.context);
   registerSystemRoutes(app, api, metrics, deps.system);
+  registerSessionRoutes(app, api);
   registerIncidentRoutes(app, api);
   registerAdminRoutes(app, api);
+  registerEventRoutes(app, api);
+  app.setNotFoundHandler(deps.webRoot ? registerWebUi(app, deps.webRoot) : notFoundHandler);
   return app;
 }

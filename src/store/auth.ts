@@ -1,9 +1,11 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
-import { apiTokens, users } from "./schema/index.ts";
+import { apiTokens, sessions, setupTokens, users } from "./schema/index.ts";
 
 export type UserRow = typeof users.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type SetupTokenRow = typeof setupTokens.$inferSelect;
 
 export async function countUsers(db: Db): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
@@ -38,4 +40,60 @@ export async function findTokenByHash(
 
 export async function touchApiToken(db: Db, tokenId: string, at: Date): Promise<void> {
   await db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, tokenId));
+}
+
+export async function setUserPasswordHash(db: Db, userId: string, passwordHash: string): Promise<void> {
+  await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
+}
+
+export async function insertSession(db: Db, session: typeof sessions.$inferInsert): Promise<void> {
+  await db.insert(sessions).values(session);
+}
+
+/** The session with this cookie hash and its user, expired or not (the caller checks expires_at). */
+export async function findSessionByHash(
+  db: Db,
+  tokenHash: string,
+): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+  const [row] = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.tokenHash, tokenHash));
+  return row;
+}
+
+export async function deleteSessionByHash(db: Db, tokenHash: string): Promise<boolean> {
+  const rows = await db
+    .delete(sessions)
+    .where(eq(sessions.tokenHash, tokenHash))
+    .returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+/** Ends every session of a user (after a password change); returns how many there were. */
+export async function deleteSessionsOfUser(db: Db, userId: string): Promise<number> {
+  const rows = await db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+  return rows.length;
+}
+
+/** Housekeeping: removes sessions and setup tokens whose expiry has passed. */
+export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
+  await db.delete(sessions).where(lte(sessions.expiresAt, now));
+  await db.delete(setupTokens).where(lte(setupTokens.expiresAt, now));
+}
+
+export async function insertSetupToken(db: Db, token: typeof setupTokens.$inferInsert): Promise<void> {
+  await db.insert(setupTokens).values(token);
+}
+
+/** Takes a setup token out of the table (single use): the row if it existed, expired or not. */
+export async function consumeSetupToken(db: Db, tokenHash: string): Promise<SetupTokenRow | undefined> {
+  const [row] = await db.delete(setupTokens).where(eq(setupTokens.tokenHash, tokenHash)).returning();
+  return row;
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
 }

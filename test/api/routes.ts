@@ -1,10 +1,10 @@
 /**
- * Every /api/v1 route the API tests exercise, in OpenAPI path syntax. openapi.test.ts checks that this list,
+ * Every /api/v1 route the API tests exercise, in OpenAPI path syntax. system.test.ts checks that these lists,
  * the routes the server registers and the OpenAPI document are the same set; auth.test.ts checks that
- * each of them refuses a request without a valid token.
+ * each API_ROUTES entry refuses a request without a valid token or session.
  */
 export interface ApiRoute {
-  method: "GET" | "POST" | "PATCH";
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   path: string;
 }
 
@@ -27,6 +27,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: "POST", path: "/api/v1/tokens" },
   { method: "GET", path: "/api/v1/services" },
   { method: "POST", path: "/api/v1/demo" },
+  { method: "GET", path: "/api/v1/severities" },
+  { method: "GET", path: "/api/v1/session" },
+  { method: "DELETE", path: "/api/v1/session" },
+  { method: "PUT", path: "/api/v1/users/{username}/password" },
+  { method: "GET", path: "/api/v1/events" },
+];
+
+/** Operations of the document that need no authentication: signing in and first-run setup (session.test.ts). */
+export const OPEN_API_ROUTES: readonly ApiRoute[] = [
+  { method: "POST", path: "/api/v1/session" },
+  { method: "POST", path: "/api/v1/setup" },
 ];
 
 /** The routes that serve the API's own documentation; open, and not operations of the document. */
@@ -35,9 +46,12 @@ export const DOC_ROUTES: readonly ApiRoute[] = [
   { method: "GET", path: "/api/v1/docs" },
 ];
 
-/** A concrete URL for a route: `{id}` and `{itemId}` replaced. */
+/** A concrete URL for a route: `{id}`, `{itemId}` and `{username}` replaced. */
 export function urlFor(route: ApiRoute, params: { id: string; itemId: string }): string {
-  return route.path.replace("{id}", params.id).replace("{itemId}", params.itemId);
+  return route.path
+    .replace("{id}", params.id)
+    .replace("{itemId}", params.itemId)
+    .replace("{username}", "admin");
 }
 
 export function routeKey(route: ApiRoute): string {

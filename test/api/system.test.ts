@@ -2,13 +2,15 @@
 // registers, the HTML reference, Prometheus metrics and request ids.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { SessionAuthenticator } from "#app/auth/sessions.ts";
 import { TokenAuthenticator } from "#app/auth/tokens.ts";
 import { silentLogger } from "#app/context.ts";
+import { noChangeFeed } from "#app/events.ts";
 import { DEFAULT_SEVERITY_POLICY } from "#domain/incident/severity.ts";
 import { buildServer } from "#http/server.ts";
 import { T0 } from "../helpers/factories.ts";
 import { ManualClock, startTestFoghorn, type TestFoghorn } from "../helpers/foghorn.ts";
-import { API_ROUTES, type ApiRoute, DOC_ROUTES, routeKey } from "./routes.ts";
+import { API_ROUTES, type ApiRoute, DOC_ROUTES, OPEN_API_ROUTES, routeKey } from "./routes.ts";
 
 type Json = Record<string, unknown>;
 
@@ -72,8 +74,10 @@ describe("OpenAPI, docs, metrics and request ids (pglite)", () => {
         clock,
         log: silentLogger,
         policy: { severities: DEFAULT_SEVERITY_POLICY, priorityScheme: "p1-p4" },
+        events: noChangeFeed,
       },
       authenticator: new TokenAuthenticator(foghorn.database.db, clock),
+      sessions: new SessionAuthenticator(foghorn.database.db, clock),
       system: { version: "test", storage: "pglite", ready: async () => {} },
       bodyLimit: 1024 * 1024,
       trustProxy: false,
@@ -89,7 +93,17 @@ describe("OpenAPI, docs, metrics and request ids (pglite)", () => {
     const docRoutes = new Set(keys(DOC_ROUTES));
     const served = keys(registered).filter((k) => !docRoutes.has(k));
     assert.deepEqual(keys(documented), served, "the document lists every /api/v1 route, and nothing else");
-    assert.deepEqual(keys(API_ROUTES), served, "the tests exercise every /api/v1 route (test/api/routes.ts)");
+    assert.deepEqual(
+      keys([...API_ROUTES, ...OPEN_API_ROUTES]),
+      served,
+      "the tests exercise every /api/v1 route (test/api/routes.ts)",
+    );
+    for (const route of OPEN_API_ROUTES)
+      assert.deepEqual(
+        paths[route.path]?.[route.method.toLowerCase()]?.security,
+        [],
+        `${routeKey(route)} is open`,
+      );
 
     const operationIds = documented.map((r) => paths[r.path]?.[r.method.toLowerCase()]?.operationId);
     assert.equal(new Set(operationIds).size, documented.length, "operationIds are unique");
@@ -147,7 +161,7 @@ describe("OpenAPI, docs, metrics and request ids (pglite)", () => {
     const html = await res.text();
     assert.match(html, /^<!doctype html>/i);
     assert.match(html, /<title>Foghorn API reference<\/title>/);
-    for (const route of API_ROUTES) {
+    for (const route of [...API_ROUTES, ...OPEN_API_ROUTES]) {
       assert.ok(
         html.includes(`${route.method}</span> <code>${route.path}</code>`),
         `${routeKey(route)} is on the page`,

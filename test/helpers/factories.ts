@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { type Actor, type AppContext, silentLogger } from "#app/context.ts";
 import { type AppError, type ErrorCode, isAppError } from "#app/errors.ts";
+import { type ChangeFeed, noChangeFeed } from "#app/events.ts";
 import { type DeclareIncidentInput, declareIncident } from "#app/incidents/declare.ts";
 import { DEFAULT_SEVERITY_POLICY, type PriorityScheme } from "#domain/incident/severity.ts";
 import { ManualClock } from "#domain/time.ts";
@@ -28,7 +29,12 @@ export interface TestContext extends AppContext {
 /** An AppContext on `db` with a ManualClock at T0 (or the one given) and the default severity policy. */
 export function appContext(
   db: Db,
-  options: { clock?: ManualClock; actor?: Actor | string; priorityScheme?: PriorityScheme } = {},
+  options: {
+    clock?: ManualClock;
+    actor?: Actor | string;
+    priorityScheme?: PriorityScheme;
+    events?: ChangeFeed;
+  } = {},
 ): TestContext {
   const actor = typeof options.actor === "string" ? userActor(options.actor) : (options.actor ?? userActor());
   return {
@@ -37,6 +43,7 @@ export function appContext(
     actor,
     log: silentLogger,
     policy: { severities: DEFAULT_SEVERITY_POLICY, priorityScheme: options.priorityScheme ?? "p1-p4" },
+    events: options.events ?? noChangeFeed,
   };
 }
 

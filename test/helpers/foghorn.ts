@@ -1,6 +1,6 @@
 /**
  * Starts the real Foghorn server (the same wiring as `foghorn serve`) on a fresh test database and a
- * free port, with a known admin token. Tests talk to it over HTTP like any client.
+ * free port, with a known admin token and web password. Tests talk to it over HTTP like any client.
  */
 
 import pino from "pino";
@@ -11,12 +11,15 @@ import { openTestDb, type TestDatabase } from "#store/testing.ts";
 import { type RunningFoghorn, startFoghorn, systemClock } from "../../src/main.ts";
 
 export const TEST_ADMIN_TOKEN = "fh_test-admin-token-0123456789abcdefghijklmnop";
+export const TEST_ADMIN_PASSWORD = "test-admin-password-0123";
 
 export interface TestFoghorn {
   url: string;
   token: string;
   database: TestDatabase;
   clock: Clock;
+  /** What the first start printed on stdout (the setup link when started without a bootstrap password). */
+  firstStartOutput: string;
   /** fetch against the server with the admin token and JSON headers. */
   api(
     path: string,
@@ -25,25 +28,42 @@ export interface TestFoghorn {
   close(): Promise<void>;
 }
 
+export interface TestFoghornOptions {
+  clock?: Clock;
+  env?: Record<string, string>;
+  /** The admin's web password set at first start; null for none (the first start prints a setup link). */
+  bootstrapPassword?: string | null;
+  /** The web UI folder to serve at `/` (default: the repository's web/dist). */
+  webRoot?: string;
+}
+
 export async function startTestFoghorn(
   kind: StorageKind,
-  options: { clock?: Clock; env?: Record<string, string> } = {},
+  options: TestFoghornOptions = {},
 ): Promise<TestFoghorn> {
   const database = await openTestDb(kind);
   const clock = options.clock ?? systemClock;
+  const password = options.bootstrapPassword === undefined ? TEST_ADMIN_PASSWORD : options.bootstrapPassword;
   const config = loadConfig({
     env: {
       PORT: "0",
       FOGHORN_LOG_LEVEL: "silent",
       FOGHORN_BOOTSTRAP_TOKEN: TEST_ADMIN_TOKEN,
+      ...(password === null ? {} : { FOGHORN_BOOTSTRAP_PASSWORD: password }),
       ...options.env,
     },
     cwd: process.cwd(),
     configPath: undefined,
   });
+  let firstStartOutput = "";
   let running: RunningFoghorn;
   try {
-    running = await startFoghorn(config, pino({ level: "silent" }), { clock, database });
+    running = await startFoghorn(config, pino({ level: "silent" }), {
+      clock,
+      database,
+      ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+      stdout: { write: (text: string) => (firstStartOutput += text) },
+    });
   } catch (error) {
     await database.close();
     throw error;
@@ -53,6 +73,7 @@ export async function startTestFoghorn(
     token: TEST_ADMIN_TOKEN,
     database,
     clock,
+    firstStartOutput,
     api(path, init = {}) {
       const headers: Record<string, string> = { ...init.headers };
       if (init.token !== null) headers.authorization = `Bearer ${init.token ?? TEST_ADMIN_TOKEN}`;

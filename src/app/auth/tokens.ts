@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Clock } from "#domain/time.ts";
 import { countUsers, findTokenByHash, findUserByUsername, insertApiToken, insertUser } from "#store/auth.ts";
@@ -7,29 +7,41 @@ import { withTransaction } from "#store/db.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { parseInput, text } from "../validation.ts";
+import { hashPassword } from "./passwords.ts";
+import { randomSecret, sha256Hex } from "./secrets.ts";
+import { createSetupToken } from "./setup.ts";
 
 /** API tokens look like `fh_<43 base64url chars>`: 256 random bits, so a plain sha256 is a safe hash. */
 export const TOKEN_PREFIX = "fh_";
 
 export function generateToken(): string {
-  return TOKEN_PREFIX + randomBytes(32).toString("base64url");
+  return TOKEN_PREFIX + randomSecret();
 }
 
 export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return sha256Hex(token);
 }
 
 export interface BootstrapResult {
   created: boolean;
   /** The admin's first token, present only when this call created it and it was not supplied. */
   token?: string;
+  /** A one-time setup link secret (valid 24 h), present when the admin was created without a password. */
+  setupToken?: string;
 }
 
 /**
  * On an empty database: creates the `admin` user and its first API token, either the supplied one
- * (FOGHORN_BOOTSTRAP_TOKEN) or a new one returned once. Does nothing when any user exists.
+ * (FOGHORN_BOOTSTRAP_TOKEN) or a new one returned once. The admin's web password is the supplied one
+ * (FOGHORN_BOOTSTRAP_PASSWORD); without it, a one-time setup token is returned to build the setup link.
+ * Does nothing when any user exists.
  */
-export async function bootstrapAdmin(db: Db, clock: Clock, suppliedToken?: string): Promise<BootstrapResult> {
+export async function bootstrapAdmin(
+  db: Db,
+  clock: Clock,
+  suppliedToken?: string,
+  suppliedPassword?: string,
+): Promise<BootstrapResult> {
   return withTransaction(db, async (tx) => {
     if ((await countUsers(tx)) > 0) return { created: false };
     const now = clock.now();
@@ -40,7 +52,9 @@ export async function bootstrapAdmin(db: Db, clock: Clock, suppliedToken?: strin
       displayName: "Administrator",
       role: "admin",
       createdAt: now,
+      passwordHash: suppliedPassword ? await hashPassword(suppliedPassword) : null,
     });
+    const setupToken = suppliedPassword ? undefined : await createSetupToken(tx, now, userId);
     const token = suppliedToken ?? generateToken();
     await insertApiToken(tx, {
       id: randomUUID(),
@@ -50,7 +64,11 @@ export async function bootstrapAdmin(db: Db, clock: Clock, suppliedToken?: strin
       prefix: token.slice(0, 10),
       createdAt: now,
     });
-    return suppliedToken ? { created: true } : { created: true, token };
+    return {
+      created: true,
+      ...(suppliedToken ? {} : { token }),
+      ...(setupToken ? { setupToken } : {}),
+    };
   });
 }
 

@@ -2,10 +2,12 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ACTION_ITEM_PRIORITIES } from "#domain/incident/action-item.ts";
 import { formatHumanId } from "#domain/incident/human-id.ts";
+import type { TimelineKind } from "#domain/incident/timeline.ts";
 import { withTransaction } from "#store/db.ts";
 import { insertActionItem, lockActionItem, updateActionItem as updateActionItemRow } from "#store/records.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { publishIncidentChange } from "../events.ts";
 import { parseInput, text } from "../validation.ts";
 import { applyChange, lockIncident } from "./internal.ts";
 import { handle, isoInstant, longText } from "./schemas.ts";
@@ -43,7 +45,7 @@ export type UpdateActionItemInput = z.input<typeof UpdateActionItemInput>;
 export async function createActionItem(ctx: AppContext, ref: string, input: unknown) {
   const req = parseInput(CreateActionItemInput, input);
   const now = ctx.clock.now();
-  return withTransaction(ctx.db, async (tx) => {
+  const { number, view } = await withTransaction(ctx.db, async (tx) => {
     const incident = await lockIncident(tx, ref);
     const row = {
       id: randomUUID(),
@@ -72,8 +74,10 @@ export async function createActionItem(ctx: AppContext, ref: string, input: unkn
       ctx.actor.name,
       now,
     );
-    return actionItemView(row, formatHumanId(incident.number), now);
+    return { number: incident.number, view: actionItemView(row, formatHumanId(incident.number), now) };
   });
+  publishIncidentChange(ctx.events, number, "action_item.created", now);
+  return view;
 }
 
 /** Edits an action item; setting status done completes it (see completeActionItem). */
@@ -82,7 +86,7 @@ export async function updateActionItem(ctx: AppContext, ref: string, itemId: str
   if (Object.keys(req).length === 0)
     throw new AppError("INVALID_INPUT", 'Nothing to update: give at least one field, e.g. {"owner": "bob"}');
   const now = ctx.clock.now();
-  return withTransaction(ctx.db, async (tx) => {
+  const { number, kind, view } = await withTransaction(ctx.db, async (tx) => {
     const incident = await lockIncident(tx, ref);
     const item = await lockActionItem(tx, incident.id, parseItemId(itemId));
     if (!item)
@@ -103,7 +107,7 @@ export async function updateActionItem(ctx: AppContext, ref: string, itemId: str
     };
     const row = await updateActionItemRow(tx, item.id, patch);
     const completed = req.status === "done" && item.status !== "done";
-    const kind = completed ? "action_item.completed" : "action_item.updated";
+    const kind: TimelineKind = completed ? "action_item.completed" : "action_item.updated";
     const { updatedAt: _u, completedAt: _c, dueAt: _d, ...changed } = patch;
     await applyChange(
       tx,
@@ -122,8 +126,10 @@ export async function updateActionItem(ctx: AppContext, ref: string, itemId: str
       ctx.actor.name,
       now,
     );
-    return actionItemView(row, formatHumanId(incident.number), now);
+    return { number: incident.number, kind, view: actionItemView(row, formatHumanId(incident.number), now) };
   });
+  publishIncidentChange(ctx.events, number, kind, now);
+  return view;
 }
 
 /** Marks an action item done. */

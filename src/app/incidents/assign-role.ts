@@ -5,6 +5,7 @@ import { withTransaction } from "#store/db.ts";
 import { deleteIncidentRole, insertIncidentRole, listIncidentRoles } from "#store/incidents.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { publishIncidentChange } from "../events.ts";
 import { parseInput } from "../validation.ts";
 import { incidentAfterChange } from "./get.ts";
 import { applyChange, lockIncident, type NewTimelineEvent } from "./internal.ts";
@@ -36,7 +37,7 @@ export type AssignRoleInput = z.input<typeof AssignRoleInput>;
 export async function assignRole(ctx: AppContext, ref: string, input: unknown) {
   const req = parseInput(AssignRoleInput, input);
   const now = ctx.clock.now();
-  const number = await withTransaction(ctx.db, async (tx) => {
+  const { number, kind } = await withTransaction(ctx.db, async (tx) => {
     const incident = await lockIncident(tx, ref);
     const roles = await listIncidentRoles(tx, incident.id);
     const holders = roles.filter((r) => r.role === req.role).map((r) => r.person);
@@ -75,7 +76,8 @@ export async function assignRole(ctx: AppContext, ref: string, input: unknown) {
       const commander = req.role !== "commander" ? incident.commander : req.remove ? null : req.person;
       await applyChange(tx, incident, events, ctx.actor.name, now, { commander });
     }
-    return incident.number;
+    return { number: incident.number, kind: events[0]?.kind };
   });
+  if (kind) publishIncidentChange(ctx.events, number, kind, now);
   return incidentAfterChange(ctx, formatHumanId(number));
 }

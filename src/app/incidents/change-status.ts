@@ -4,6 +4,7 @@ import { decideTransition, INCIDENT_STATUSES, type IncidentStatus } from "#domai
 import { withTransaction } from "#store/db.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { publishIncidentChange } from "../events.ts";
 import { parseInput } from "../validation.ts";
 import { incidentAfterChange } from "./get.ts";
 import { applyChange, lockIncident, type NewTimelineEvent } from "./internal.ts";
@@ -50,5 +51,6 @@ export async function changeIncidentStatus(ctx: AppContext, ref: string, input: 
     return incident.number;
   });
   ctx.log.info({ incident: number, status: req.status }, "incident status changed");
+  publishIncidentChange(ctx.events, number, "incident.status_changed", now);
   return incidentAfterChange(ctx, formatHumanId(number));
 }

@@ -5,6 +5,7 @@ import { insertDeclaredIncident } from "#store/declare-batch.ts";
 import type { IncidentRow } from "#store/incidents.ts";
 import { ensureServicesByName, findServicesByName, type ServiceRow } from "#store/services.ts";
 import type { AppContext } from "../context.ts";
+import { publishIncidentChange } from "../events.ts";
 import { parseInput } from "../validation.ts";
 import { chainEvents } from "./internal.ts";
 import { handle, longText, serviceList, severityInput, tagName, title, toSeverity } from "./schemas.ts";
@@ -102,6 +103,7 @@ export async function declareIncident(ctx: AppContext, input: unknown): Promise<
           write(tx, await ensureServicesByName(tx, req.affected_services, now)),
         );
   ctx.log.info({ incident: row.number, severity, services: serviceNames.length }, "incident declared");
+  publishIncidentChange(ctx.events, row.number, "incident.declared", now);
   const roles = commander ? [{ incidentId: id, role: "commander", ...commander }] : [];
   return incidentView(row, { services: serviceNames, roles, lastUpdateAt: null }, ctx.policy, now);
 }

@@ -6,6 +6,7 @@ import { defaultPublicStatus, type IncidentStatus, PUBLIC_STATUSES } from "#doma
 import { withTransaction } from "#store/db.ts";
 import { insertEvidence, insertStatusUpdate } from "#store/records.ts";
 import type { AppContext } from "../context.ts";
+import { publishIncidentChange } from "../events.ts";
 import { parseInput, text } from "../validation.ts";
 import { applyChange, lockIncident } from "./internal.ts";
 import { evidenceView, statusUpdateView } from "./views.ts";
@@ -19,7 +20,7 @@ export type AddNoteInput = z.input<typeof AddNoteInput>;
 export async function addNote(ctx: AppContext, ref: string, input: unknown) {
   const req = parseInput(AddNoteInput, input);
   const now = ctx.clock.now();
-  return withTransaction(ctx.db, async (tx) => {
+  const { number, view } = await withTransaction(ctx.db, async (tx) => {
     const incident = await lockIncident(tx, ref);
     const updated = await applyChange(
       tx,
@@ -28,14 +29,17 @@ export async function addNote(ctx: AppContext, ref: string, input: unknown) {
       ctx.actor.name,
       now,
     );
-    return {
+    const view = {
       incident_id: formatHumanId(incident.number),
       seq: updated.lastEventSeq,
       text: req.text,
       actor: ctx.actor.name,
       at: now.toISOString(),
     };
+    return { number: incident.number, view };
   });
+  publishIncidentChange(ctx.events, number, "note.added", now);
+  return view;
 }
 
 const httpUrl = z
@@ -55,7 +59,7 @@ export type AddEvidenceInput = z.input<typeof AddEvidenceInput>;
 export async function addEvidence(ctx: AppContext, ref: string, input: unknown) {
   const req = parseInput(AddEvidenceInput, input);
   const now = ctx.clock.now();
-  return withTransaction(ctx.db, async (tx) => {
+  const { number, view } = await withTransaction(ctx.db, async (tx) => {
     const incident = await lockIncident(tx, ref);
     const row = {
       id: randomUUID(),
@@ -79,8 +83,10 @@ export async function addEvidence(ctx: AppContext, ref: string, input: unknown) 
       ctx.actor.name,
       now,
     );
-    return evidenceView(row);
+    return { number: incident.number, view: evidenceView(row) };
   });
+  publishIncidentChange(ctx.events, number, "evidence.added", now);
+  return view;
 }
 
 export const PostStatusUpdateInput = z
@@ -106,7 +112,7 @@ export type PostStatusUpdateInput = z.input<typeof PostStatusUpdateInput>;
 export async function postStatusUpdate(ctx: AppContext, ref: string, input: unknown) {
   const req = parseInput(PostStatusUpdateInput, input);
   const now = ctx.clock.now();
-  return withTransaction(ctx.db, async (tx) => {
+  const { number, view } = await withTransaction(ctx.db, async (tx) => {
     const incident = await lockIncident(tx, ref);
     const status = req.status ?? defaultPublicStatus(incident.status as IncidentStatus);
     const row = {
@@ -131,6 +137,8 @@ export async function postStatusUpdate(ctx: AppContext, ref: string, input: unkn
       ctx.actor.name,
       now,
     );
-    return statusUpdateView(row, formatHumanId(incident.number));
+    return { number: incident.number, view: statusUpdateView(row, formatHumanId(incident.number)) };
   });
+  publishIncidentChange(ctx.events, number, "status_update.posted", now);
+  return view;
 }

@@ -5,6 +5,7 @@ import { linkIncidentServices, listIncidentServiceNames, unlinkIncidentServices 
 import { ensureServicesByName } from "#store/services.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { publishIncidentChange } from "../events.ts";
 import { parseInput } from "../validation.ts";
 import { incidentAfterChange } from "./get.ts";
 import { applyChange, lockIncident, type NewTimelineEvent } from "./internal.ts";
@@ -48,7 +49,7 @@ export async function updateIncident(ctx: AppContext, ref: string, input: unknow
   const severity =
     req.severity === undefined ? undefined : toSeverity(req.severity, ctx.policy.priorityScheme);
   const now = ctx.clock.now();
-  const number = await withTransaction(ctx.db, async (tx) => {
+  const { number, kind } = await withTransaction(ctx.db, async (tx) => {
     const incident = await lockIncident(tx, ref);
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     const patch: Record<string, unknown> = {};
@@ -96,7 +97,8 @@ export async function updateIncident(ctx: AppContext, ref: string, input: unknow
       events.push(...toRemove.map((s) => ({ kind: "service.removed" as const, data: { service: s.name } })));
     }
     if (events.length) await applyChange(tx, incident, events, ctx.actor.name, now, patch);
-    return incident.number;
+    return { number: incident.number, kind: events[0]?.kind };
   });
+  if (kind) publishIncidentChange(ctx.events, number, kind, now);
   return incidentAfterChange(ctx, formatHumanId(number));
 }

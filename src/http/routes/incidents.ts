@@ -18,6 +18,7 @@ import {
   PostStatusUpdateInput,
   postStatusUpdate,
 } from "#app/incidents/records.ts";
+import { listSeverities } from "#app/incidents/severities.ts";
 import { getTimeline, verifyTimeline } from "#app/incidents/timeline.ts";
 import { UpdateIncidentInput, updateIncident } from "#app/incidents/update.ts";
 import type { ApiRegistry } from "../openapi.ts";
@@ -222,5 +223,18 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
       const p = req.params as ItemParams;
       return completeActionItem(ctx, p.id, p.itemId);
     },
+  );
+  api.add(
+    app,
+    {
+      method: "GET",
+      url: "/api/v1/severities",
+      tag,
+      summary: "The severity levels and what each means and obliges (the configured policy)",
+      success: 200,
+      responseDescription:
+        '{"priority_scheme","items":[{"severity","label","priority","meaning","ack_within_minutes",…}]}',
+    },
+    async (_req, ctx) => listSeverities(ctx),
   );
 }

@@ -1,0 +1,71 @@
+import { existsSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { notFoundHandler } from "./problem.ts";
+
+/** Vite's content-hashed bundles: a name changes whenever its content does, so they are cached for good. */
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
+/** Paths that are never the web UI's pages, even for a browser: they answer a problem or their own page. */
+const NOT_PAGES = /^\/(?:api|v2)(?:\/|$)|^\/(?:healthz|readyz|metrics)$/;
+
+/** Shown at `/` while web/dist has not been built. */
+const NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Foghorn</title><style>
+:root{color-scheme:light dark}body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}
+code{font-family:ui-monospace,monospace}pre{padding:.75rem;border:1px solid #8884;border-radius:6px}
+</style></head><body>
+<h1>Foghorn is running</h1>
+<p>The web UI is not built yet. Build it from the Foghorn folder, restart Foghorn, and reload this page:</p>
+<pre><code>npm run build:web</code></pre>
+<p>Meanwhile the API works: reference at <a href="/api/v1/docs">/api/v1/docs</a>, and the <code>foghorn</code> CLI.</p>
+</body></html>
+`;
+
+function wantsPage(req: FastifyRequest): boolean {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  const path = req.url.split("?")[0] ?? "/";
+  if (NOT_PAGES.test(path)) return false;
+  return path === "/" || (req.headers.accept ?? "").includes("text/html");
+}
+
+/**
+ * Serves the built web UI from `webRoot` at `/`: files as they are, and index.html for every other page
+ * a browser asks for (the UI routes on the client: /incidents/INC-7 is index.html too). A folder that
+ * does not exist when the server starts is not served (a page says how to build it); a rebuild of an
+ * existing one needs no restart. Returns the not-found handler to install.
+ */
+export function registerWebUi(app: FastifyInstance, webRoot: string) {
+  const indexFile = join(webRoot, "index.html");
+  const built = existsSync(webRoot);
+  if (built) {
+    app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: "/",
+      wildcard: true,
+      index: false,
+      cacheControl: false,
+      setHeaders(reply, path) {
+        const inAssets = relative(webRoot, path).split(sep)[0] === "assets";
+        reply.header("cache-control", inAssets ? IMMUTABLE : "no-cache");
+      },
+    });
+  }
+
+  const page = (reply: FastifyReply) => {
+    if (!built || !existsSync(indexFile)) {
+      return reply
+        .code(200)
+        .header("cache-control", "no-cache")
+        .type("text/html; charset=utf-8")
+        .send(NOT_BUILT_PAGE);
+    }
+    return reply.code(200).header("cache-control", "no-cache").sendFile("index.html");
+  };
+  app.get("/", (_req, reply) => page(reply));
+
+  return (req: FastifyRequest, reply: FastifyReply) =>
+    wantsPage(req) ? page(reply) : notFoundHandler(req, reply);
+}

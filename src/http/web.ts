@@ -27,8 +27,11 @@ code{font-family:ui-monospace,monospace}pre{padding:.75rem;border:1px solid #888
 function wantsPage(req: FastifyRequest): boolean {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
   const path = req.url.split("?")[0] ?? "/";
-  if (NOT_PAGES.test(path)) return false;
-  return path === "/" || (req.headers.accept ?? "").includes("text/html");
+  if (NOT_PAGES.test(path) || path.startsWith("/assets/")) return false;
+  // Pages are what a browser (text/html) or a plain client (*/* or no Accept, e.g. curl) asks for;
+  // a client that wants JSON or an image at a path that does not exist gets the 404 problem.
+  const accept = req.headers.accept ?? "*/*";
+  return path === "/" || accept.includes("text/html") || accept.includes("*/*");
 }
 
 /**

@@ -114,8 +114,7 @@ export async function listIncidentPage(db: Db, q: IncidentListQuery): Promise<In
     sql`
     select i.id, i.number, i.title, i.severity, i.status, i.commander, i.created_at, i.acknowledged_at,
            i.resolved_at, ${sortExpr} as sort_value,
-           (select coalesce(array_agg(s.name order by lower(s.name) collate "C"), '{}') from incident_services x
-              join services s on s.id = x.service_id where x.incident_id = i.id) as services
+           i.service_names as services
     from incidents i
     ${whereSql}
     order by ${sortExpr} ${dir}, i.number ${dir}

@@ -139,6 +139,7 @@ export async function insertDeclaredIncidents(db: Db, batch: readonly DeclaredIn
     commander: d.incident.commander ?? null,
     tags: d.incident.tags ?? [],
     related_alerts: d.incident.relatedAlerts ?? [],
+    service_names: d.incident.serviceNames ?? [],
     created_by: d.incident.createdBy,
     created_at: d.incident.createdAt.toISOString(),
     last_event_seq: d.incident.lastEventSeq ?? 0,
@@ -159,14 +160,14 @@ export async function insertDeclaredIncidents(db: Db, batch: readonly DeclaredIn
     sql`with input as (
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
         ord int, id uuid, title text, description text, severity text, status text, commander text,
-        tags text[], related_alerts text[], created_by text, created_at timestamptz, last_event_seq int,
+        tags text[], related_alerts text[], service_names text[], created_by text, created_at timestamptz, last_event_seq int,
         last_event_hash text, event_seq int, event_kind text, event_actor text, event_at timestamptz,
         event_data jsonb, event_hash text, service_ids uuid[], role_person text, role_by text, role_at timestamptz)
     ), inc as (
       insert into incidents (id, title, description, severity, status, commander, tags, related_alerts,
-                             created_by, created_at, updated_at, last_event_seq, last_event_hash)
+                             service_names, created_by, created_at, updated_at, last_event_seq, last_event_hash)
       select id, title, description, severity, status, commander, tags, related_alerts,
-             created_by, created_at, created_at, last_event_seq, last_event_hash
+             service_names, created_by, created_at, created_at, last_event_seq, last_event_hash
       from input order by ord
       returning id, number
     ), ev as (

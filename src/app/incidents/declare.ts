@@ -67,6 +67,7 @@ export async function declareIncident(ctx: AppContext, input: unknown): Promise<
       commander: req.assignee ?? null,
       tags,
       relatedAlerts: req.related_alerts ?? [],
+      serviceNames,
       createdBy: ctx.actor.name,
       createdAt: now,
       updatedAt: now,

@@ -17,7 +17,7 @@ import {
 import { createActionItem } from "./action-items.ts";
 import { assignRole } from "./assign-role.ts";
 import { changeIncidentStatus } from "./change-status.ts";
-import { getIncident } from "./get.ts";
+import { getIncident, listIncidents } from "./get.ts";
 import { addEvidence, addNote, postStatusUpdate } from "./records.ts";
 import { getTimeline, verifyTimeline } from "./timeline.ts";
 import { updateIncident } from "./update.ts";
@@ -99,6 +99,12 @@ for (const backend of await testBackends()) {
         remove_services: [drop.toUpperCase(), uniqueName("never-linked")],
       });
       assert.deepEqual(view.affected_services, [added, keep].sort());
+      // The list reads the incident row's copy of the names: it must show the same services.
+      const listed = await listIncidents(ctx, { q: incident.title, limit: 200 });
+      assert.deepEqual(
+        listed.items.find((i) => i.id === incident.id)?.affected_services,
+        [added, keep].sort(),
+      );
       const { events } = await getTimeline(ctx, incident.id);
       assert.deepEqual(
         events.slice(1).map((e) => [e.kind, e.data]),

@@ -10,6 +10,7 @@ import { parseInput } from "../validation.ts";
 import { incidentAfterChange } from "./get.ts";
 import { applyChange, lockIncident, type NewTimelineEvent } from "./internal.ts";
 import { longText, serviceList, severityInput, tagName, title, toSeverity } from "./schemas.ts";
+import { sortNames } from "./views.ts";
 
 export const UpdateIncidentInput = z
   .object({
@@ -76,8 +77,10 @@ export async function updateIncident(ctx: AppContext, ref: string, input: unknow
     const current = await listIncidentServiceNames(tx, incident.id);
     const currentNames = new Set(current.map((s) => s.name.toLowerCase()));
     const toAdd = (req.add_services ?? []).filter((n) => !currentNames.has(n.toLowerCase()));
+    let names = current.map((s) => s.name);
     if (toAdd.length) {
       const added = await ensureServicesByName(tx, toAdd, now);
+      names = [...names, ...added.map((s) => s.name)];
       await linkIncidentServices(
         tx,
         incident.id,
@@ -89,6 +92,7 @@ export async function updateIncident(ctx: AppContext, ref: string, input: unknow
     const removeNames = new Set((req.remove_services ?? []).map((n) => n.toLowerCase()));
     const toRemove = current.filter((s) => removeNames.has(s.name.toLowerCase()));
     if (toRemove.length) {
+      names = names.filter((n) => !toRemove.some((s) => s.name === n));
       await unlinkIncidentServices(
         tx,
         incident.id,
@@ -96,6 +100,8 @@ export async function updateIncident(ctx: AppContext, ref: string, input: unknow
       );
       events.push(...toRemove.map((s) => ({ kind: "service.removed" as const, data: { service: s.name } })));
     }
+    // The incident row keeps a sorted copy of its service names for the list (schema/incidents.ts).
+    if (toAdd.length || toRemove.length) patch.serviceNames = sortNames(names);
     if (events.length) await applyChange(tx, incident, events, ctx.actor.name, now, patch);
     return { number: incident.number, kind: events[0]?.kind };
   });

@@ -21,6 +21,9 @@ export const incidents = pgTable(
     commander: text("commander"),
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     relatedAlerts: text("related_alerts").array().notNull().default(sql`'{}'::text[]`),
+    /** The affected services' names, sorted; a copy of incident_services kept in the same transaction so
+     * the incident list reads one row per incident (services are never renamed). */
+    serviceNames: text("service_names").array().notNull().default(sql`'{}'::text[]`),
     impact: text("impact").notNull().default(""),
     rootCause: text("root_cause").notNull().default(""),
     resolution: text("resolution").notNull().default(""),

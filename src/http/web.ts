@@ -24,14 +24,19 @@ code{font-family:ui-monospace,monospace}pre{padding:.75rem;border:1px solid #888
 </body></html>
 `;
 
-function wantsPage(req: FastifyRequest): boolean {
-  if (req.method !== "GET" && req.method !== "HEAD") return false;
+// The UI's own routes (web/src/app.tsx): index.html for browsers and plain clients (curl: */*), not for one
+// asking for JSON. Another path is a page only for a browser (text/html: 404 with index.html, so the UI can
+// say so); everyone else gets the 404 problem.
+const UI_ROUTES = /^\/(?:incidents(?:\/[^/]+)?|declare|login|setup)?\/?$/;
+
+function pageStatus(req: FastifyRequest): 200 | 404 | undefined {
+  if (req.method !== "GET" && req.method !== "HEAD") return undefined;
   const path = req.url.split("?")[0] ?? "/";
-  if (NOT_PAGES.test(path) || path.startsWith("/assets/")) return false;
-  // Pages are what a browser (text/html) or a plain client (*/* or no Accept, e.g. curl) asks for;
-  // a client that wants JSON or an image at a path that does not exist gets the 404 problem.
+  if (NOT_PAGES.test(path) || path.startsWith("/assets/")) return undefined;
   const accept = req.headers.accept ?? "*/*";
-  return path === "/" || accept.includes("text/html") || accept.includes("*/*");
+  const html = accept.includes("text/html");
+  if (UI_ROUTES.test(path) && (html || accept.includes("*/*"))) return 200;
+  return html ? 404 : undefined;
 }
 
 /**
@@ -57,7 +62,7 @@ export function registerWebUi(app: FastifyInstance, webRoot: string) {
     });
   }
 
-  const page = (reply: FastifyReply) => {
+  const page = (reply: FastifyReply, status: 200 | 404 = 200) => {
     if (!built || !existsSync(indexFile)) {
       return reply
         .code(200)
@@ -65,10 +70,12 @@ export function registerWebUi(app: FastifyInstance, webRoot: string) {
         .type("text/html; charset=utf-8")
         .send(NOT_BUILT_PAGE);
     }
-    return reply.code(200).header("cache-control", "no-cache").sendFile("index.html");
+    return reply.code(status).header("cache-control", "no-cache").sendFile("index.html");
   };
   app.get("/", (_req, reply) => page(reply));
 
-  return (req: FastifyRequest, reply: FastifyReply) =>
-    wantsPage(req) ? page(reply) : notFoundHandler(req, reply);
+  return (req: FastifyRequest, reply: FastifyReply) => {
+    const status = pageStatus(req);
+    return status ? page(reply, status) : notFoundHandler(req, reply);
+  };
 }

@@ -3,6 +3,7 @@
 
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
@@ -25,7 +26,12 @@ if (unavailable && process.env.CI === "true") {
   });
 }
 
-const screenshots = resolve(import.meta.dirname, "../../docs/screenshots");
+// The README's screenshots are refreshed with FOGHORN_SCREENSHOTS=1; other runs write them to a temp
+// folder, so a test run leaves the work tree as it was.
+const screenshots =
+  process.env.FOGHORN_SCREENSHOTS === "1"
+    ? resolve(import.meta.dirname, "../../docs/screenshots")
+    : join(tmpdir(), "foghorn-screenshots");
 
 interface Detail {
   id: string;

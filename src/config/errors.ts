@@ -1,3 +1,5 @@
+import { editDistance } from "#domain/edit-distance.ts";
+
 /** One problem with the configuration: which key, where its value came from, what is wrong and the fix. */
 export interface ConfigIssue {
   /** Dotted key, e.g. "server.port"; "" for a problem with the file as a whole. */
@@ -23,19 +25,6 @@ export class ConfigError extends Error {
     );
     this.issues = issues;
   }
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 /** The message for a key the schema does not know, naming the closest known key when one stands out. */

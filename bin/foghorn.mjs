@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const bundle = join(root, "dist", "foghorn.mjs");
+const bundle = join(root, "dist", "main.mjs");
 
 function newestSource(dir, extensions) {
   let newest = statSync(join(root, "package.json")).mtimeMs;
@@ -51,7 +51,11 @@ async function load() {
     const { build } = await import("esbuild");
     const result = await build({
       entryPoints: [join(root, "src", "main.ts")],
-      outfile: bundle,
+      outdir: join(root, "dist"),
+      outExtension: { ".js": ".mjs" },
+      // Chunks: modules imported with import() (the HTTP server) load only when asked for, in parallel
+      // with PGlite's start.
+      splitting: true,
       bundle: true,
       platform: "node",
       format: "esm",
@@ -63,7 +67,11 @@ async function load() {
     });
     // Write beside, then rename: a process starting at the same moment never reads half a bundle.
     mkdirSync(dirname(bundle), { recursive: true });
-    for (const file of result.outputFiles) {
+    // Chunks first, the entry last: a process starting meanwhile finds every chunk its entry names.
+    const entryLast = [...result.outputFiles].sort(
+      (a, b) => Number(a.path.endsWith("main.mjs")) - Number(b.path.endsWith("main.mjs")),
+    );
+    for (const file of entryLast) {
       const temp = `${file.path}.${process.pid}.tmp`;
       writeFileSync(temp, file.contents);
       renameSync(temp, file.path);

@@ -23,11 +23,12 @@ function newestSource(dir, extensions) {
 async function buildWebIfStale() {
   const index = join(root, "web", "dist", "index.html");
   if (!existsSync(join(root, "web", "src"))) return;
-  if (
-    existsSync(index) &&
-    statSync(index).mtimeMs >= newestSource("web", [".ts", ".tsx", ".css", ".html", ".svg"])
-  )
-    return;
+  // web/src imports the pure vocabulary of src/domain, so a change there rebuilds the UI too.
+  const newest = Math.max(
+    newestSource("web", [".ts", ".tsx", ".css", ".html", ".svg"]),
+    newestSource(join("src", "domain"), [".ts"]),
+  );
+  if (existsSync(index) && statSync(index).mtimeMs >= newest) return;
   let vite;
   try {
     vite = await import("vite");

@@ -1,22 +1,8 @@
 import { createHash } from "node:crypto";
 
-/** Every kind of timeline event, as `entity.verb`. The timeline is append-only. */
-export const TIMELINE_KINDS = [
-  "incident.declared",
-  "incident.status_changed",
-  "incident.updated",
-  "note.added",
-  "evidence.added",
-  "status_update.posted",
-  "role.assigned",
-  "role.removed",
-  "service.added",
-  "service.removed",
-  "action_item.created",
-  "action_item.updated",
-  "action_item.completed",
-] as const;
-export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+import type { TimelineKind } from "./timeline-kinds.ts";
+
+export { TIMELINE_KINDS, type TimelineKind } from "./timeline-kinds.ts";
 
 /** The content of a timeline event that its hash covers. */
 export interface TimelineEventContent {

@@ -1,54 +1,33 @@
 // The JSON shapes of the Foghorn REST API (src/app/incidents/views.ts and get.ts on the server).
 
-export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"] as const;
-export type Severity = (typeof SEVERITIES)[number];
+// The vocabulary comes from the server's pure domain modules, so the two can never disagree.
+import { ACTION_ITEM_PRIORITIES, type ActionItemPriority } from "../../../src/domain/incident/action-item.ts";
+import { EVIDENCE_KINDS, type EvidenceKind } from "../../../src/domain/incident/evidence.ts";
+import { INCIDENT_ROLES as ROLES, type IncidentRole as Role } from "../../../src/domain/incident/roles.ts";
+import { SEVERITIES, type Severity } from "../../../src/domain/incident/severity.ts";
+import {
+  INCIDENT_STATUSES,
+  type IncidentStatus,
+  OPEN_STATUSES,
+  PUBLIC_STATUSES,
+  type PublicStatus,
+} from "../../../src/domain/incident/status.ts";
+import { TIMELINE_KINDS } from "../../../src/domain/incident/timeline-kinds.ts";
 
-export const INCIDENT_STATUSES = [
-  "triggered",
-  "acknowledged",
-  "investigating",
-  "mitigating",
-  "resolved",
-  "postmortem",
-] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
-export const OPEN_STATUSES: readonly IncidentStatus[] = [
-  "triggered",
-  "acknowledged",
-  "investigating",
-  "mitigating",
-];
-
-export const PUBLIC_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const;
-export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
-
-export const EVIDENCE_KINDS = ["metric", "log", "trace", "screenshot", "dashboard", "link", "other"] as const;
-export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
-
-export const ACTION_ITEM_PRIORITIES = ["high", "medium", "low"] as const;
-export type ActionItemPriority = (typeof ACTION_ITEM_PRIORITIES)[number];
-
-export const ROLES = ["commander", "communications_lead", "scribe", "responder"] as const;
-export type Role = (typeof ROLES)[number];
+export type { ActionItemPriority, EvidenceKind, IncidentStatus, PublicStatus, Role, Severity };
+export {
+  ACTION_ITEM_PRIORITIES,
+  EVIDENCE_KINDS,
+  INCIDENT_STATUSES,
+  OPEN_STATUSES,
+  PUBLIC_STATUSES,
+  ROLES,
+  SEVERITIES,
+  TIMELINE_KINDS,
+};
 
 export const SORT_KEYS = ["id", "title", "severity", "status", "assignee", "duration", "created_at"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
-
-export const TIMELINE_KINDS = [
-  "incident.declared",
-  "incident.status_changed",
-  "incident.updated",
-  "note.added",
-  "evidence.added",
-  "status_update.posted",
-  "role.assigned",
-  "role.removed",
-  "service.added",
-  "service.removed",
-  "action_item.created",
-  "action_item.updated",
-  "action_item.completed",
-] as const;
 
 export interface Session {
   username: string;

@@ -6,14 +6,18 @@ import { existsSync, readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import pino, { type Logger as PinoLogger } from "pino";
+import { AlertIntake } from "#app/alerts/intake.ts";
 import { SessionAuthenticator } from "#app/auth/sessions.ts";
 import { type BootstrapResult, bootstrapAdmin, TokenAuthenticator } from "#app/auth/tokens.ts";
-import type { BaseContext } from "#app/context.ts";
+import { type BaseContext, SYSTEM_ACTOR } from "#app/context.ts";
 import { LocalChangeFeed } from "#app/events.ts";
 import { runCli } from "#cli/main.ts";
 import type { Config } from "#config/load.ts";
 import { redactConfig } from "#config/redact.ts";
 import type { Clock } from "#domain/time.ts";
+import { AlertProcessor } from "#engine/alert-processor.ts";
+import { AlertSweeps } from "#engine/sweeps.ts";
+import { probe } from "#integrations/http-check/probe.ts";
 import { type Database, migrateDb, openDb } from "#store/db.ts";
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -71,6 +75,10 @@ export function createLogger(config: Config): PinoLogger {
 export interface RunningFoghorn {
   url: string;
   database: Database;
+  /** Applies stored alert events; tests wait on idle(). */
+  alerts: AlertProcessor;
+  /** Heartbeat and health-check sweeps; tests with a manual clock call runOnce(). */
+  sweeps: AlertSweeps;
   stop(): Promise<void>;
 }
 
@@ -117,6 +125,24 @@ export async function startFoghorn(
     policy: { severities: config.incidents.severityPolicy, priorityScheme: config.incidents.priorityScheme },
     events: new LocalChangeFeed(log),
   };
+  const systemContext = { ...context, actor: SYSTEM_ACTOR };
+  const processor = new AlertProcessor(systemContext, { onAlertsResolved: config.alerts.onAlertsResolved });
+  const intake = new AlertIntake(database.db, clock, {
+    defaultRateLimitPerMinute: config.alerts.rateLimitPerMinute,
+    maxQueuedEvents: config.alerts.maxQueuedEvents,
+    onCommitted: () => processor.wake(),
+  });
+  const sweeps = new AlertSweeps(systemContext, intake, (check) =>
+    probe({
+      url: check.url,
+      method: check.method === "HEAD" ? "HEAD" : "GET",
+      timeoutMs: check.timeoutMs,
+      expectedStatus:
+        check.expectedStatus === "2xx" ? "2xx" : check.expectedStatus.split(",").map((c) => Number(c)),
+      ...(check.keyword ? { keyword: check.keyword } : {}),
+      ...(check.jsonPath ? { jsonField: { path: check.jsonPath, equals: check.jsonEquals ?? "" } } : {}),
+    }),
+  );
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (!existsSync(webRoot))
     log.info({ webRoot }, "the web UI is not built: `npm run build:web`, then restart, serves it at /");
@@ -126,6 +152,7 @@ export async function startFoghorn(
     authenticator: new TokenAuthenticator(database.db, clock),
     sessions: new SessionAuthenticator(database.db, clock),
     system: { version: VERSION, storage: database.kind, ready: () => database.ping() },
+    intake,
     bodyLimit: config.server.bodyLimitBytes,
     trustProxy: config.server.trustProxy,
     logger: log,
@@ -139,6 +166,11 @@ export async function startFoghorn(
     throw error;
   }
   const url = address.replace("://[::1]", "://localhost");
+  const publicUrl = (config.server.publicUrl ?? url).replace(/\/+$/, "");
+  context.publicUrl = publicUrl;
+  systemContext.publicUrl = publicUrl;
+  processor.start();
+  sweeps.start();
   if (boot.created) {
     const base = (config.server.publicUrl ?? url).replace(/\/+$/, "");
     announceBootstrap(boot, base, log, options.stdout ?? process.stdout);
@@ -151,10 +183,14 @@ export async function startFoghorn(
   return {
     url,
     database,
+    alerts: processor,
+    sweeps,
     async stop() {
       clearInterval(maintenance.interval);
       clearTimeout(maintenance.first);
       await app.close();
+      await sweeps.stop();
+      await processor.stop();
       await database.close();
     },
   };

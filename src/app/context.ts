@@ -37,6 +37,8 @@ export interface AppContext {
   log: Logger;
   /** Where use cases announce committed changes (the web UI's live updates listen here). */
   events: ChangeFeed;
+  /** Base URL people and senders reach Foghorn at (server.publicUrl, else the listen address). */
+  publicUrl?: string;
 }
 
 /** What code that runs before anyone is signed in (sign-in, first-run setup) gets: no actor. */

@@ -185,6 +185,26 @@ const incidentsSchema = group({
   .prefault({})
   .describe("How incidents are classified and what each severity obliges.");
 
+const alertsSchema = group({
+  rateLimitPerMinute: integer(0, 10_000_000)
+    .default(6000)
+    .describe(
+      "Events per minute per integration before PagerDuty senders get 429 (Alertmanager and Grafana get 503 + Retry-After); 0 = unlimited. An integration may set its own.",
+    ),
+  onAlertsResolved: oneOf(["mitigating", "resolved", "none"] as const)
+    .default("mitigating")
+    .describe(
+      "What an incident opened by alerts becomes once all its alerts resolved; a service may override it.",
+    ),
+  maxQueuedEvents: positiveInteger()
+    .default(20000)
+    .describe(
+      "Events waiting for their commit above which new ones are refused with 503 + Retry-After (back-pressure).",
+    ),
+})
+  .prefault({})
+  .describe("Alert ingestion: limits and what resolved alerts do to their incident.");
+
 export const configSchema = z.strictObject(
   {
     server: serverSchema,
@@ -192,6 +212,7 @@ export const configSchema = z.strictObject(
     log: logSchema,
     auth: authSchema,
     incidents: incidentsSchema,
+    alerts: alertsSchema,
   },
   { error: "expected a mapping of settings at the top level" },
 );

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fastifyCookie from "@fastify/cookie";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import type { AlertIntake } from "#app/alerts/intake.ts";
 import type { SessionAuthenticator } from "#app/auth/sessions.ts";
 import type { TokenAuthenticator } from "#app/auth/tokens.ts";
 import type { BaseContext } from "#app/context.ts";
@@ -9,10 +10,12 @@ import { registerHttpMetrics } from "./metrics.ts";
 import { ApiRegistry } from "./openapi.ts";
 import { notFoundHandler, problemErrorHandler } from "./problem.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
+import { registerAlertRoutes } from "./routes/alerts.ts";
 import { registerEventRoutes } from "./routes/events.ts";
 import { registerIncidentRoutes } from "./routes/incidents.ts";
 import { registerSessionRoutes } from "./routes/session.ts";
 import { registerSystemRoutes, type SystemDeps } from "./routes/system.ts";
+import { registerWebhookRoutes } from "./routes/webhooks.ts";
 import { registerWebUi } from "./web.ts";
 
 export interface ServerDeps {
@@ -23,6 +26,8 @@ export interface ServerDeps {
   bodyLimit: number;
   trustProxy: boolean;
   logger: FastifyServerOptions["loggerInstance"];
+  /** The front door for alert events (webhooks, PagerDuty Events API, heartbeats). */
+  intake: AlertIntake;
   /** The built web UI (web/dist) to serve at `/`; without it only the API and the probes are served. */
   webRoot?: string | undefined;
 }
@@ -54,7 +59,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const auth = authenticate({ tokens: deps.authenticator, sessions: deps.sessions });
   let openRoutes: Set<string> | undefined;
   app.addHook("onRequest", async (req, reply) => {
-    if (!req.url.startsWith("/api/v1/")) return;
+    if (!req.url.startsWith("/api/v1/") || req.url.startsWith("/api/v1/heartbeats/")) return;
     const path = req.url.split("?")[0] ?? "";
     openRoutes ??= api.openRoutes();
     if (OPEN_PATHS.has(path) || openRoutes.has(`${req.method} ${path}`)) return;
@@ -75,6 +80,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerIncidentRoutes(app, api);
   registerAdminRoutes(app, api);
   registerEventRoutes(app, api);
+  registerAlertRoutes(app, api, deps.intake);
+  registerWebhookRoutes(app, api, deps.context, deps.intake, deps.bodyLimit);
   app.setNotFoundHandler(deps.webRoot ? registerWebUi(app, deps.webRoot) : notFoundHandler);
   return app;
 }

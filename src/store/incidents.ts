@@ -189,3 +189,19 @@ export async function insertDeclaredIncidents(db: Db, batch: readonly DeclaredIn
     return number;
   });
 }
+
+/** Reads the incident by id under a row lock (inside the caller's transaction). */
+export async function lockIncidentById(db: Db, id: string): Promise<IncidentRow | undefined> {
+  const [row] = await db.select().from(incidents).where(eq(incidents.id, id)).for("update");
+  return row;
+}
+
+/** INC numbers of incidents by id (for views that show the incident an alert opened). */
+export async function findIncidentNumbersByIds(db: Db, ids: readonly string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: incidents.id, number: incidents.number })
+    .from(incidents)
+    .where(inArray(incidents.id, [...new Set(ids)]));
+  return new Map(rows.map((r) => [r.id, r.number]));
+}

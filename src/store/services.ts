@@ -50,3 +50,24 @@ export async function findServicesByName(db: Db, names: readonly string[]): Prom
 export async function listServices(db: Db): Promise<ServiceRow[]> {
   return db.select().from(services).orderBy(sql`lower(${services.name}) collate "C"`);
 }
+
+/** The alert settings of these services (severity map, what all-resolved does). */
+export async function findServicesById(db: Db, ids: readonly string[]): Promise<ServiceRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(services)
+    .where(inArray(services.id, [...new Set(ids)]));
+}
+
+export async function updateService(
+  db: Db,
+  id: string,
+  patch: Partial<typeof services.$inferInsert>,
+): Promise<ServiceRow> {
+  const [row] = await db.update(services).set(patch).where(sql`${services.id} = ${id}`).returning();
+  if (!row) throw new Error(`service ${id} vanished during update`);
+  // The name → row cache would otherwise keep the old settings.
+  cache.get(db)?.delete(row.name.toLowerCase());
+  return row;
+}

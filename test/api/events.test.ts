@@ -1,6 +1,8 @@
 // Live changes: GET /api/v1/events streams a server-sent event for every committed incident change.
+
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { AlertIntake } from "#app/alerts/intake.ts";
 import { SessionAuthenticator } from "#app/auth/sessions.ts";
 import { bootstrapAdmin, TokenAuthenticator } from "#app/auth/tokens.ts";
 import { silentLogger } from "#app/context.ts";
@@ -184,6 +186,7 @@ describe("an event stream's subscription (pglite)", () => {
       authenticator: new TokenAuthenticator(database.db, clock),
       sessions: new SessionAuthenticator(database.db, clock),
       system: { version: "test", storage: "pglite", ready: async () => {} },
+      intake: new AlertIntake(database.db, clock, { defaultRateLimitPerMinute: 0, maxQueuedEvents: 1000 }),
       bodyLimit: 1024 * 1024,
       trustProxy: false,
       logger: undefined,

@@ -32,12 +32,32 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: "DELETE", path: "/api/v1/session" },
   { method: "PUT", path: "/api/v1/users/{username}/password" },
   { method: "GET", path: "/api/v1/events" },
+  { method: "POST", path: "/api/v1/services" },
+  { method: "GET", path: "/api/v1/services/{name}" },
+  { method: "PATCH", path: "/api/v1/services/{name}" },
+  { method: "POST", path: "/api/v1/services/{name}/integrations" },
+  { method: "GET", path: "/api/v1/integrations" },
+  { method: "GET", path: "/api/v1/integrations/{id}" },
+  { method: "PATCH", path: "/api/v1/integrations/{id}" },
+  { method: "DELETE", path: "/api/v1/integrations/{id}" },
+  { method: "POST", path: "/api/v1/integrations/{id}/dry-run" },
+  { method: "GET", path: "/api/v1/alerts" },
+  { method: "GET", path: "/api/v1/alerts/{id}" },
+  { method: "GET", path: "/api/v1/incidents/{id}/alerts" },
+  { method: "POST", path: "/api/v1/services/{name}/maintenance" },
+  { method: "DELETE", path: "/api/v1/services/{name}/maintenance/{windowId}" },
+  { method: "POST", path: "/api/v1/services/{name}/health-checks" },
+  { method: "DELETE", path: "/api/v1/services/{name}/health-checks/{check}" },
+  { method: "GET", path: "/api/v1/services/{name}/health-checks/{check}/results" },
 ];
 
 /** Operations of the document that need no authentication: signing in and first-run setup (session.test.ts). */
 export const OPEN_API_ROUTES: readonly ApiRoute[] = [
   { method: "POST", path: "/api/v1/session" },
   { method: "POST", path: "/api/v1/setup" },
+  { method: "GET", path: "/api/v1/heartbeats/{key}" },
+  { method: "POST", path: "/api/v1/heartbeats/{key}" },
+  { method: "PUT", path: "/api/v1/heartbeats/{key}" },
 ];
 
 /** The routes that serve the API's own documentation; open, and not operations of the document. */

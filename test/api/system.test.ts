@@ -1,7 +1,9 @@
 // The server's self-description and operations surface: the OpenAPI document against the routes it really
 // registers, the HTML reference, Prometheus metrics and request ids.
+
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { AlertIntake } from "#app/alerts/intake.ts";
 import { SessionAuthenticator } from "#app/auth/sessions.ts";
 import { TokenAuthenticator } from "#app/auth/tokens.ts";
 import { silentLogger } from "#app/context.ts";
@@ -79,6 +81,10 @@ describe("OpenAPI, docs, metrics and request ids (pglite)", () => {
       authenticator: new TokenAuthenticator(foghorn.database.db, clock),
       sessions: new SessionAuthenticator(foghorn.database.db, clock),
       system: { version: "test", storage: "pglite", ready: async () => {} },
+      intake: new AlertIntake(foghorn.database.db, clock, {
+        defaultRateLimitPerMinute: 0,
+        maxQueuedEvents: 1000,
+      }),
       bodyLimit: 1024 * 1024,
       trustProxy: false,
       logger: undefined,

@@ -15,5 +15,9 @@ export const TIMELINE_KINDS = [
   "action_item.created",
   "action_item.updated",
   "action_item.completed",
+  "alert.attached",
+  "alert.acknowledged",
+  "alert.changed",
+  "alert.resolved",
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];

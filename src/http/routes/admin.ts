@@ -1,7 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { CreateTokenInput, createToken } from "#app/auth/tokens.ts";
 import { loadDemoData } from "#app/demo/load.ts";
-import { listServices } from "#app/services/list.ts";
 import type { ApiRegistry } from "../openapi.ts";
 
 /** Who am I, services, tokens and demo data. */
@@ -30,18 +29,6 @@ export function registerAdminRoutes(app: FastifyInstance, api: ApiRegistry): voi
       responseDescription: "The token, including its secret",
     },
     (req, ctx) => createToken(ctx, req.body),
-  );
-  api.add(
-    app,
-    {
-      method: "GET",
-      url: "/api/v1/services",
-      tag: "Services",
-      summary: "List services",
-      success: 200,
-      responseDescription: "The services",
-    },
-    (_req, ctx) => listServices(ctx),
   );
   api.add(
     app,

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 /** A service that incidents affect; created by name on first use. Names are unique case-insensitively. */
 export const services = pgTable(
@@ -9,6 +9,10 @@ export const services = pgTable(
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    /** Alert severity → incident severity overrides (critical/error/warning/info → SEV1..SEV4); null: defaults. */
+    severityMap: jsonb("severity_map"),
+    /** What an incident becomes once all its alerts resolved: mitigating | resolved | none; null: configured default. */
+    onAlertsResolved: text("on_alerts_resolved"),
   },
   (t) => [uniqueIndex("services_name_lower_key").on(sql`lower(${t.name})`)],
 );

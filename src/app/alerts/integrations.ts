@@ -1,0 +1,194 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import {
+  deleteIntegration,
+  findIntegrationById,
+  type IntegrationRow,
+  insertIntegration,
+  listAlertLog,
+  listIntegrations,
+  updateIntegration,
+} from "#store/alerts.ts";
+import type { AppContext } from "../context.ts";
+import { AppError } from "../errors.ts";
+import { parseInput } from "../validation.ts";
+import { findService } from "./services.ts";
+import { integrationView } from "./views.ts";
+
+export const INTEGRATION_KINDS = ["pagerduty", "alertmanager", "grafana", "generic", "heartbeat"] as const;
+export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
+
+/**
+ * Checks a kind's settings; the transports own the wire formats, so the generic mapping's validator is
+ * passed in (main.ts wires it from integrations/generic).
+ */
+export type ConfigValidator = (
+  kind: IntegrationKind,
+  config: unknown,
+) => { field: string; message: string }[];
+
+const heartbeatConfig = z
+  .object({
+    interval_seconds: z
+      .number()
+      .int()
+      .min(10)
+      .max(7 * 86400),
+    grace_seconds: z.number().int().min(0).max(86400).default(30),
+  })
+  .strict();
+const grafanaConfig = z
+  .object({
+    hmac_secret: z.string().min(8).max(512).optional(),
+    signature_header: z.string().min(1).max(100).optional(),
+    timestamp_header: z.string().min(1).max(100).optional(),
+  })
+  .strict();
+
+const rateLimit = z
+  .number()
+  .int()
+  .min(0)
+  .max(10_000_000)
+  .nullable()
+  .describe(
+    "Events per minute before 429 (503 for Alertmanager and Grafana); 0 = unlimited, null = the default",
+  );
+
+export const CreateIntegrationInput = z
+  .object({
+    kind: z.enum(INTEGRATION_KINDS, { error: `must be one of ${INTEGRATION_KINDS.join(", ")}` }),
+    name: z.string().trim().min(1).max(100).optional(),
+    config: z.record(z.string(), z.unknown()).optional(),
+    rate_limit_per_minute: rateLimit.optional(),
+  })
+  .strict();
+
+export const UpdateIntegrationInput = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    config: z.record(z.string(), z.unknown()).optional(),
+    rate_limit_per_minute: rateLimit.optional(),
+  })
+  .strict();
+
+/** 32 characters like PagerDuty's integration keys: 24 random bytes, base64url (a-z A-Z 0-9 - _). */
+export function newRoutingKey(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+function checkConfig(
+  kind: IntegrationKind,
+  config: unknown,
+  validate: ConfigValidator,
+): Record<string, unknown> {
+  const fail = (fields: { field: string; message: string }[]) => {
+    const prefixed = fields.map((f) => ({ ...f, field: `config${f.field ? `.${f.field}` : ""}` }));
+    throw new AppError(
+      "INVALID_INPUT",
+      `The ${kind} settings are invalid: ${prefixed.map((f) => `${f.field}: ${f.message}`).join("; ")}`,
+      prefixed,
+    );
+  };
+  const zodCheck = (schema: z.ZodType) => {
+    const r = schema.safeParse(config ?? {});
+    if (!r.success) fail(r.error.issues.map((i) => ({ field: i.path.join("."), message: i.message })));
+    return (r as { data: Record<string, unknown> }).data;
+  };
+  if (kind === "heartbeat") {
+    if (!config)
+      fail([
+        { field: "interval_seconds", message: "a heartbeat needs interval_seconds (how often it pings)" },
+      ]);
+    return zodCheck(heartbeatConfig);
+  }
+  if (kind === "grafana") return zodCheck(grafanaConfig);
+  if (kind === "generic") {
+    const errors = validate(kind, config);
+    if (errors.length) fail(errors);
+    return (config ?? {}) as Record<string, unknown>;
+  }
+  if (config && Object.keys(config).length)
+    fail([{ field: "", message: `a ${kind} integration takes no settings` }]);
+  return {};
+}
+
+export async function createIntegration(
+  ctx: AppContext,
+  serviceName: string,
+  input: unknown,
+  validate: ConfigValidator,
+) {
+  const req = parseInput(CreateIntegrationInput, input);
+  const service = await findService(ctx, serviceName);
+  const config = checkConfig(req.kind, req.config, validate);
+  const row = await insertIntegration(ctx.db, {
+    id: crypto.randomUUID(),
+    serviceId: service.id,
+    kind: req.kind,
+    name: req.name ?? `${service.name} ${req.kind}`,
+    routingKey: newRoutingKey(),
+    config,
+    rateLimitPerMinute: req.rate_limit_per_minute ?? null,
+    createdBy: ctx.actor.name,
+    createdAt: ctx.clock.now(),
+  });
+  ctx.log.info({ service: service.name, kind: row.kind, integration: row.id }, "integration created");
+  return integrationView({ ...row, serviceName: service.name }, ctx.publicUrl ?? "");
+}
+
+export async function listAllIntegrations(ctx: AppContext, serviceName?: string) {
+  const service = serviceName ? await findService(ctx, serviceName) : undefined;
+  const rows = await listIntegrations(ctx.db, service?.id);
+  return { items: rows.map((r) => integrationView(r, ctx.publicUrl ?? "")) };
+}
+
+async function loadIntegration(ctx: AppContext, id: string): Promise<IntegrationRow> {
+  const row = /^[0-9a-f-]{36}$/i.test(id) ? await findIntegrationById(ctx.db, id) : undefined;
+  if (!row)
+    throw new AppError(
+      "NOT_FOUND",
+      `Integration ${id} does not exist; list them with GET /api/v1/integrations`,
+    );
+  return row;
+}
+
+export async function getIntegration(ctx: AppContext, id: string) {
+  const row = await loadIntegration(ctx, id);
+  const [withName] = (await listIntegrations(ctx.db, row.serviceId)).filter((r) => r.id === row.id);
+  const log = await listAlertLog(ctx.db, row.id, 50);
+  return {
+    ...integrationView(withName ?? { ...row, serviceName: "" }, ctx.publicUrl ?? ""),
+    log: log.map((l) => ({
+      at: l.at.toISOString(),
+      action: l.action,
+      outcome: l.outcome,
+      message: l.message,
+    })),
+  };
+}
+
+export async function updateIntegrationSettings(
+  ctx: AppContext,
+  id: string,
+  input: unknown,
+  validate: ConfigValidator,
+) {
+  const req = parseInput(UpdateIntegrationInput, input);
+  const row = await loadIntegration(ctx, id);
+  const config = req.config ? checkConfig(row.kind as IntegrationKind, req.config, validate) : undefined;
+  await updateIntegration(ctx.db, row.id, {
+    ...(req.name ? { name: req.name } : {}),
+    ...(config ? { config } : {}),
+    ...(req.rate_limit_per_minute !== undefined ? { rateLimitPerMinute: req.rate_limit_per_minute } : {}),
+  });
+  return getIntegration(ctx, id);
+}
+
+/** Deletes an integration: its routing key stops working at once; its alerts stay. Returns the key. */
+export async function removeIntegration(ctx: AppContext, id: string): Promise<string> {
+  const row = await loadIntegration(ctx, id);
+  await deleteIntegration(ctx.db, row.id);
+  ctx.log.info({ integration: row.id, kind: row.kind }, "integration deleted");
+  return row.routingKey;
+}

@@ -1,0 +1,433 @@
+import { randomUUID } from "node:crypto";
+import type { AlertEvent, ChangeEvent } from "#domain/alert/event.ts";
+import { effectiveAction, type KnownMember, type MemberMerge, mergeMembers } from "#domain/alert/group.ts";
+import { incidentSeverityFor, type SeverityMap } from "#domain/alert/severity.ts";
+import { formatHumanId } from "#domain/incident/human-id.ts";
+import { decideTransition, type IncidentStatus, isOpenStatus } from "#domain/incident/status.ts";
+import {
+  type AlertLogInsert,
+  type AlertRow,
+  countOpenAlertsOfIncident,
+  findOpenAlerts,
+  findOpenIncidentForKey,
+  insertAlert,
+  insertAlertLog,
+  insertChangeEvents,
+  loadMembers,
+  type MemberWrite,
+  servicesInMaintenance,
+  touchIntegrations,
+  updateAlerts,
+  upsertMembers,
+} from "#store/alerts.ts";
+import { type Db, withTransaction } from "#store/db.ts";
+import { claimInboxRows, deleteInboxRows, failInboxRow, type InboxRow } from "#store/inbox.ts";
+import { insertDeclaredIncidents, lockIncidentById } from "#store/incidents.ts";
+import { findServicesById, type ServiceRow } from "#store/services.ts";
+import { sourceNames } from "#store/sources.ts";
+import type { AppContext } from "../context.ts";
+import { publishIncidentChange } from "../events.ts";
+import { applyChange, chainEvents, type NewTimelineEvent } from "../incidents/internal.ts";
+
+/** What an incident becomes once every alert on it has resolved. */
+export type OnAlertsResolved = "mitigating" | "resolved" | "none";
+
+export interface ProcessOptions {
+  batchSize?: number;
+  maxAttempts?: number;
+  /** The installation's default; a service's on_alerts_resolved overrides it. */
+  onAlertsResolved?: OnAlertsResolved;
+}
+
+/**
+ * Applies the oldest events of the durable inbox, in order, and deletes them in the same transaction: each
+ * acknowledged event takes effect exactly once, even across crashes. Returns how many rows it handled (0:
+ * the inbox is empty). A batch that fails is retried one row at a time so one bad event cannot block the
+ * others; a row that keeps failing is set aside (dead) after maxAttempts.
+ */
+export async function processInbox(ctx: AppContext, options: ProcessOptions = {}): Promise<number> {
+  const batchSize = options.batchSize ?? 500;
+  try {
+    return await processBatch(ctx, batchSize, options);
+  } catch (error) {
+    if (batchSize === 1) throw error;
+    ctx.log.warn({ err: error }, "alert batch failed; applying its events one at a time");
+  }
+  let handled = 0;
+  for (let i = 0; i < batchSize; i++) {
+    const [next] = await claimInboxRows(ctx.db, 1);
+    if (!next) break;
+    try {
+      handled += await processBatch(ctx, 1, options);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.log.error({ err: error, inbox: next.id }, "alert event failed");
+      await failInboxRow(ctx.db, next.id, message, ctx.clock.now(), options.maxAttempts ?? 5);
+      handled++;
+    }
+  }
+  return handled;
+}
+
+async function processBatch(ctx: AppContext, batchSize: number, options: ProcessOptions): Promise<number> {
+  const touched = new Map<number, string>();
+  const count = await withTransaction(ctx.db, async (tx) => {
+    const rows = await claimInboxRows(tx, batchSize);
+    if (rows.length === 0) return 0;
+    await applyRows(tx, ctx, rows, options.onAlertsResolved ?? "mitigating", touched);
+    await deleteInboxRows(
+      tx,
+      rows.map((r) => r.id),
+    );
+    return rows.length;
+  });
+  const now = ctx.clock.now();
+  for (const [number, kind] of touched) publishIncidentChange(ctx.events, number, kind as never, now);
+  return count;
+}
+
+interface BatchState {
+  tx: Db;
+  ctx: AppContext;
+  services: Map<string, ServiceRow>;
+  names: Map<string, string>;
+  inMaintenance: Set<string>;
+  open: Map<string, AlertRow>;
+  members: Map<string, KnownMember[]>;
+  dirty: Set<AlertRow>;
+  resolvedHere: Set<string>;
+  memberWrites: MemberWrite[];
+  logs: AlertLogInsert[];
+  touched: Map<number, string>;
+  defaultOnResolved: OnAlertsResolved;
+}
+
+const keyOf = (sourceId: string, dedupKey: string) => `${sourceId}\u0000${dedupKey}`;
+
+async function applyRows(
+  tx: Db,
+  ctx: AppContext,
+  rows: InboxRow[],
+  defaultOnResolved: OnAlertsResolved,
+  touched: Map<number, string>,
+): Promise<void> {
+  const alertRows = rows.filter((r) => r.kind === "alert");
+  const keys = alertRows.map((r) => ({ sourceId: r.sourceId, dedupKey: (r.event as AlertEvent).dedupKey }));
+  const openRows = await findOpenAlerts(tx, keys);
+  const grouped = openRows.filter((a) =>
+    alertRows.some((r) => r.sourceId === a.sourceId && (r.event as AlertEvent).members?.length),
+  );
+  const memberRows = await loadMembers(
+    tx,
+    grouped.map((a) => a.id),
+  );
+  const serviceIds = [...new Set(rows.map((r) => r.serviceId))];
+  const state: BatchState = {
+    tx,
+    ctx,
+    services: new Map((await findServicesById(tx, serviceIds)).map((s) => [s.id, s])),
+    names: await sourceNames(tx, [...new Set(rows.map((r) => r.sourceId))]),
+    inMaintenance: await servicesInMaintenance(tx, serviceIds, ctx.clock.now()),
+    open: new Map(openRows.map((a) => [keyOf(a.sourceId, a.dedupKey), a])),
+    members: new Map(),
+    dirty: new Set(),
+    resolvedHere: new Set(),
+    memberWrites: [],
+    logs: [],
+    touched,
+    defaultOnResolved,
+  };
+  for (const m of memberRows) {
+    const list = state.members.get(m.alertId) ?? [];
+    list.push({ fingerprint: m.fingerprint, status: m.status === "resolved" ? "resolved" : "firing" });
+    state.members.set(m.alertId, list);
+  }
+  const lastSeen = new Map<string, Date>();
+  const changes: Parameters<typeof insertChangeEvents>[1][number][] = [];
+  for (const row of rows) {
+    lastSeen.set(row.sourceId, row.receivedAt);
+    if (row.kind === "change") {
+      const change = row.event as ChangeEvent;
+      changes.push({
+        id: randomUUID(),
+        integrationId: row.sourceId,
+        serviceId: row.serviceId,
+        summary: change.summary,
+        source: change.source,
+        at: change.timestamp ? new Date(change.timestamp) : row.receivedAt,
+        details: change.details,
+        links: change.links,
+        receivedAt: row.receivedAt,
+      });
+      continue;
+    }
+    await applyAlertEvent(state, row, row.event as AlertEvent);
+  }
+  await updateAlerts(tx, [...state.dirty]);
+  await upsertMembers(tx, state.memberWrites, ctx.clock.now());
+  await insertAlertLog(tx, state.logs);
+  await insertChangeEvents(tx, changes);
+  await touchIntegrations(tx, lastSeen);
+}
+
+function actorOf(state: BatchState, row: InboxRow): string {
+  return state.names.get(row.sourceId) ?? row.sourceKind;
+}
+
+function memberWrites(alertId: string, merge: MemberMerge | null): MemberWrite[] {
+  if (!merge) return [];
+  return [
+    ...merge.changed.map((m) => ({ alertId, ...m })),
+    ...merge.departed.map((fingerprint) => ({ alertId, fingerprint, status: "resolved", statusOnly: true })),
+  ];
+}
+
+async function applyAlertEvent(state: BatchState, row: InboxRow, event: AlertEvent): Promise<void> {
+  const key = keyOf(row.sourceId, event.dedupKey);
+  const at = row.receivedAt;
+  const alert = state.open.get(key);
+  const known = alert ? (state.members.get(alert.id) ?? []) : [];
+  const merge = event.members?.length ? mergeMembers(known, event) : null;
+  const action = effectiveAction(event, merge);
+  const log = (outcome: string, message: string, alertId: string | null) =>
+    state.logs.push({ sourceId: row.sourceId, alertId, at, action: event.action, outcome, message });
+  if (!alert) {
+    if (action !== "trigger") {
+      // PagerDuty drops an ack or resolve for a key with no open alert (never seen, or already resolved).
+      if (row.sourceKind !== "heartbeat" && row.sourceKind !== "healthcheck")
+        log(
+          "dropped",
+          `${action} for dedup key "${event.dedupKey}" dropped: no open alert with that key`,
+          null,
+        );
+      return;
+    }
+    const opened = await openAlert(state, row, event, at);
+    state.open.set(key, opened);
+    if (merge) state.members.set(opened.id, [...merge.members.values()]);
+    state.memberWrites.push(...memberWrites(opened.id, merge));
+    return;
+  }
+  const firingBefore = known.filter((m) => m.status === "firing").length;
+  alert.eventCount += 1;
+  alert.lastEventAt = at;
+  alert.truncatedAlerts = event.truncatedAlerts ?? alert.truncatedAlerts;
+  if (merge) {
+    state.members.set(alert.id, [...merge.members.values()]);
+    state.memberWrites.push(...memberWrites(alert.id, merge));
+  }
+  state.dirty.add(alert);
+  if (action === "trigger") {
+    alert.summary = event.summary;
+    alert.severity = event.severity ?? alert.severity;
+    alert.details = event.details;
+    alert.links = event.links;
+    alert.images = event.images;
+    if (merge && merge.firing !== firingBefore) {
+      const text = `${merge.firing} of ${merge.members.size} firing`;
+      log("changed", text, alert.id);
+      await onIncident(state, alert, row, [
+        {
+          kind: "alert.changed",
+          data: { alert: alertRef(alert), firing: merge.firing, resolved: merge.resolved },
+        },
+      ]);
+    }
+    return;
+  }
+  if (action === "acknowledge") {
+    if (alert.status !== "triggered") return;
+    alert.status = "acknowledged";
+    alert.acknowledgedAt = at;
+    log("acknowledged", `alert ${alertRef(alert)} acknowledged`, alert.id);
+    await onIncident(
+      state,
+      alert,
+      row,
+      [{ kind: "alert.acknowledged", data: { alert: alertRef(alert) } }],
+      "acknowledged",
+    );
+    return;
+  }
+  alert.status = "resolved";
+  alert.resolvedAt = at;
+  state.open.delete(key);
+  state.resolvedHere.add(alert.id);
+  log("resolved", `alert ${alertRef(alert)} resolved`, alert.id);
+  await onIncident(state, alert, row, [
+    { kind: "alert.resolved", data: { alert: alertRef(alert), summary: alert.summary } },
+  ]);
+  await afterResolve(state, alert, row);
+}
+
+const alertRef = (alert: AlertRow) => `ALR-${alert.number}`;
+
+/** A new alert: recorded always; opens an incident or joins the open one for its key, unless in maintenance. */
+async function openAlert(state: BatchState, row: InboxRow, event: AlertEvent, at: Date): Promise<AlertRow> {
+  const { tx } = state;
+  const service = state.services.get(row.serviceId);
+  const suppressed = state.inMaintenance.has(row.serviceId);
+  const base = {
+    id: randomUUID(),
+    sourceId: row.sourceId,
+    sourceKind: row.sourceKind,
+    serviceId: row.serviceId,
+    dedupKey: event.dedupKey,
+    status: "triggered",
+    summary: event.summary,
+    source: event.source,
+    severity: event.severity,
+    component: event.component ?? null,
+    group: event.group ?? null,
+    class: event.class ?? null,
+    client: event.client ?? null,
+    clientUrl: event.clientUrl ?? null,
+    details: event.details,
+    links: event.links,
+    images: event.images,
+    truncatedAlerts: event.truncatedAlerts ?? 0,
+    suppressed,
+    createdAt: at,
+    lastEventAt: at,
+  };
+  const log = (outcome: string, message: string, alertId: string) =>
+    state.logs.push({ sourceId: row.sourceId, alertId, at, action: event.action, outcome, message });
+  if (suppressed) {
+    const alert = await insertAlert(tx, { ...base, incidentId: null });
+    log(
+      "suppressed",
+      `alert ${alertRef(alert)} opened during a maintenance window: no incident, no page`,
+      alert.id,
+    );
+    return alert;
+  }
+  const existing = await findOpenIncidentForKey(tx, row.sourceId, event.dedupKey);
+  if (existing) {
+    const alert = await insertAlert(tx, { ...base, incidentId: existing.id });
+    log("attached", `alert ${alertRef(alert)} attached to ${formatHumanId(existing.number)}`, alert.id);
+    await onIncident(state, alert, row, [{ kind: "alert.attached", data: attachedData(alert) }]);
+    return alert;
+  }
+  const incidentId = randomUUID();
+  const severity = incidentSeverityFor(event.severity, (service?.severityMap as SeverityMap | null) ?? null);
+  const serviceName = service?.name ?? "unknown";
+  const actor = actorOf(state, row);
+  const [declared] = chainEvents(
+    { incidentId, lastEventSeq: 0, lastEventHash: null },
+    [
+      {
+        kind: "incident.declared",
+        data: { title: event.summary, severity, affected_services: [serviceName], from_alert: true },
+      },
+    ],
+    actor,
+    at,
+  );
+  if (!declared) throw new Error("chainEvents returned no event");
+  const [number] = await insertDeclaredIncidents(tx, [
+    {
+      incident: {
+        id: incidentId,
+        title: event.summary,
+        description: event.source ? `Opened by an alert from ${event.source}.` : "Opened by an alert.",
+        severity,
+        status: "triggered",
+        commander: null,
+        tags: [],
+        relatedAlerts: [event.dedupKey],
+        serviceNames: [serviceName],
+        createdBy: actor,
+        createdAt: at,
+        updatedAt: at,
+        lastEventSeq: declared.seq,
+        lastEventHash: declared.hash,
+      },
+      event: declared,
+      serviceIds: [row.serviceId],
+      commander: null,
+    },
+  ]);
+  const alert = await insertAlert(tx, { ...base, incidentId });
+  log("opened", `alert ${alertRef(alert)} opened ${formatHumanId(number ?? 0)} (${severity})`, alert.id);
+  await onIncident(state, alert, row, [{ kind: "alert.attached", data: attachedData(alert) }]);
+  state.ctx.log.info({ incident: number, alert: alert.number, severity }, "incident opened by an alert");
+  return alert;
+}
+
+function attachedData(alert: AlertRow) {
+  return {
+    alert: alertRef(alert),
+    summary: alert.summary,
+    severity: alert.severity,
+    source: alert.source,
+    dedup_key: alert.dedupKey,
+  };
+}
+
+/**
+ * Writes timeline events on the alert's incident (one per state change of the alert, never per repeat) and,
+ * for an acknowledgement, acknowledges a still-triggered incident.
+ */
+async function onIncident(
+  state: BatchState,
+  alert: AlertRow,
+  row: InboxRow,
+  events: NewTimelineEvent[],
+  moveTo?: IncidentStatus,
+): Promise<void> {
+  if (!alert.incidentId) return;
+  const incident = await lockIncidentById(state.tx, alert.incidentId);
+  if (!incident) return;
+  const at = row.receivedAt;
+  let patch = {};
+  const all = [...events];
+  if (moveTo) {
+    const decision = decideTransition(incident.status as IncidentStatus, moveTo, incident, at);
+    if (decision.ok) {
+      all.push({
+        kind: "incident.status_changed",
+        data: { from: incident.status, to: moveTo, by_alert: alertRef(alert) },
+      });
+      patch = { status: moveTo, ...decision.stamps };
+    }
+  }
+  await applyChange(state.tx, incident, all, actorOf(state, row), at, patch);
+  state.touched.set(incident.number, all.at(-1)?.kind ?? "alert.changed");
+}
+
+/** Once every alert of an open incident has resolved, it moves on (mitigating by default; configurable). */
+async function afterResolve(state: BatchState, alert: AlertRow, row: InboxRow): Promise<void> {
+  if (!alert.incidentId) return;
+  const service = state.services.get(alert.serviceId);
+  const target = (service?.onAlertsResolved as OnAlertsResolved | null) ?? state.defaultOnResolved;
+  if (target === "none") return;
+  const stillOpen = await countOpenAlertsOfIncident(state.tx, alert.incidentId);
+  // Alerts resolved earlier in this batch are still open in the table until the batch's update runs.
+  const pendingHere = countResolvedHere(state, alert.incidentId);
+  if (stillOpen - pendingHere > 0) return;
+  const incident = await lockIncidentById(state.tx, alert.incidentId);
+  if (!incident || !isOpenStatus(incident.status as IncidentStatus)) return;
+  const decision = decideTransition(incident.status as IncidentStatus, target, incident, row.receivedAt);
+  if (!decision.ok) return;
+  await applyChange(
+    state.tx,
+    incident,
+    [
+      {
+        kind: "incident.status_changed",
+        data: { from: incident.status, to: target, reason: "all alerts resolved" },
+      },
+    ],
+    actorOf(state, row),
+    row.receivedAt,
+    { status: target, ...decision.stamps },
+  );
+  state.touched.set(incident.number, "incident.status_changed");
+}
+
+function countResolvedHere(state: BatchState, incidentId: string): number {
+  let n = 0;
+  for (const a of state.dirty)
+    if (a.incidentId === incidentId && state.resolvedHere.has(a.id) && !a.suppressed) n++;
+  return n;
+}

@@ -1,0 +1,201 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { ALERT_SEVERITIES, type AlertSeverity } from "#domain/alert/event.ts";
+import { type CheckState, serviceHealth } from "#domain/alert/health.ts";
+import { SEVERITIES } from "#domain/incident/severity.ts";
+import {
+  listChangeEvents,
+  listIntegrations,
+  listMaintenanceWindows,
+  openAlertsByService,
+} from "#store/alerts.ts";
+import { withTransaction } from "#store/db.ts";
+import { listHealthChecks } from "#store/health-checks.ts";
+import {
+  ensureServicesByName,
+  findServicesByName,
+  listServices,
+  type ServiceRow,
+  updateService,
+} from "#store/services.ts";
+import type { AppContext } from "../context.ts";
+import { AppError } from "../errors.ts";
+import { serviceName } from "../incidents/schemas.ts";
+import { parseInput } from "../validation.ts";
+import { integrationView } from "./views.ts";
+
+const severityMapSchema = z
+  .partialRecord(
+    z.enum(ALERT_SEVERITIES),
+    z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(", ")}` }),
+  )
+  .describe("Alert severity (critical, error, warning, info) → incident severity (SEV1..SEV4)");
+
+const onResolved = z
+  .enum(["mitigating", "resolved", "none"], { error: "must be mitigating, resolved or none" })
+  .describe("What an incident becomes once all its alerts resolved");
+
+export const CreateServiceInput = z
+  .object({
+    name: serviceName,
+    description: z.string().max(2000).optional(),
+    severity_map: severityMapSchema.optional(),
+    on_alerts_resolved: onResolved.optional(),
+  })
+  .strict();
+
+export const UpdateServiceInput = z
+  .object({
+    description: z.string().max(2000).optional(),
+    severity_map: severityMapSchema.nullable().optional(),
+    on_alerts_resolved: onResolved.nullable().optional(),
+  })
+  .strict();
+
+export async function findService(ctx: AppContext, name: string): Promise<ServiceRow> {
+  const [row] = await findServicesByName(ctx.db, [name]);
+  if (!row)
+    throw new AppError(
+      "NOT_FOUND",
+      `Service "${name}" does not exist; list services with GET /api/v1/services`,
+    );
+  return row;
+}
+
+/** Creates a service (names are unique case-insensitively); CONFLICT when it exists. */
+export async function createService(ctx: AppContext, input: unknown) {
+  const req = parseInput(CreateServiceInput, input);
+  const now = ctx.clock.now();
+  const row = await withTransaction(ctx.db, async (tx) => {
+    const [existing] = await findServicesByName(tx, [req.name]);
+    if (existing) throw new AppError("CONFLICT", `Service "${existing.name}" already exists`);
+    const [created] = await ensureServicesByName(tx, [req.name], now);
+    if (!created) throw new Error("service was not created");
+    return updateService(tx, created.id, {
+      description: req.description ?? "",
+      severityMap: req.severity_map ?? null,
+      onAlertsResolved: req.on_alerts_resolved ?? null,
+    });
+  });
+  ctx.log.info({ service: row.name }, "service created");
+  return getService(ctx, row.name);
+}
+
+export async function updateServiceSettings(ctx: AppContext, name: string, input: unknown) {
+  const req = parseInput(UpdateServiceInput, input);
+  const service = await findService(ctx, name);
+  await updateService(ctx.db, service.id, {
+    ...(req.description !== undefined ? { description: req.description } : {}),
+    ...(req.severity_map !== undefined ? { severityMap: req.severity_map } : {}),
+    ...(req.on_alerts_resolved !== undefined ? { onAlertsResolved: req.on_alerts_resolved } : {}),
+  });
+  return getService(ctx, service.name);
+}
+
+/** Health of every service at once: checks plus open alerts (healthy / degraded / down). */
+export async function healthByService(
+  ctx: AppContext,
+): Promise<Map<string, ReturnType<typeof serviceHealth>>> {
+  const [checks, open] = [await listHealthChecks(ctx.db), await openAlertsByService(ctx.db)];
+  const ids = new Set([...checks.map((c) => c.serviceId), ...open.map((a) => a.serviceId)]);
+  const out = new Map<string, ReturnType<typeof serviceHealth>>();
+  for (const id of ids)
+    out.set(
+      id,
+      serviceHealth({
+        checks: checks
+          .filter((c) => c.serviceId === id)
+          .map((c) => ({
+            name: c.name,
+            state: c.state as CheckState,
+            consecutiveFailures: c.consecutiveFailures,
+          })),
+        openAlerts: open
+          .filter((a) => a.serviceId === id)
+          .map((a) => ({ severity: a.severity as AlertSeverity | null, suppressed: a.suppressed })),
+      }),
+    );
+  return out;
+}
+
+const HEALTHY = { status: "healthy" as const, reasons: [] as string[] };
+
+function serviceSummary(row: ServiceRow, health: ReturnType<typeof serviceHealth> | undefined) {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    created_at: row.createdAt.toISOString(),
+    severity_map: row.severityMap ?? null,
+    on_alerts_resolved: row.onAlertsResolved ?? null,
+    health: health ?? HEALTHY,
+  };
+}
+
+/** Every service with its health, alphabetically. */
+export async function listServicesWithHealth(ctx: AppContext) {
+  const [rows, health] = [await listServices(ctx.db), await healthByService(ctx)];
+  return { items: rows.map((s) => serviceSummary(s, health.get(s.id))) };
+}
+
+/** One service: settings, health, integrations, health checks, maintenance windows, recent change events. */
+export async function getService(ctx: AppContext, name: string) {
+  const row = await findService(ctx, name);
+  const now = ctx.clock.now();
+  const health = (await healthByService(ctx)).get(row.id);
+  const integrations = await listIntegrations(ctx.db, row.id);
+  const checks = (await listHealthChecks(ctx.db)).filter((c) => c.serviceId === row.id);
+  const windows = await listMaintenanceWindows(ctx.db, row.id, now);
+  const changes = await listChangeEvents(ctx.db, [row.id], null, null, 20);
+  const base = ctx.publicUrl ?? "";
+  return {
+    ...serviceSummary(row, health),
+    integrations: integrations.map((i) => integrationView(i, base)),
+    health_checks: checks.map(checkView),
+    maintenance_windows: windows.map((w) => ({
+      id: w.id,
+      starts_at: w.startsAt.toISOString(),
+      ends_at: w.endsAt.toISOString(),
+      time_zone: w.timeZone,
+      reason: w.reason,
+      active: w.startsAt <= now && now < w.endsAt,
+      created_by: w.createdBy,
+    })),
+    change_events: changes.map(changeView),
+  };
+}
+
+export function changeView(c: Awaited<ReturnType<typeof listChangeEvents>>[number]) {
+  return {
+    id: c.id,
+    service: c.serviceName,
+    summary: c.summary,
+    source: c.source,
+    at: c.at.toISOString(),
+    details: c.details,
+    links: c.links,
+  };
+}
+
+export function checkView(c: Awaited<ReturnType<typeof listHealthChecks>>[number]) {
+  return {
+    id: c.id,
+    name: c.name,
+    url: c.url,
+    method: c.method,
+    interval_seconds: c.intervalSeconds,
+    timeout_ms: c.timeoutMs,
+    expected_status: c.expectedStatus,
+    keyword: c.keyword,
+    json_path: c.jsonPath,
+    json_equals: c.jsonEquals,
+    failure_threshold: c.failureThreshold,
+    state: c.state,
+    consecutive_failures: c.consecutiveFailures,
+    last_checked_at: c.lastCheckedAt?.toISOString() ?? null,
+    last_latency_ms: c.lastLatencyMs,
+    last_error: c.lastError,
+  };
+}
+
+export const newId = () => randomUUID();

@@ -1,0 +1,56 @@
+import type { AlertAction, AlertEvent, AlertMember } from "./event.ts";
+
+/** A member as stored: enough to decide the group's state. */
+export interface KnownMember {
+  fingerprint: string;
+  status: "firing" | "resolved";
+}
+
+export interface MemberMerge {
+  /** The members after the message: stored ones updated by what the message says. */
+  members: Map<string, KnownMember>;
+  /** Members whose status this message changed (or that are new), to write back. */
+  changed: AlertMember[];
+  /** Members missing from a complete group message, now resolved. */
+  departed: string[];
+  firing: number;
+  resolved: number;
+}
+
+/**
+ * Merges a grouped message (Alertmanager, Grafana) into the members already known for its alert. The
+ * message's own per-alert statuses are the truth for the members it carries; when it carries the whole group
+ * (nothing truncated), members it no longer lists have left the group and count as resolved.
+ */
+export function mergeMembers(known: readonly KnownMember[], event: AlertEvent): MemberMerge {
+  const members = new Map(known.map((m) => [m.fingerprint, { ...m }]));
+  const incoming = event.members ?? [];
+  const listed = new Set(incoming.map((m) => m.fingerprint));
+  const changed: AlertMember[] = [];
+  for (const member of incoming) {
+    members.set(member.fingerprint, { fingerprint: member.fingerprint, status: member.status });
+    changed.push(member);
+  }
+  const departed: string[] = [];
+  if (event.completeGroup) {
+    for (const m of members.values()) {
+      if (!listed.has(m.fingerprint) && m.status === "firing") {
+        m.status = "resolved";
+        departed.push(m.fingerprint);
+      }
+    }
+  }
+  let firing = 0;
+  for (const m of members.values()) if (m.status === "firing") firing++;
+  return { members, changed, departed, firing, resolved: members.size - firing };
+}
+
+/**
+ * What a message means for its alert as a whole. Ungrouped sources say it themselves; a group is open while
+ * any known member fires and resolves only when every member has (partial resolves keep it open).
+ */
+export function effectiveAction(event: AlertEvent, merge: MemberMerge | null): AlertAction {
+  if (!merge || (event.members ?? []).length === 0) return event.action;
+  if (event.action === "acknowledge") return "acknowledge";
+  return merge.firing > 0 ? "trigger" : "resolve";
+}

@@ -1,0 +1,85 @@
+import { type OnAlertsResolved, processInbox } from "#app/alerts/process.ts";
+import type { AppContext } from "#app/context.ts";
+
+/**
+ * Applies the alert inbox in the background: woken after each commit of new events (so an alert becomes an
+ * incident within milliseconds), and polling every `pollMs` as a safety net (events left by a crash, or
+ * committed by another replica). One batch at a time, in inbox order.
+ */
+export class AlertProcessor {
+  #running = false;
+  #again = false;
+  #stopped = false;
+  #timer: NodeJS.Timeout | undefined;
+  #current: Promise<void> = Promise.resolve();
+  /** Events applied since start; for metrics and tests. */
+  processed = 0;
+  lastCycleAt: Date | null = null;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly options: {
+      pollMs?: number;
+      batchSize?: number;
+      onAlertsResolved?: OnAlertsResolved;
+    } = {},
+  ) {}
+
+  start(): void {
+    this.#stopped = false;
+    this.#schedule();
+    this.wake();
+  }
+
+  /** Run now (or right after the cycle in progress). */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = true;
+    this.#current = this.#loop();
+  }
+
+  async #loop(): Promise<void> {
+    try {
+      do {
+        this.#again = false;
+        for (;;) {
+          const n = await processInbox(this.ctx, {
+            batchSize: this.options.batchSize ?? 500,
+            onAlertsResolved: this.options.onAlertsResolved ?? "mitigating",
+          });
+          this.processed += n;
+          this.lastCycleAt = this.ctx.clock.now();
+          if (n === 0 || this.#stopped) break;
+        }
+      } while (this.#again && !this.#stopped);
+    } catch (error) {
+      // Storage down, most likely: the rows stay in the inbox and the next poll retries them.
+      this.ctx.log.warn({ err: error }, "alert processing failed; retrying on the next poll");
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  #schedule(): void {
+    this.#timer = setInterval(() => this.wake(), this.options.pollMs ?? 1000);
+    this.#timer.unref();
+  }
+
+  /** Waits until the inbox is empty (tests, and a drain before stopping). */
+  async idle(): Promise<void> {
+    await this.#current;
+    this.wake();
+    await this.#current;
+  }
+
+  /** Stops polling and finishes the batch in progress. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    await this.#current;
+  }
+}

@@ -1,0 +1,381 @@
+import { and, asc, desc, eq, gt, inArray, lt, ne, or, sql } from "drizzle-orm";
+import type { Db } from "./db.ts";
+import { executeRows, toInt } from "./rows.ts";
+import {
+  alertLog,
+  alertMembers,
+  alerts,
+  changeEvents,
+  incidents,
+  integrations,
+  maintenanceWindows,
+  services,
+} from "./schema/index.ts";
+
+export type IntegrationRow = typeof integrations.$inferSelect;
+export type AlertRow = typeof alerts.$inferSelect;
+export type AlertInsert = typeof alerts.$inferInsert;
+export type AlertMemberRow = typeof alertMembers.$inferSelect;
+export type AlertLogInsert = typeof alertLog.$inferInsert;
+export type ChangeEventRow = typeof changeEvents.$inferSelect;
+export type MaintenanceWindowRow = typeof maintenanceWindows.$inferSelect;
+
+// ---- integrations ----
+
+export async function insertIntegration(
+  db: Db,
+  row: typeof integrations.$inferInsert,
+): Promise<IntegrationRow> {
+  const [inserted] = await db.insert(integrations).values(row).returning();
+  if (!inserted) throw new Error("insert into integrations returned no row");
+  return inserted;
+}
+
+export async function findIntegrationByKey(db: Db, routingKey: string): Promise<IntegrationRow | undefined> {
+  const [row] = await db.select().from(integrations).where(eq(integrations.routingKey, routingKey));
+  return row;
+}
+
+export async function findIntegrationById(db: Db, id: string): Promise<IntegrationRow | undefined> {
+  const [row] = await db.select().from(integrations).where(eq(integrations.id, id));
+  return row;
+}
+
+export async function listIntegrations(
+  db: Db,
+  serviceId?: string,
+): Promise<(IntegrationRow & { serviceName: string })[]> {
+  const rows = await db
+    .select({ i: integrations, serviceName: services.name })
+    .from(integrations)
+    .innerJoin(services, eq(services.id, integrations.serviceId))
+    .where(serviceId ? eq(integrations.serviceId, serviceId) : undefined)
+    .orderBy(asc(integrations.createdAt), asc(integrations.id));
+  return rows.map((r) => ({ ...r.i, serviceName: r.serviceName }));
+}
+
+export async function deleteIntegration(db: Db, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(integrations)
+    .where(eq(integrations.id, id))
+    .returning({ id: integrations.id });
+  return rows.length > 0;
+}
+
+export async function updateIntegration(
+  db: Db,
+  id: string,
+  patch: Partial<typeof integrations.$inferInsert>,
+): Promise<IntegrationRow | undefined> {
+  const [row] = await db.update(integrations).set(patch).where(eq(integrations.id, id)).returning();
+  return row;
+}
+
+/** Records when each source last sent something (one statement for a whole batch). */
+export async function touchIntegrations(db: Db, seen: ReadonlyMap<string, Date>): Promise<void> {
+  if (seen.size === 0) return;
+  const input = [...seen].map(([id, at]) => ({ id, at: at.toISOString() }));
+  await db.execute(
+    sql`update integrations i set last_event_at = greatest(coalesce(i.last_event_at, x.at), x.at)
+        from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(id uuid, at timestamptz) where i.id = x.id`,
+  );
+}
+
+// ---- alerts ----
+
+/** The open alerts (not resolved) for these (source, dedup key) pairs. */
+export async function findOpenAlerts(
+  db: Db,
+  keys: readonly { sourceId: string; dedupKey: string }[],
+): Promise<AlertRow[]> {
+  if (keys.length === 0) return [];
+  const input = JSON.stringify(keys.map((k) => ({ s: k.sourceId, k: k.dedupKey })));
+  return db
+    .select()
+    .from(alerts)
+    .where(
+      and(
+        ne(alerts.status, "resolved"),
+        sql`(${alerts.sourceId}, ${alerts.dedupKey}) in (select s, k from jsonb_to_recordset(${input}::jsonb) as x(s uuid, k text))`,
+      ),
+    );
+}
+
+export async function insertAlert(db: Db, row: AlertInsert): Promise<AlertRow> {
+  const [inserted] = await db.insert(alerts).values(row).returning();
+  if (!inserted) throw new Error("insert into alerts returned no row");
+  return inserted;
+}
+
+/** Writes back the mutable columns of many alerts in one statement. */
+export async function updateAlerts(db: Db, rows: readonly AlertRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const input = rows.map((a) => ({
+    id: a.id,
+    status: a.status,
+    summary: a.summary,
+    source: a.source,
+    severity: a.severity,
+    details: a.details,
+    links: a.links,
+    images: a.images,
+    event_count: a.eventCount,
+    truncated_alerts: a.truncatedAlerts,
+    incident_id: a.incidentId,
+    last_event_at: a.lastEventAt.toISOString(),
+    acknowledged_at: a.acknowledgedAt?.toISOString() ?? null,
+    resolved_at: a.resolvedAt?.toISOString() ?? null,
+  }));
+  await db.execute(
+    sql`update alerts a set status = x.status, summary = x.summary, source = x.source, severity = x.severity,
+          details = x.details, links = x.links, images = x.images, event_count = x.event_count,
+          truncated_alerts = x.truncated_alerts, incident_id = x.incident_id, last_event_at = x.last_event_at,
+          acknowledged_at = x.acknowledged_at, resolved_at = x.resolved_at
+        from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
+          id uuid, status text, summary text, source text, severity text, details jsonb, links jsonb, images jsonb,
+          event_count int, truncated_alerts int, incident_id uuid, last_event_at timestamptz,
+          acknowledged_at timestamptz, resolved_at timestamptz)
+        where a.id = x.id`,
+  );
+}
+
+export async function loadMembers(
+  db: Db,
+  alertIds: readonly string[],
+): Promise<{ alertId: string; fingerprint: string; status: string }[]> {
+  if (alertIds.length === 0) return [];
+  return db
+    .select({
+      alertId: alertMembers.alertId,
+      fingerprint: alertMembers.fingerprint,
+      status: alertMembers.status,
+    })
+    .from(alertMembers)
+    .where(inArray(alertMembers.alertId, [...alertIds]));
+}
+
+export interface MemberWrite {
+  alertId: string;
+  fingerprint: string;
+  status: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  startsAt?: string | null;
+  endsAt?: string | null;
+  generatorUrl?: string | null;
+  extra?: Record<string, unknown>;
+  /** Only the status changed (a member that left its group): keep the rest as stored. */
+  statusOnly?: boolean;
+}
+
+/** Inserts or updates members in one statement. */
+export async function upsertMembers(db: Db, rows: readonly MemberWrite[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  const input = rows.map((m) => ({
+    alert_id: m.alertId,
+    fingerprint: m.fingerprint,
+    status: m.status,
+    labels: m.labels ?? {},
+    annotations: m.annotations ?? {},
+    starts_at: m.startsAt ?? null,
+    ends_at: m.endsAt ?? null,
+    generator_url: m.generatorUrl ?? null,
+    extra: m.extra ?? {},
+    status_only: m.statusOnly ?? false,
+  }));
+  await db.execute(
+    sql`insert into alert_members as m (alert_id, fingerprint, status, labels, annotations, starts_at, ends_at,
+          generator_url, extra, updated_at)
+        select alert_id, fingerprint, status, labels, annotations, starts_at, ends_at, generator_url, extra,
+               ${now.toISOString()}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(alert_id uuid, fingerprint text, status text,
+          labels jsonb, annotations jsonb, starts_at timestamptz, ends_at timestamptz, generator_url text, extra jsonb,
+          status_only boolean)
+        on conflict (alert_id, fingerprint) do update set status = excluded.status, updated_at = excluded.updated_at,
+          labels = case when excluded.labels = '{}'::jsonb then m.labels else excluded.labels end,
+          annotations = case when excluded.annotations = '{}'::jsonb then m.annotations else excluded.annotations end,
+          starts_at = coalesce(excluded.starts_at, m.starts_at), ends_at = coalesce(excluded.ends_at, m.ends_at),
+          generator_url = coalesce(excluded.generator_url, m.generator_url),
+          extra = case when excluded.extra = '{}'::jsonb then m.extra else excluded.extra end`,
+  );
+}
+
+export async function insertAlertLog(db: Db, rows: readonly AlertLogInsert[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(alertLog).values([...rows]);
+}
+
+export async function listAlertLog(db: Db, sourceId: string, limit: number) {
+  return db
+    .select()
+    .from(alertLog)
+    .where(eq(alertLog.sourceId, sourceId))
+    .orderBy(desc(alertLog.id))
+    .limit(limit);
+}
+
+/**
+ * The open incident (not resolved) that the latest earlier alert with this key attached to: a new alert for
+ * a key whose previous alert resolved joins the incident that is still being worked on.
+ */
+export async function findOpenIncidentForKey(
+  db: Db,
+  sourceId: string,
+  dedupKey: string,
+): Promise<{ id: string; number: number } | undefined> {
+  const [row] = await db
+    .select({ id: incidents.id, number: incidents.number })
+    .from(alerts)
+    .innerJoin(incidents, eq(incidents.id, alerts.incidentId))
+    .where(
+      and(
+        eq(alerts.sourceId, sourceId),
+        eq(alerts.dedupKey, dedupKey),
+        inArray(incidents.status, ["triggered", "acknowledged", "investigating", "mitigating"]),
+      ),
+    )
+    .orderBy(desc(alerts.createdAt))
+    .limit(1);
+  return row;
+}
+
+export async function countOpenAlertsOfIncident(db: Db, incidentId: string): Promise<number> {
+  const [row] = await executeRows(
+    db,
+    sql`select count(*) as n from alerts where incident_id = ${incidentId} and status <> 'resolved' and not suppressed`,
+  );
+  return toInt(row?.n);
+}
+
+export async function findAlertByNumber(db: Db, number: number): Promise<AlertRow | undefined> {
+  const [row] = await db.select().from(alerts).where(eq(alerts.number, number));
+  return row;
+}
+
+export async function listAlertMembers(db: Db, alertId: string): Promise<AlertMemberRow[]> {
+  return db
+    .select()
+    .from(alertMembers)
+    .where(eq(alertMembers.alertId, alertId))
+    .orderBy(asc(alertMembers.fingerprint));
+}
+
+export interface AlertFilter {
+  status?: string[];
+  serviceIds?: string[];
+  severity?: string[];
+  incidentId?: string;
+  sourceId?: string;
+  /** Keyset cursor: rows strictly older than (createdAt, number). */
+  before?: { createdAt: Date; number: number };
+  limit: number;
+}
+
+export async function listAlertRows(db: Db, f: AlertFilter): Promise<(AlertRow & { serviceName: string })[]> {
+  const conditions = [
+    f.status?.length ? inArray(alerts.status, f.status) : undefined,
+    f.serviceIds?.length ? inArray(alerts.serviceId, f.serviceIds) : undefined,
+    f.severity?.length ? inArray(alerts.severity, f.severity) : undefined,
+    f.incidentId ? eq(alerts.incidentId, f.incidentId) : undefined,
+    f.sourceId ? eq(alerts.sourceId, f.sourceId) : undefined,
+    f.before
+      ? or(
+          lt(alerts.createdAt, f.before.createdAt),
+          and(eq(alerts.createdAt, f.before.createdAt), lt(alerts.number, f.before.number)),
+        )
+      : undefined,
+  ].filter((c) => c !== undefined);
+  const rows = await db
+    .select({ a: alerts, serviceName: services.name })
+    .from(alerts)
+    .innerJoin(services, eq(services.id, alerts.serviceId))
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(alerts.createdAt), desc(alerts.number))
+    .limit(f.limit);
+  return rows.map((r) => ({ ...r.a, serviceName: r.serviceName }));
+}
+
+/** Open alerts per service: for service health. */
+export async function openAlertsByService(
+  db: Db,
+): Promise<{ serviceId: string; severity: string | null; suppressed: boolean }[]> {
+  return db
+    .select({ serviceId: alerts.serviceId, severity: alerts.severity, suppressed: alerts.suppressed })
+    .from(alerts)
+    .where(ne(alerts.status, "resolved"));
+}
+
+// ---- change events ----
+
+export async function insertChangeEvents(db: Db, rows: readonly (typeof changeEvents.$inferInsert)[]) {
+  if (rows.length === 0) return;
+  await db.insert(changeEvents).values([...rows]);
+}
+
+export async function listChangeEvents(
+  db: Db,
+  serviceIds: readonly string[],
+  from: Date | null,
+  to: Date | null,
+  limit: number,
+): Promise<(ChangeEventRow & { serviceName: string })[]> {
+  if (serviceIds.length === 0) return [];
+  const rows = await db
+    .select({ c: changeEvents, serviceName: services.name })
+    .from(changeEvents)
+    .innerJoin(services, eq(services.id, changeEvents.serviceId))
+    .where(
+      and(
+        inArray(changeEvents.serviceId, [...serviceIds]),
+        from ? gt(changeEvents.at, from) : undefined,
+        to ? lt(changeEvents.at, to) : undefined,
+      ),
+    )
+    .orderBy(desc(changeEvents.at))
+    .limit(limit);
+  return rows.map((r) => ({ ...r.c, serviceName: r.serviceName }));
+}
+
+// ---- maintenance windows ----
+
+export async function insertMaintenanceWindow(db: Db, row: typeof maintenanceWindows.$inferInsert) {
+  const [inserted] = await db.insert(maintenanceWindows).values(row).returning();
+  if (!inserted) throw new Error("insert into maintenance_windows returned no row");
+  return inserted;
+}
+
+export async function listMaintenanceWindows(db: Db, serviceId: string, endedAfter: Date) {
+  return db
+    .select()
+    .from(maintenanceWindows)
+    .where(and(eq(maintenanceWindows.serviceId, serviceId), gt(maintenanceWindows.endsAt, endedAfter)))
+    .orderBy(asc(maintenanceWindows.startsAt));
+}
+
+export async function deleteMaintenanceWindow(db: Db, serviceId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(maintenanceWindows)
+    .where(and(eq(maintenanceWindows.id, id), eq(maintenanceWindows.serviceId, serviceId)))
+    .returning({ id: maintenanceWindows.id });
+  return rows.length > 0;
+}
+
+/** The services among these that are in a maintenance window at `at`. */
+export async function servicesInMaintenance(
+  db: Db,
+  serviceIds: readonly string[],
+  at: Date,
+): Promise<Set<string>> {
+  if (serviceIds.length === 0) return new Set();
+  const rows = await db
+    .selectDistinct({ serviceId: maintenanceWindows.serviceId })
+    .from(maintenanceWindows)
+    .where(
+      and(
+        inArray(maintenanceWindows.serviceId, [...new Set(serviceIds)]),
+        sql`${maintenanceWindows.startsAt} <= ${at.toISOString()}::timestamptz`,
+        gt(maintenanceWindows.endsAt, at),
+      ),
+    );
+  return new Set(rows.map((r) => r.serviceId));
+}

@@ -5,8 +5,8 @@ import { describe, test } from "node:test";
 import type { AlertEvent, ParseResult } from "#domain/alert/event.ts";
 import { parseAlertmanagerWebhook } from "./webhook.ts";
 
-// The real bodies captured from Alertmanager 0.25.0 live beside the repository (../shared/fixtures).
-const FIXTURES = new URL("../../../../shared/fixtures/", import.meta.url);
+// The real bodies captured from Alertmanager 0.25.0, kept byte for byte in test/fixtures/.
+const FIXTURES = new URL("../../../test/fixtures/", import.meta.url);
 
 type Body = Record<string, unknown> & { alerts: Record<string, unknown>[] };
 

@@ -293,10 +293,10 @@ describe("acknowledge and resolve", () => {
 });
 
 describe("the bodies Alertmanager 0.25 sent", () => {
-  const read = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+  const read = (name: string) => readFileSync(new URL(`../../../test/fixtures/${name}`, import.meta.url));
   const SHA = {
-    "pagerduty-v2-trigger.body": "38c2ab1c205970046adef5c8d09154b8e1aa0e321143077b57d1fe9c6acd5390",
-    "pagerduty-v2-resolve.body": "52c70d44c98189c9f29c8222c091632a82119aa4b87c6fe58df8ec4fc60597fa",
+    "pagerduty-v2-trigger.json": "38c2ab1c205970046adef5c8d09154b8e1aa0e321143077b57d1fe9c6acd5390",
+    "pagerduty-v2-resolve.json": "52c70d44c98189c9f29c8222c091632a82119aa4b87c6fe58df8ec4fc60597fa",
   };
   const AM_KEY = "6d7107ff306c6b43341d5dc86188b7fc2cd870a547119c04f7bde48120061277";
   // The capture's routing_key "benchroutingkey000000000000000000" is 33 characters: PagerDuty would refuse
@@ -310,7 +310,7 @@ describe("the bodies Alertmanager 0.25 sent", () => {
   };
 
   test("the trigger", () => {
-    const result = parsePagerDutyV2(fixture("pagerduty-v2-trigger.body"), opts);
+    const result = parsePagerDutyV2(fixture("pagerduty-v2-trigger.json"), opts);
     assert.ok(result.ok);
     const { event, routingKey } = result.value;
     assert.equal(routingKey, "benchroutingkey00000000000000000");
@@ -328,7 +328,7 @@ describe("the bodies Alertmanager 0.25 sent", () => {
   });
 
   test("the resolve", () => {
-    const result = parsePagerDutyV2(fixture("pagerduty-v2-resolve.body"), opts);
+    const result = parsePagerDutyV2(fixture("pagerduty-v2-resolve.json"), opts);
     assert.ok(result.ok);
     assert.equal(result.value.event.action, "resolve");
     assert.equal(result.value.event.dedupKey, AM_KEY);

@@ -169,3 +169,12 @@ export async function countInbox(db: Db): Promise<{ pending: number; dead: numbe
   );
   return { pending: toInt(row?.pending), dead: toInt(row?.dead) };
 }
+
+/** Takes the alert processor's transaction-scoped advisory lock; false when another process holds it. */
+export async function tryProcessorLock(tx: Db): Promise<boolean> {
+  const [row] = await executeRows(
+    tx,
+    sql`select pg_try_advisory_xact_lock(hashtext('foghorn:alert-processor')) as ok`,
+  );
+  return row?.ok === true || row?.ok === "t";
+}

@@ -21,7 +21,13 @@ import {
   upsertMembers,
 } from "#store/alerts.ts";
 import { type Db, withTransaction } from "#store/db.ts";
-import { claimInboxRows, deleteInboxRows, failInboxRow, type InboxRow } from "#store/inbox.ts";
+import {
+  claimInboxRows,
+  deleteInboxRows,
+  failInboxRow,
+  type InboxRow,
+  tryProcessorLock,
+} from "#store/inbox.ts";
 import { insertDeclaredIncidents, lockIncidentById } from "#store/incidents.ts";
 import { findServicesById, type ServiceRow } from "#store/services.ts";
 import { sourceNames } from "#store/sources.ts";
@@ -72,6 +78,9 @@ export async function processInbox(ctx: AppContext, options: ProcessOptions = {}
 async function processBatch(ctx: AppContext, batchSize: number, options: ProcessOptions): Promise<number> {
   const touched = new Map<number, string>();
   const count = await withTransaction(ctx.db, async (tx) => {
+    // One applier at a time across replicas: events of one key must apply in order, and a trigger and its
+    // resolve handled by two replicas at once could each miss the other's uncommitted alert.
+    if (!(await tryProcessorLock(tx))) return 0;
     const rows = await claimInboxRows(tx, batchSize);
     if (rows.length === 0) return 0;
     await applyRows(tx, ctx, rows, options.onAlertsResolved ?? "mitigating", touched);

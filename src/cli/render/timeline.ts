@@ -26,7 +26,15 @@ export function describeEvent(event: TimelineEvent): string {
     case "incident.declared":
       return `declared ${str(d.severity)} "${str(d.title)}"`;
     case "incident.status_changed":
-      return `status ${str(d.from)} → ${str(d.to)}${d.reopened ? " (reopened)" : ""}`;
+      return `status ${str(d.from)} → ${str(d.to)}${d.reopened ? " (reopened)" : ""}${d.reason ? ` (${str(d.reason)})` : d.by_alert ? ` (${str(d.by_alert)})` : ""}`;
+    case "alert.attached":
+      return `alert ${str(d.alert)} attached: ${str(d.summary)}${d.severity ? ` [${str(d.severity)}]` : ""}`;
+    case "alert.changed":
+      return `alert ${str(d.alert)}: ${str(d.firing)} firing, ${str(d.resolved)} resolved`;
+    case "alert.acknowledged":
+      return `alert ${str(d.alert)} acknowledged`;
+    case "alert.resolved":
+      return `alert ${str(d.alert)} resolved`;
     case "incident.updated":
       return describeChanges(d.changes);
     case "note.added":

@@ -24,3 +24,24 @@ export function incidentSeverityFor(alert: AlertSeverity | null, overrides: Seve
 export function alertSeverityRank(severity: AlertSeverity | null): number {
   return severity === null ? ALERT_SEVERITIES.length : ALERT_SEVERITIES.indexOf(severity);
 }
+
+/**
+ * Severity words as people write them in alerting rules and payloads, onto PagerDuty's four. There is no
+ * standard: `severity="page"`, `"P2"`, `"warn"` and `"Critical"` all occur in the wild. One table for every
+ * source (Alertmanager and Grafana labels, the generic webhook).
+ */
+const SYNONYMS: Readonly<Record<AlertSeverity, readonly string[]>> = {
+  critical: ["critical", "crit", "page", "p1", "emergency", "fatal"],
+  error: ["error", "err", "high", "major", "p2"],
+  warning: ["warning", "warn", "medium", "minor", "p3"],
+  info: ["info", "low", "none", "notice", "ok", "p4"],
+};
+
+const BY_WORD = new Map<string, AlertSeverity>(
+  ALERT_SEVERITIES.flatMap((severity) => SYNONYMS[severity].map((word) => [word, severity] as const)),
+);
+
+/** The severity a word means (case-insensitive), or null when unknown: the service's default then applies. */
+export function severityFromWord(word: string): AlertSeverity | null {
+  return BY_WORD.get(word.trim().toLowerCase()) ?? null;
+}

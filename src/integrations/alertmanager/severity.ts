@@ -1,28 +1,17 @@
 /**
  * Severity labels as people write them in alerting rules, mapped onto PagerDuty's four severities.
  * There is no standard: `severity="page"`, `"P2"`, `"warn"` and `"Critical"` all occur in the wild, so the
- * synonyms are accepted case-insensitively. Shared by every label-based source (Alertmanager, Grafana).
+ * synonyms are accepted case-insensitively (domain/alert/severity.ts). Used by the label-based sources.
  */
 import { ALERT_SEVERITIES, type AlertSeverity } from "#domain/alert/event.ts";
-
-const SYNONYMS: Record<AlertSeverity, readonly string[]> = {
-  critical: ["critical", "crit", "page", "p1", "emergency", "fatal"],
-  error: ["error", "err", "high", "major", "p2"],
-  warning: ["warning", "warn", "medium", "minor", "p3"],
-  info: ["info", "low", "none", "notice", "p4"],
-};
-
-const BY_LABEL = new Map<string, AlertSeverity>(
-  ALERT_SEVERITIES.flatMap((severity) => SYNONYMS[severity].map((label) => [label, severity] as const)),
-);
+import { severityFromWord } from "#domain/alert/severity.ts";
 
 /**
  * The severity a label value means, or null when absent or unknown (the service's default then applies,
  * which beats guessing).
  */
 export function severityFromLabel(value: string | undefined): AlertSeverity | null {
-  if (value === undefined) return null;
-  return BY_LABEL.get(value.trim().toLowerCase()) ?? null;
+  return value === undefined ? null : severityFromWord(value);
 }
 
 /** The most severe of several label values (ALERT_SEVERITIES is ordered most severe first), or null. */

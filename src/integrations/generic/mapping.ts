@@ -17,6 +17,7 @@ import {
   type ParseResult,
   type PayloadError,
 } from "#domain/alert/event.ts";
+import { severityFromWord } from "#domain/alert/severity.ts";
 import { compileExpression, evaluate } from "./selector.ts";
 
 export const DEFAULT_RESOLVE_VALUES = ["resolved", "ok", "closed", "recovered", "inactive", "false"];
@@ -57,28 +58,6 @@ export type GenericMapping = z.output<typeof GenericMapping>;
 export type GenericMappingInput = z.input<typeof GenericMapping>;
 
 export type MappedField = "summary" | "severity" | "dedup_key" | "status" | "source" | "details";
-
-/** Common severity words of monitoring tools, after PagerDuty's own four. */
-const SYNONYMS: Record<string, AlertSeverity> = {
-  critical: "critical",
-  crit: "critical",
-  fatal: "critical",
-  p1: "critical",
-  error: "error",
-  err: "error",
-  high: "error",
-  major: "error",
-  p2: "error",
-  warning: "warning",
-  warn: "warning",
-  medium: "warning",
-  p3: "warning",
-  info: "info",
-  low: "info",
-  ok: "info",
-  p4: "info",
-  notice: "info",
-};
 
 export interface MappingDryRun {
   result: ParseResult<AlertEvent>;
@@ -169,7 +148,7 @@ export function dryRun(body: unknown, mapping: GenericMapping): MappingDryRun {
   if (severityText !== undefined) {
     const key = fold(severityText);
     const mapped = Object.entries(mapping.severity_map ?? {}).find(([word]) => fold(word) === key);
-    level = mapped?.[1] ?? (Object.hasOwn(SYNONYMS, key) ? SYNONYMS[key] : undefined);
+    level = mapped?.[1] ?? severityFromWord(key) ?? undefined;
     if (level === undefined) {
       notes.push(
         `severity: ${JSON.stringify(severityText)} is not a known severity (add it to severity_map); ` +

@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import type { AlertEvent } from "#domain/alert/event.ts";
+import { MINUTE } from "#domain/time.ts";
+import { countInbox } from "#store/inbox.ts";
+import { openTestDb, type TestDatabase, testBackends } from "#store/testing.ts";
+import { appContext, type TestContext, uniqueName } from "../../../test/helpers/factories.ts";
+import { getIncident } from "../incidents/get.ts";
+import { AlertIntake } from "./intake.ts";
+import { createIntegration } from "./integrations.ts";
+import { processInbox } from "./process.ts";
+import { listAlerts } from "./queries.ts";
+import { createService } from "./services.ts";
+
+const noConfig = () => [];
+
+function event(
+  action: AlertEvent["action"],
+  dedupKey: string,
+  summary = `Disk full on ${dedupKey}`,
+): AlertEvent {
+  return {
+    action,
+    dedupKey,
+    summary,
+    source: "db-1",
+    severity: "error",
+    occurredAt: null,
+    details: {},
+    links: [],
+    images: [],
+  };
+}
+
+for (const backend of await testBackends()) {
+  describe(`the alert inbox (${backend.kind})`, { skip: backend.skip }, () => {
+    let database: TestDatabase;
+    before(async () => {
+      database = await openTestDb(backend.kind);
+    });
+    after(async () => {
+      await database?.close();
+    });
+
+    async function setUp(ctx: TestContext) {
+      const service = uniqueName("db");
+      await createService(ctx, { name: service });
+      const integration = await createIntegration(ctx, service, { kind: "pagerduty" }, noConfig);
+      const intake = new AlertIntake(ctx.db, ctx.clock, {
+        defaultRateLimitPerMinute: 0,
+        maxQueuedEvents: 10_000,
+      });
+      const source = {
+        id: integration.id,
+        kind: "pagerduty",
+        serviceId: (await intake.integration(integration.routing_key)).serviceId,
+        rateLimitPerMinute: 0,
+      };
+      return { service, intake, source };
+    }
+
+    test("events of one key apply in the order received, even inside one batch", async () => {
+      const ctx = appContext(database.db);
+      const { service, intake, source } = await setUp(ctx);
+      await intake.accept(source, [
+        event("trigger", "k1"),
+        event("trigger", "k1"),
+        event("resolve", "k1"),
+        event("trigger", "k1"),
+      ]);
+      assert.equal((await countInbox(ctx.db)).pending >= 4, true, "stored before anything is applied");
+      while ((await processInbox(ctx)) > 0);
+      const alerts = await listAlerts(ctx, { service });
+      assert.deepEqual(
+        alerts.items.map((a) => [a.status, a.event_count]),
+        [
+          ["triggered", 1],
+          ["resolved", 3],
+        ],
+        "trigger, repeat and resolve: one alert that counts three events; the trigger after the resolve opened a new one",
+      );
+      const [second, first] = alerts.items;
+      assert.equal(second?.incident, first?.incident, "the new alert joined the incident that is still open");
+      const incident = await getIncident(ctx, first?.incident ?? "");
+      assert.equal(incident.status, "mitigating", "its only alert resolved, so it was mitigated");
+      assert.equal((await countInbox(ctx.db)).pending, 0, "applied rows leave the inbox");
+    });
+
+    test("an ack or resolve for an unknown key changes nothing", async () => {
+      const ctx = appContext(database.db);
+      const { service, intake, source } = await setUp(ctx);
+      await intake.accept(source, [event("acknowledge", "never-seen"), event("resolve", "never-seen")]);
+      while ((await processInbox(ctx)) > 0);
+      assert.deepEqual((await listAlerts(ctx, { service })).items, []);
+    });
+
+    test("one event that cannot apply is set aside after its attempts; the others still apply", async () => {
+      const ctx = appContext(database.db);
+      const { service, intake, source } = await setUp(ctx);
+      // A source whose service does not exist: applying its trigger fails on the foreign key.
+      const broken = { ...source, id: randomUUID(), serviceId: randomUUID() };
+      await intake.accept(source, [event("trigger", "before")]);
+      await intake.accept(broken, [event("trigger", "broken")]);
+      await intake.accept(source, [event("trigger", "after")]);
+      for (let i = 0; i < 10 && (await countInbox(ctx.db)).pending > 0; i++) {
+        ctx.clock.advance(MINUTE);
+        await processInbox(ctx, { maxAttempts: 3 });
+      }
+      const keys = (await listAlerts(ctx, { service })).items.map((a) => a.dedup_key).sort();
+      assert.deepEqual(keys, ["after", "before"]);
+      assert.deepEqual(
+        await countInbox(ctx.db),
+        { pending: 0, dead: 1 },
+        "the broken event is kept, not lost",
+      );
+    });
+  });
+}

@@ -61,6 +61,8 @@ export interface CommandSpec {
   flags?: readonly FlagSpec[];
   /** Adds --url and --token: the command talks to the server. */
   connects?: boolean;
+  /** The server-URL flag's name when the command's own --url means something else (`check add`: server). */
+  serverUrlFlag?: string;
   /** Adds --config FILE: the command reads foghorn.config.yaml. */
   readsConfig?: boolean;
   /** Commands whose output is never JSON (serve) leave --json out. */
@@ -113,11 +115,19 @@ export const CONFIG_FLAG: FlagSpec = {
   description: "Configuration file (else FOGHORN_CONFIG, ./foghorn.config.yaml)",
 };
 
+/** --url and --token, with --url renamed for a command whose own --url means something else. */
+function connectionFlags(spec: CommandSpec): readonly FlagSpec[] {
+  const rename = spec.serverUrlFlag;
+  return rename
+    ? CONNECTION_FLAGS.map((f) => (f.name === "url" ? { ...f, name: rename } : f))
+    : CONNECTION_FLAGS;
+}
+
 /** Every flag a command accepts: its own, then the shared ones. */
 export function allFlags(spec: CommandSpec): FlagSpec[] {
   return [
     ...(spec.flags ?? []),
-    ...(spec.connects ? CONNECTION_FLAGS : []),
+    ...(spec.connects ? connectionFlags(spec) : []),
     ...(spec.readsConfig ? [CONFIG_FLAG] : []),
     ...(spec.noJson ? [] : [JSON_FLAG]),
     HELP_FLAG,

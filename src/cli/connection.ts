@@ -63,7 +63,7 @@ export function checkServerUrl(text: string, source: string): string {
   const url = URL.canParse(text.trim()) ? new URL(text.trim()) : undefined;
   if (url?.protocol !== "http:" && url?.protocol !== "https:") {
     const message = `${source} must be an http(s) URL such as ${DEFAULT_URL}, got "${text}"`;
-    throw new CliError(source === "--url" ? EXIT.USAGE : EXIT.CONFIG, message);
+    throw new CliError(source.startsWith("--") ? EXIT.USAGE : EXIT.CONFIG, message);
   }
   return url.toString().replace(/\/+$/, "");
 }
@@ -73,6 +73,8 @@ export interface ConnectionInputs {
   flagToken: string | undefined;
   env: Record<string, string | undefined>;
   loginFile: string;
+  /** The flag flagUrl came from, for messages (default --url; `check add` uses --server). */
+  flagName?: string;
 }
 
 /** Picks the URL and token by the documented order (see the top of this file). */
@@ -83,7 +85,7 @@ export function resolveConnection(inputs: ConnectionInputs): Connection {
   const needSaved = !(flagUrl || envUrl) || !(flagToken || envToken);
   const saved = needSaved ? readSavedLogin(loginFile) : undefined;
   const [rawUrl, urlSource] = flagUrl
-    ? [flagUrl, "--url"]
+    ? [flagUrl, inputs.flagName ?? "--url"]
     : envUrl
       ? [envUrl, "env FOGHORN_URL"]
       : saved?.url

@@ -27,7 +27,7 @@ export const EXIT_CODE_MEANINGS: readonly { code: ExitCode; meaning: string }[] 
     meaning: "refused or failed: invalid input, a refused status change, a broken timeline",
   },
   { code: EXIT.USAGE, meaning: "usage error: unknown command or flag, missing argument" },
-  { code: EXIT.NOT_FOUND, meaning: "not found (HTTP 404): no such incident or action item" },
+  { code: EXIT.NOT_FOUND, meaning: "not found (HTTP 404): no such incident, action item, service, alert, …" },
   { code: EXIT.AUTH, meaning: "authentication or permission problem (HTTP 401/403)" },
   { code: EXIT.UNAVAILABLE, meaning: "server unreachable or failing (HTTP 5xx)" },
   { code: EXIT.CONFIG, meaning: "configuration error (foghorn.config.yaml, environment, saved login)" },

@@ -65,8 +65,10 @@ function buildContext(found: FoundCommand, spec: CommandSpec, deps: CliDeps, out
     serve: deps.serve,
     now: deps.now ?? (() => new Date()),
     connection() {
+      const urlFlag = spec.serverUrlFlag ?? "url";
       connection ??= resolveConnection({
-        flagUrl: args.string("url"),
+        flagUrl: args.string(urlFlag),
+        flagName: `--${urlFlag}`,
         flagToken: args.string("token"),
         env: deps.env,
         loginFile,

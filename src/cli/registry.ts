@@ -1,10 +1,15 @@
 import type { CommandNode } from "./command.ts";
+import { alertGroup } from "./commands/alert.ts";
+import { checkGroup } from "./commands/check.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { helpCommand } from "./commands/help.ts";
 import { incidentGroup } from "./commands/incident.ts";
+import { integrationGroup } from "./commands/integration.ts";
 import { loginCommand } from "./commands/login.ts";
+import { maintenanceGroup } from "./commands/maintenance.ts";
 import { migrateCommand } from "./commands/migrate.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { serviceGroup } from "./commands/service.ts";
 import { servicesCommand } from "./commands/services.ts";
 import { tokenGroup } from "./commands/token.ts";
 import { userGroup } from "./commands/user.ts";
@@ -13,6 +18,11 @@ import { versionCommand } from "./commands/version.ts";
 /** Every top-level command, in the order `foghorn help` lists them. */
 export const COMMANDS: readonly CommandNode[] = [
   incidentGroup,
+  alertGroup,
+  serviceGroup,
+  integrationGroup,
+  checkGroup,
+  maintenanceGroup,
   serveCommand,
   migrateCommand,
   demoCommand,

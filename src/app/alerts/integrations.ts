@@ -39,7 +39,11 @@ const heartbeatConfig = z
   .strict();
 const grafanaConfig = z
   .object({
-    hmac_secret: z.string().min(8).max(512).optional(),
+    hmac_secret: z
+      .string()
+      .min(8, { error: "must be at least 8 characters (the secret set in Grafana's HMAC settings)" })
+      .max(512, { error: "must be at most 512 characters" })
+      .optional(),
     signature_header: z.string().min(1).max(100).optional(),
     timestamp_header: z.string().min(1).max(100).optional(),
   })
@@ -148,7 +152,7 @@ async function loadIntegration(ctx: AppContext, id: string): Promise<Integration
   if (!row)
     throw new AppError(
       "NOT_FOUND",
-      `Integration ${id} does not exist; list them with GET /api/v1/integrations`,
+      `Integration ${id} does not exist; find its id with foghorn integration list (GET /api/v1/integrations)`,
     );
   return row;
 }

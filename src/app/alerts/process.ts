@@ -105,6 +105,8 @@ interface BatchState {
   members: Map<string, KnownMember[]>;
   dirty: Set<AlertRow>;
   resolvedHere: Set<string>;
+  /** Alerts resolved in this batch whose row still says open, by key (see applyAlertEvent). */
+  resolvedByKey: Map<string, AlertRow>;
   memberWrites: MemberWrite[];
   logs: AlertLogInsert[];
   touched: Map<number, string>;
@@ -141,6 +143,7 @@ async function applyRows(
     members: new Map(),
     dirty: new Set(),
     resolvedHere: new Set(),
+    resolvedByKey: new Map(),
     memberWrites: [],
     logs: [],
     touched,
@@ -211,6 +214,14 @@ async function applyAlertEvent(state: BatchState, row: InboxRow, event: AlertEve
         );
       return;
     }
+    // The key's previous alert resolved earlier in this batch: write that first, or the new alert collides
+    // with its row in the unique index of open keys and the whole batch fails (then retried row by row).
+    const resolvedEarlier = state.resolvedByKey.get(key);
+    if (resolvedEarlier) {
+      await updateAlerts(state.tx, [resolvedEarlier]);
+      state.resolvedByKey.delete(key);
+      state.resolvedHere.delete(resolvedEarlier.id);
+    }
     const opened = await openAlert(state, row, event, at);
     state.open.set(key, opened);
     if (merge) state.members.set(opened.id, [...merge.members.values()]);
@@ -262,6 +273,7 @@ async function applyAlertEvent(state: BatchState, row: InboxRow, event: AlertEve
   alert.resolvedAt = at;
   state.open.delete(key);
   state.resolvedHere.add(alert.id);
+  state.resolvedByKey.set(key, alert);
   log("resolved", `alert ${alertRef(alert)} resolved`, alert.id);
   await onIncident(state, alert, row, [
     { kind: "alert.resolved", data: { alert: alertRef(alert), summary: alert.summary } },

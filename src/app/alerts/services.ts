@@ -57,7 +57,7 @@ export async function findService(ctx: AppContext, name: string): Promise<Servic
   if (!row)
     throw new AppError(
       "NOT_FOUND",
-      `Service "${name}" does not exist; list services with GET /api/v1/services`,
+      `Service "${name}" does not exist; create it (foghorn service create ${name}) or pick one from foghorn service list`,
     );
   return row;
 }

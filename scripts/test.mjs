@@ -143,7 +143,7 @@ const testArgs = [
   "tsx",
   "--test",
   `--test-concurrency=${concurrency}`,
-  "--test-timeout=120000",
+  "--test-timeout=300000",
   "--test-reporter=spec",
   ...files,
 ];

@@ -1,10 +1,14 @@
 import { useEffect, useRef, useState } from "react";
+import { AlertPage } from "./features/alerts/AlertPage.tsx";
+import { AlertsPage } from "./features/alerts/AlertsPage.tsx";
 import { LoginPage, Logo } from "./features/auth/LoginPage.tsx";
 import { SetupPage } from "./features/auth/SetupPage.tsx";
 import { SessionProvider, useSession, useUser } from "./features/auth/session.tsx";
 import { DeclarePage } from "./features/incidents/DeclarePage.tsx";
 import { DetailPage } from "./features/incidents/DetailPage.tsx";
 import { ListPage } from "./features/incidents/ListPage.tsx";
+import { ServicePage } from "./features/services/ServicePage.tsx";
+import { ServicesPage } from "./features/services/ServicesPage.tsx";
 import { useLiveStatus } from "./live/events.ts";
 import { Link, navigate, useLocation } from "./router.tsx";
 import { Banner, ErrorNote } from "./ui/banner.tsx";
@@ -151,6 +155,12 @@ function Routes() {
   if (pathname === "/declare" || pathname === "/incidents/new") return <DeclarePage />;
   const match = /^\/incidents\/([^/]+)\/?$/.exec(pathname);
   if (match?.[1]) return <DetailPage key={match[1]} id={decodeURIComponent(match[1])} />;
+  if (pathname === "/alerts" || pathname === "/alerts/") return <AlertsPage />;
+  const alert = /^\/alerts\/([^/]+)\/?$/.exec(pathname);
+  if (alert?.[1]) return <AlertPage key={alert[1]} id={decodeURIComponent(alert[1])} />;
+  if (pathname === "/services" || pathname === "/services/") return <ServicesPage />;
+  const service = /^\/services\/([^/]+)\/?$/.exec(pathname);
+  if (service?.[1]) return <ServicePage key={service[1]} name={decodeURIComponent(service[1])} />;
   return (
     <main className="page" id="main">
       <div className="empty">
@@ -169,6 +179,8 @@ function Header({ devToken, onHelp }: { devToken: boolean; onHelp: () => void })
   const { pathname } = useLocation();
   const { status } = useLiveStatus();
   const onList = pathname === "/incidents" || pathname.startsWith("/incidents/");
+  const section = (path: string) =>
+    pathname === path || pathname.startsWith(`${path}/`) ? "page" : undefined;
   return (
     <header className="topbar">
       <Link href="/incidents" className="brand" aria-label="Foghorn, incidents">
@@ -178,6 +190,12 @@ function Header({ devToken, onHelp }: { devToken: boolean; onHelp: () => void })
       <nav className="topnav" aria-label="Main">
         <Link href="/incidents" aria-current={onList ? "page" : undefined}>
           Incidents
+        </Link>
+        <Link href="/alerts" aria-current={section("/alerts")}>
+          Alerts
+        </Link>
+        <Link href="/services" aria-current={section("/services")}>
+          Services
         </Link>
       </nav>
       <span

@@ -2,16 +2,27 @@ import { request } from "./client.ts";
 import type {
   ActionItem,
   ActionItemPriority,
+  AlertDetail,
+  AlertPage,
+  AlertSeverity,
+  DryRunResult,
   Evidence,
   EvidenceKind,
   Incident,
+  IncidentAlerts,
   IncidentDetail,
   IncidentPage,
   IncidentStatus,
+  Integration,
+  IntegrationDetail,
+  IntegrationKind,
+  OnAlertsResolved,
   PublicStatus,
   Role,
-  Service,
+  ServiceDetail,
+  ServiceSummary,
   Session,
+  Severity,
   SeverityPolicy,
   StatusUpdate,
   Timeline,
@@ -40,7 +51,8 @@ export const getMe = () =>
 
 export const getSeverities = () => request<SeverityPolicy>(`${base}/severities`);
 
-export const listServices = () => request<{ items: Service[] }>(`${base}/services`);
+export const listServices = (signal?: AbortSignal) =>
+  request<{ items: ServiceSummary[] }>(`${base}/services`, signal ? { signal } : {});
 
 export interface ListParams {
   sort?: string;
@@ -53,7 +65,7 @@ export interface ListParams {
   cursor?: string;
 }
 
-export function incidentsQuery(params: ListParams): string {
+export function incidentsQuery(params: ListParams | AlertListParams): string {
   const q = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== "") q.set(key, String(value));
@@ -133,3 +145,101 @@ export const updateActionItem = (
 
 export const completeActionItem = (id: string, itemId: string) =>
   request<ActionItem>(`${inc(id)}/action-items/${encodeURIComponent(itemId)}/complete`, { method: "POST" });
+
+// ---- services, integrations, alerts ----
+
+const svc = (name: string) => `${base}/services/${encodeURIComponent(name)}`;
+const integration = (id: string) => `${base}/integrations/${encodeURIComponent(id)}`;
+
+export interface ServiceInput {
+  name: string;
+  description?: string;
+  severity_map?: Partial<Record<AlertSeverity, Severity>>;
+  on_alerts_resolved?: OnAlertsResolved;
+}
+
+export const createService = (input: ServiceInput) =>
+  request<ServiceDetail>(`${base}/services`, { body: input });
+
+export const getService = (name: string, signal?: AbortSignal) =>
+  request<ServiceDetail>(svc(name), signal ? { signal } : {});
+
+export interface ServicePatch {
+  description?: string;
+  severity_map?: Partial<Record<AlertSeverity, Severity>> | null;
+  on_alerts_resolved?: OnAlertsResolved | null;
+}
+
+export const patchService = (name: string, patch: ServicePatch) =>
+  request<ServiceDetail>(svc(name), { method: "PATCH", body: patch });
+
+export interface IntegrationInput {
+  kind: IntegrationKind;
+  name?: string;
+  config?: Record<string, unknown>;
+  rate_limit_per_minute?: number | null;
+}
+
+export const createIntegration = (service: string, input: IntegrationInput) =>
+  request<Integration>(`${svc(service)}/integrations`, { body: input });
+
+export const getIntegration = (id: string, signal?: AbortSignal) =>
+  request<IntegrationDetail>(integration(id), signal ? { signal } : {});
+
+export const deleteIntegration = (id: string) => request<void>(integration(id), { method: "DELETE" });
+
+/** What a sample body becomes under the integration's mapping (nothing is stored). */
+export const dryRunIntegration = (id: string, sample: unknown) =>
+  request<DryRunResult>(`${integration(id)}/dry-run`, { method: "POST", body: sample });
+
+export interface MaintenanceInput {
+  /** Local wall-clock time in `time_zone`, "2026-12-24T22:00". */
+  starts_at: string;
+  ends_at: string;
+  time_zone: string;
+  reason?: string;
+}
+
+export const addMaintenance = (service: string, input: MaintenanceInput) =>
+  request<unknown>(`${svc(service)}/maintenance`, { body: input });
+
+export const deleteMaintenance = (service: string, id: string) =>
+  request<void>(`${svc(service)}/maintenance/${encodeURIComponent(id)}`, { method: "DELETE" });
+
+export interface HealthCheckInput {
+  name: string;
+  url: string;
+  method?: "GET" | "HEAD";
+  interval_seconds?: number;
+  timeout_ms?: number;
+  /** "2xx" (the default) or status codes such as "200,204". */
+  expected_status?: string;
+  keyword?: string;
+  json_path?: string;
+  json_equals?: string;
+  failure_threshold?: number;
+}
+
+export const addHealthCheck = (service: string, input: HealthCheckInput) =>
+  request<unknown>(`${svc(service)}/health-checks`, { body: input });
+
+export const deleteHealthCheck = (service: string, checkName: string) =>
+  request<void>(`${svc(service)}/health-checks/${encodeURIComponent(checkName)}`, { method: "DELETE" });
+
+export interface AlertListParams {
+  status?: string;
+  service?: string;
+  severity?: string;
+  incident?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export const listAlerts = (params: AlertListParams, signal?: AbortSignal) =>
+  request<AlertPage>(`${base}/alerts?${incidentsQuery(params)}`, signal ? { signal } : {});
+
+export const getAlert = (id: string, signal?: AbortSignal) =>
+  request<AlertDetail>(`${base}/alerts/${encodeURIComponent(id)}`, signal ? { signal } : {});
+
+export const getIncidentAlerts = (id: string, signal?: AbortSignal) =>
+  request<IncidentAlerts>(`${inc(id)}/alerts`, signal ? { signal } : {});

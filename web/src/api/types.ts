@@ -1,5 +1,8 @@
 // The JSON shapes of the Foghorn REST API (src/app/incidents/views.ts and get.ts on the server).
 
+import { ALERT_SEVERITIES, type AlertSeverity } from "../../../src/domain/alert/event.ts";
+import type { CheckState, HealthStatus } from "../../../src/domain/alert/health.ts";
+import { DEFAULT_SEVERITY_MAP } from "../../../src/domain/alert/severity.ts";
 // The vocabulary comes from the server's pure domain modules, so the two can never disagree.
 import { ACTION_ITEM_PRIORITIES, type ActionItemPriority } from "../../../src/domain/incident/action-item.ts";
 import { EVIDENCE_KINDS, type EvidenceKind } from "../../../src/domain/incident/evidence.ts";
@@ -14,9 +17,21 @@ import {
 } from "../../../src/domain/incident/status.ts";
 import { TIMELINE_KINDS } from "../../../src/domain/incident/timeline-kinds.ts";
 
-export type { ActionItemPriority, EvidenceKind, IncidentStatus, PublicStatus, Role, Severity };
+export type {
+  ActionItemPriority,
+  AlertSeverity,
+  CheckState,
+  EvidenceKind,
+  HealthStatus,
+  IncidentStatus,
+  PublicStatus,
+  Role,
+  Severity,
+};
 export {
   ACTION_ITEM_PRIORITIES,
+  ALERT_SEVERITIES,
+  DEFAULT_SEVERITY_MAP,
   EVIDENCE_KINDS,
   INCIDENT_STATUSES,
   OPEN_STATUSES,
@@ -160,6 +175,174 @@ export interface Service {
   name: string;
   description: string;
   created_at: string;
+}
+
+// ---- services, integrations, alerts (src/app/alerts/views.ts and services.ts on the server) ----
+
+export interface ServiceHealth {
+  status: HealthStatus;
+  /** Short reasons, most telling first; empty when healthy. */
+  reasons: string[];
+}
+
+export type OnAlertsResolved = "mitigating" | "resolved" | "none";
+
+export interface ServiceSummary extends Service {
+  /** Alert severity → incident severity; null: the defaults. */
+  severity_map: Partial<Record<AlertSeverity, Severity>> | null;
+  on_alerts_resolved: OnAlertsResolved | null;
+  health: ServiceHealth;
+}
+
+export const INTEGRATION_KINDS = ["alertmanager", "grafana", "pagerduty", "generic", "heartbeat"] as const;
+export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
+
+export interface Integration {
+  id: string;
+  service: string;
+  kind: IntegrationKind;
+  name: string;
+  routing_key: string;
+  /** Where senders post (PagerDuty-compatible senders put the routing key in the body). */
+  url: string;
+  /** Settings; secrets appear only as `<name>_set: boolean`. */
+  config: Record<string, unknown>;
+  rate_limit_per_minute: number | null;
+  last_event_at: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface IntegrationLogEntry {
+  at: string;
+  action: string;
+  outcome: string;
+  message: string;
+}
+
+export interface IntegrationDetail extends Integration {
+  log: IntegrationLogEntry[];
+}
+
+export interface DryRunResult {
+  ok: boolean;
+  event?: Record<string, unknown>;
+  matched?: Record<string, unknown>;
+  errors?: FieldError[];
+  notes?: string[];
+}
+
+export interface HealthCheck {
+  id: string;
+  name: string;
+  url: string;
+  method: string;
+  interval_seconds: number;
+  timeout_ms: number;
+  /** "2xx" or status codes such as "200,204". */
+  expected_status: string;
+  keyword: string | null;
+  json_path: string | null;
+  json_equals: string | null;
+  failure_threshold: number;
+  state: CheckState;
+  consecutive_failures: number;
+  last_checked_at: string | null;
+  last_latency_ms: number | null;
+  last_error: string | null;
+}
+
+export interface MaintenanceWindow {
+  id: string;
+  starts_at: string;
+  ends_at: string;
+  time_zone: string;
+  reason: string;
+  active: boolean;
+  created_by: string;
+}
+
+export interface AlertLink {
+  href: string;
+  text?: string;
+}
+
+export interface AlertImage {
+  src: string;
+  href?: string;
+  alt?: string;
+}
+
+export interface ChangeEvent {
+  id: string;
+  service: string;
+  summary: string;
+  source: string | null;
+  at: string;
+  details: Record<string, unknown>;
+  links: AlertLink[];
+}
+
+export interface ServiceDetail extends ServiceSummary {
+  integrations: Integration[];
+  health_checks: HealthCheck[];
+  maintenance_windows: MaintenanceWindow[];
+  change_events: ChangeEvent[];
+}
+
+export const ALERT_STATUSES = ["triggered", "acknowledged", "resolved"] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export interface Alert {
+  /** "ALR-7" */
+  id: string;
+  number: number;
+  service: string;
+  source_kind: string;
+  dedup_key: string;
+  status: AlertStatus;
+  summary: string;
+  source: string;
+  severity: AlertSeverity | null;
+  event_count: number;
+  /** Members the sender left out of the group (Alertmanager truncatedAlerts). */
+  truncated_alerts: number;
+  /** Recorded during maintenance: pages no one. */
+  suppressed: boolean;
+  /** "INC-3" or null. */
+  incident: string | null;
+  created_at: string;
+  last_event_at: string;
+  acknowledged_at: string | null;
+  resolved_at: string | null;
+  details: Record<string, unknown>;
+  links: AlertLink[];
+  images: AlertImage[];
+}
+
+export interface AlertMember {
+  fingerprint: string;
+  status: "firing" | "resolved";
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  starts_at: string | null;
+  ends_at: string | null;
+  generator_url: string | null;
+  extra: Record<string, unknown> | null;
+}
+
+export interface AlertDetail extends Alert {
+  members: AlertMember[];
+}
+
+export interface AlertPage {
+  items: Alert[];
+  next_cursor: string | null;
+}
+
+export interface IncidentAlerts {
+  items: Alert[];
+  change_events: ChangeEvent[];
 }
 
 export interface SeverityLevel {

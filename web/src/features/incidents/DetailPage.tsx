@@ -12,6 +12,7 @@ import { Kbd, useShortcut } from "../../ui/shortcuts.tsx";
 import { LiveDuration, RelativeTime } from "../../ui/time.tsx";
 import { useDocumentTitle } from "../../ui/title.ts";
 import { toast } from "../../ui/toast.tsx";
+import { AlertsSection } from "../alerts/IncidentAlerts.tsx";
 import { ActionItemsSection } from "./detail/ActionItems.tsx";
 import { CommunicationSection } from "./detail/Communication.tsx";
 import { EvidenceSection } from "./detail/Evidence.tsx";
@@ -122,6 +123,7 @@ export function DetailPage({ id }: { id: string }) {
 
       <div className="detail-grid">
         <div className="detail-main">
+          <AlertsSection {...props} />
           <TimelineSection {...props} timeline={timeline.data} timelineError={timeline.error} />
           <CommunicationSection {...props} />
           <EvidenceSection {...props} />

@@ -1,12 +1,14 @@
 import { type FormEvent, useState } from "react";
 import { assignRole, patchIncident } from "../../../api/endpoints.ts";
 import { OPEN_STATUSES, type Role, SEVERITIES, type Severity } from "../../../api/types.ts";
+import { Link } from "../../../router.tsx";
 import { useAction } from "../../../ui/action.ts";
 import { severityWord } from "../../../ui/badge.tsx";
 import { Person } from "../../../ui/person.tsx";
 import { formatExact, formatSpan, LiveDuration, RelativeTime, useNow } from "../../../ui/time.tsx";
 import { toast } from "../../../ui/toast.tsx";
 import { TokenInput, withPending } from "../../../ui/token-input.tsx";
+import { ServiceHealthBadge } from "../../alerts/IncidentAlerts.tsx";
 import type { DetailProps } from "../DetailPage.tsx";
 import { refreshServices, useServiceNames } from "../reference-data.ts";
 
@@ -372,7 +374,12 @@ export function ServicesPanel({ incident, apply }: DetailProps) {
         <ul className="service-list">
           {incident.affected_services.map((s) => (
             <li key={s}>
-              <span className="service-name">{s}</span>
+              <span className="service-health">
+                <Link href={`/services/${encodeURIComponent(s)}`} className="service-name">
+                  {s}
+                </Link>
+                <ServiceHealthBadge name={s} />
+              </span>
               <button
                 type="button"
                 className="btn btn-ghost btn-icon btn-xs"

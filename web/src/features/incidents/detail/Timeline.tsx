@@ -2,6 +2,7 @@ import { type FormEvent, type ReactNode, useState } from "react";
 import { errorMessage } from "../../../api/client.ts";
 import { addNote } from "../../../api/endpoints.ts";
 import type { IncidentStatus, Severity, Timeline, TimelineEvent } from "../../../api/types.ts";
+import { Link } from "../../../router.tsx";
 import { useAction } from "../../../ui/action.ts";
 import { SeverityBadge, StatusBadge } from "../../../ui/badge.tsx";
 import { ErrorNote } from "../../../ui/banner.tsx";
@@ -25,6 +26,11 @@ const FILTERS: { value: string; label: string; kinds: string[] }[] = [
     kinds: ["action_item.created", "action_item.updated", "action_item.completed"],
   },
   { value: "edits", label: "Edits", kinds: ["incident.updated"] },
+  {
+    value: "alerts",
+    label: "Alerts",
+    kinds: ["alert.attached", "alert.acknowledged", "alert.changed", "alert.resolved"],
+  },
 ];
 
 const ORDER_KEY = "foghorn.timeline-order";
@@ -280,9 +286,68 @@ function describe(event: TimelineEvent): { icon: string; text: ReactNode; body?:
           </>
         ),
       };
+    case "alert.attached":
+      return {
+        icon: "alert",
+        text: (
+          <>
+            alert <AlertRef id={d.alert} />{" "}
+            {d.severity ? <span className="muted">({str(d.severity)})</span> : null} attached
+          </>
+        ),
+        body: d.summary ? <span className="muted">{str(d.summary)}</span> : undefined,
+      };
+    case "alert.acknowledged":
+      return {
+        icon: "status",
+        text: (
+          <>
+            alert <AlertRef id={d.alert} /> acknowledged by its sender
+          </>
+        ),
+      };
+    case "alert.changed":
+      return {
+        icon: "alert",
+        text: (
+          <>
+            alert <AlertRef id={d.alert} /> changed
+            {d.firing !== undefined ? (
+              <span className="muted">
+                {" "}
+                ({count(d.firing)} firing, {count(d.resolved)} resolved)
+              </span>
+            ) : null}
+          </>
+        ),
+      };
+    case "alert.resolved":
+      return {
+        icon: "done",
+        text: (
+          <>
+            alert <AlertRef id={d.alert} /> resolved
+          </>
+        ),
+        body: d.summary ? <span className="muted">{str(d.summary)}</span> : undefined,
+      };
     default:
       return { icon: "edit", text: event.kind };
   }
+}
+
+/** A member count (a number, or a list of members). */
+const count = (v: unknown): number => (Array.isArray(v) ? v.length : typeof v === "number" ? v : 0);
+
+function AlertRef({ id }: { id: unknown }) {
+  const ref = str(id);
+  return ref ? (
+    <Link href={`/alerts/${ref}`} className="mono">
+      {ref}
+    </Link>
+  ) : (
+    <span>?</span>
+  );
 }
 
 function describeChange(v: unknown): string {

@@ -1,0 +1,263 @@
+import { type FormEvent, useState } from "react";
+import { ApiError, errorMessage } from "../../api/client.ts";
+import { getService, patchService } from "../../api/endpoints.ts";
+import { useResource } from "../../api/resource.ts";
+import {
+  ALERT_SEVERITIES,
+  type AlertSeverity,
+  DEFAULT_SEVERITY_MAP,
+  type OnAlertsResolved,
+  SEVERITIES,
+  type ServiceDetail,
+  type Severity,
+} from "../../api/types.ts";
+import { useLiveEvents } from "../../live/events.ts";
+import { Link } from "../../router.tsx";
+import { useAction } from "../../ui/action.ts";
+import { HealthBadge } from "../../ui/badge.tsx";
+import { ErrorNote } from "../../ui/banner.tsx";
+import { Field } from "../../ui/field.tsx";
+import { RelativeTime } from "../../ui/time.tsx";
+import { useDocumentTitle } from "../../ui/title.ts";
+import { toast } from "../../ui/toast.tsx";
+import { ChangeList } from "./ChangeList.tsx";
+import { HealthChecksSection } from "./HealthChecks.tsx";
+import { IntegrationsSection } from "./Integrations.tsx";
+import { MaintenanceSection } from "./Maintenance.tsx";
+import { ON_RESOLVED_OPTIONS } from "./ServicesPage.tsx";
+
+export interface ServiceProps {
+  service: ServiceDetail;
+  /** Refetch the service (coalesced). */
+  refresh: () => void;
+}
+
+export function ServicePage({ name }: { name: string }) {
+  const resource = useResource(name, (signal) => getService(name, signal));
+  const service = resource.data;
+  useDocumentTitle(service ? `${service.name} · Services` : name);
+  useLiveEvents(() => resource.reload());
+
+  if (!service) {
+    const notFound = resource.error instanceof ApiError && resource.error.status === 404;
+    return (
+      <main className="page" id="main">
+        <nav className="crumbs" aria-label="Breadcrumb">
+          <Link href="/services">Services</Link>
+        </nav>
+        {resource.error ? (
+          notFound ? (
+            <div className="empty">
+              <h1 className="empty-title">No service “{name}”</h1>
+              <p className="muted">It may have been mistyped or not created yet.</p>
+              <Link href="/services" className="btn btn-secondary">
+                All services
+              </Link>
+            </div>
+          ) : (
+            <ErrorNote>
+              Could not load {name}: {errorMessage(resource.error)}{" "}
+              <button type="button" className="btn btn-link" onClick={resource.reload}>
+                Try again
+              </button>
+            </ErrorNote>
+          )
+        ) : (
+          <div className="detail-skeleton" aria-busy="true">
+            <span className="skeleton skeleton-title" />
+            <span className="skeleton" />
+            <span className="skeleton" />
+            <span className="sr-only">Loading {name}…</span>
+          </div>
+        )}
+      </main>
+    );
+  }
+
+  const props: ServiceProps = { service, refresh: resource.reload };
+  const encoded = encodeURIComponent(service.name);
+  return (
+    <main className="page page-service" id="main">
+      <nav className="crumbs" aria-label="Breadcrumb">
+        <Link href="/services">Services</Link>
+        <span aria-hidden="true"> / </span>
+        <span aria-current="page">{service.name}</span>
+      </nav>
+      <header className="detail-head service-head">
+        <div className="detail-meta">
+          <HealthBadge health={service.health} />
+          <span className="meta-item muted">
+            created <RelativeTime iso={service.created_at} />
+          </span>
+          <Link href={`/alerts?service=${encoded}`} className="meta-item">
+            Open alerts
+          </Link>
+          <Link href={`/incidents?service=${encoded}`} className="meta-item">
+            Open incidents
+          </Link>
+        </div>
+        <h1 className="detail-title">{service.name}</h1>
+        {service.description ? <p className="detail-description">{service.description}</p> : null}
+        {service.health.reasons.length ? (
+          <div className={`health-reasons health-reasons-${service.health.status}`}>
+            <h2 className="sr-only">Why it is {service.health.status}</h2>
+            <ul>
+              {service.health.reasons.map((r) => (
+                <li key={r}>{r}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+      </header>
+      <div className="service-sections">
+        <IntegrationsSection {...props} />
+        <HealthChecksSection {...props} />
+        <MaintenanceSection {...props} />
+        <section className="card section" aria-labelledby="changes-h">
+          <div className="section-head">
+            <h2 id="changes-h">
+              Recent changes <span className="count">{service.change_events.length || ""}</span>
+            </h2>
+          </div>
+          <ChangeList
+            changes={service.change_events}
+            empty="No change events yet. Deploys and config changes sent as PagerDuty change events appear here."
+          />
+        </section>
+        <SettingsSection {...props} />
+      </div>
+    </main>
+  );
+}
+
+/** Description, what resolved alerts do to their incident, and alert → incident severity. */
+function SettingsSection({ service, refresh }: ServiceProps) {
+  const [editing, setEditing] = useState(false);
+  const [description, setDescription] = useState(service.description);
+  const [onResolved, setOnResolved] = useState<OnAlertsResolved | "">(service.on_alerts_resolved ?? "");
+  const [map, setMap] = useState<Partial<Record<AlertSeverity, Severity>>>(service.severity_map ?? {});
+  const save = useAction(async () => {
+    const custom = Object.keys(map).length > 0;
+    await patchService(service.name, {
+      description: description.trim(),
+      on_alerts_resolved: onResolved || null,
+      severity_map: custom ? map : null,
+    });
+    setEditing(false);
+    toast("Settings saved");
+    refresh();
+  }, ["description", "on_alerts_resolved", "severity_map"]);
+
+  const start = () => {
+    setDescription(service.description);
+    setOnResolved(service.on_alerts_resolved ?? "");
+    setMap(service.severity_map ?? {});
+    save.clear();
+    setEditing(true);
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void save.run();
+  };
+  const resolvedLabel =
+    ON_RESOLVED_OPTIONS.find((o) => o.value === (service.on_alerts_resolved ?? ""))?.label ?? "Default";
+  return (
+    <section className="card section" aria-labelledby="settings-h">
+      <div className="section-head">
+        <h2 id="settings-h">Settings</h2>
+        {!editing ? (
+          <button type="button" className="btn btn-secondary btn-sm push-right" onClick={start}>
+            Edit settings
+          </button>
+        ) : null}
+      </div>
+      {editing ? (
+        <form className="stack-form" onSubmit={submit} noValidate>
+          {save.error ? <ErrorNote>{save.error}</ErrorNote> : null}
+          <Field label="Description" error={save.fields.description}>
+            {(ids) => (
+              <textarea
+                {...ids}
+                rows={2}
+                value={description}
+                onChange={(e) => setDescription(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="When all its alerts resolve" error={save.fields.on_alerts_resolved}>
+            {(ids) => (
+              <select
+                {...ids}
+                value={onResolved}
+                onChange={(e) => setOnResolved(e.target.value as OnAlertsResolved | "")}
+              >
+                {ON_RESOLVED_OPTIONS.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <fieldset className="severity-map">
+            <legend>Incident severity for each alert severity</legend>
+            <div className="form-row">
+              {ALERT_SEVERITIES.map((a) => (
+                <Field key={a} label={a} className="field-map">
+                  {(ids) => (
+                    <select
+                      {...ids}
+                      value={map[a] ?? ""}
+                      onChange={(e) => {
+                        const value = e.target.value as Severity | "";
+                        setMap((m) => {
+                          const next = { ...m };
+                          if (value) next[a] = value;
+                          else delete next[a];
+                          return next;
+                        });
+                      }}
+                    >
+                      <option value="">Default ({DEFAULT_SEVERITY_MAP[a]})</option>
+                      {SEVERITIES.map((s) => (
+                        <option key={s} value={s}>
+                          {s}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+              ))}
+            </div>
+            {save.fields.severity_map ? <div className="field-error">{save.fields.severity_map}</div> : null}
+          </fieldset>
+          <div className="form-actions">
+            <button type="submit" className="btn btn-primary" disabled={save.busy}>
+              {save.busy ? "Saving…" : "Save settings"}
+            </button>
+            <button type="button" className="btn btn-ghost" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        <dl className="facts settings-facts">
+          <div>
+            <dt>Resolved alerts</dt>
+            <dd>{resolvedLabel}</dd>
+          </div>
+          <div>
+            <dt>Severity map</dt>
+            <dd className="chips">
+              {ALERT_SEVERITIES.map((a) => (
+                <span key={a} className="chip">
+                  {a} → {service.severity_map?.[a] ?? DEFAULT_SEVERITY_MAP[a]}
+                </span>
+              ))}
+            </dd>
+          </div>
+        </dl>
+      )}
+    </section>
+  );
+}

@@ -107,6 +107,12 @@ export async function insertAlert(db: Db, row: AlertInsert): Promise<AlertRow> {
   return inserted;
 }
 
+/** Allocates an alert number (ALR-n) ahead of the insert. */
+export async function nextAlertNumber(db: Db): Promise<number> {
+  const [row] = await executeRows(db, sql`select nextval('alert_number_seq') as n`);
+  return toInt(row?.n);
+}
+
 /** Writes back the mutable columns of many alerts in one statement. */
 export async function updateAlerts(db: Db, rows: readonly AlertRow[]): Promise<void> {
   if (rows.length === 0) return;

@@ -15,6 +15,7 @@ import {
   insertChangeEvents,
   loadMembers,
   type MemberWrite,
+  nextAlertNumber,
   servicesInMaintenance,
   touchIntegrations,
   updateAlerts,
@@ -330,6 +331,8 @@ async function openAlert(state: BatchState, row: InboxRow, event: AlertEvent, at
     return alert;
   }
   const incidentId = randomUUID();
+  // The alert's number first, so the incident can name it (related_alerts: ALR-7) in the same transaction.
+  const alertNumber = await nextAlertNumber(tx);
   const severity = incidentSeverityFor(event.severity, (service?.severityMap as SeverityMap | null) ?? null);
   const serviceName = service?.name ?? "unknown";
   const actor = actorOf(state, row);
@@ -355,7 +358,7 @@ async function openAlert(state: BatchState, row: InboxRow, event: AlertEvent, at
         status: "triggered",
         commander: null,
         tags: [],
-        relatedAlerts: [event.dedupKey],
+        relatedAlerts: [`ALR-${alertNumber}`],
         serviceNames: [serviceName],
         createdBy: actor,
         createdAt: at,
@@ -368,7 +371,7 @@ async function openAlert(state: BatchState, row: InboxRow, event: AlertEvent, at
       commander: null,
     },
   ]);
-  const alert = await insertAlert(tx, { ...base, incidentId });
+  const alert = await insertAlert(tx, { ...base, number: alertNumber, incidentId });
   log("opened", `alert ${alertRef(alert)} opened ${formatHumanId(number ?? 0)} (${severity})`, alert.id);
   await onIncident(state, alert, row, [{ kind: "alert.attached", data: attachedData(alert) }]);
   state.ctx.log.info({ incident: number, alert: alert.number, severity }, "incident opened by an alert");

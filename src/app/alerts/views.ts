@@ -1,3 +1,4 @@
+import type { AlertEvent } from "#domain/alert/event.ts";
 import type { AlertMemberRow, AlertRow, IntegrationRow } from "#store/alerts.ts";
 
 // The public representation of services' integrations and alerts (snake_case, like the incident views).
@@ -85,5 +86,23 @@ export function memberView(m: AlertMemberRow) {
     ends_at: iso(m.endsAt),
     generator_url: m.generatorUrl,
     extra: m.extra,
+  };
+}
+
+/** An AlertEvent as the API shows it (a dry run's answer): snake_case like every other view. */
+export function alertEventView(e: AlertEvent) {
+  return {
+    action: e.action,
+    dedup_key: e.dedupKey,
+    summary: e.summary,
+    source: e.source,
+    severity: e.severity,
+    occurred_at: e.occurredAt,
+    component: e.component ?? null,
+    group: e.group ?? null,
+    class: e.class ?? null,
+    details: e.details,
+    links: e.links,
+    images: e.images,
   };
 }

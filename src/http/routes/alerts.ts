@@ -30,6 +30,7 @@ import {
   UpdateServiceInput,
   updateServiceSettings,
 } from "#app/alerts/services.ts";
+import { alertEventView } from "#app/alerts/views.ts";
 import { AppError } from "#app/errors.ts";
 import { dryRun, GenericMapping } from "#integrations/generic/mapping.ts";
 import type { ApiRegistry } from "../openapi.ts";
@@ -196,7 +197,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
       const mapping = GenericMapping.parse(integration.config);
       const run = dryRun(req.body, mapping);
       return run.result.ok
-        ? { ok: true, event: run.result.value, matched: run.matched, notes: run.notes }
+        ? { ok: true, event: alertEventView(run.result.value), matched: run.matched, notes: run.notes }
         : { ok: false, errors: run.result.errors, matched: run.matched, notes: run.notes };
     },
   );

@@ -72,3 +72,15 @@ export function text(max: number, what = "text") {
     .min(1, { error: "must not be empty" })
     .max(max, { error: `must be at most ${max} characters` });
 }
+
+/** A query parameter given as a comma-separated list or repeated (`?status=a,b` or `?status=a&status=b`). */
+export const csvParam = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) =>
+      (Array.isArray(v) ? v : [v])
+        .flatMap((s) => s.split(","))
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));

@@ -7,28 +7,17 @@ import { findServicesById, findServicesByName } from "#store/services.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { loadIncident } from "../incidents/internal.ts";
-import { parseInput } from "../validation.ts";
+import { csvParam, parseInput } from "../validation.ts";
 import { changeView } from "./services.ts";
 import { alertView, memberView } from "./views.ts";
 
 const ALERT_STATUSES = ["triggered", "acknowledged", "resolved"] as const;
 
-const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) =>
-      (Array.isArray(v) ? v : [v])
-        .flatMap((s) => s.split(","))
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(item));
-
 export const ListAlertsQuery = z
   .object({
-    status: csv(z.enum([...ALERT_STATUSES, "open"])).optional(),
-    service: csv(z.string().min(1).max(100)).optional(),
-    severity: csv(z.enum(ALERT_SEVERITIES)).optional(),
+    status: csvParam(z.enum([...ALERT_STATUSES, "open"])).optional(),
+    service: csvParam(z.string().min(1).max(100)).optional(),
+    severity: csvParam(z.enum(ALERT_SEVERITIES)).optional(),
     incident: z.string().max(20).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(200).optional(),

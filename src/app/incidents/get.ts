@@ -8,7 +8,7 @@ import { listActionItems, listEvidence, listStatusUpdates } from "#store/records
 import { findServicesByName } from "#store/services.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
-import { parseInput } from "../validation.ts";
+import { csvParam, parseInput } from "../validation.ts";
 import { loadIncident } from "./internal.ts";
 import { handle, isoInstant, severityInput, toSeverity } from "./schemas.ts";
 import {
@@ -53,17 +53,6 @@ export async function incidentAfterChange(ctx: AppContext, ref: string): Promise
   return view;
 }
 
-const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) =>
-      (Array.isArray(v) ? v : [v])
-        .flatMap((s) => s.split(","))
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(item));
-
 const sortParam = z
   .string()
   .default("-created_at")
@@ -74,9 +63,9 @@ const sortParam = z
 export const ListIncidentsQuery = z
   .object({
     sort: sortParam,
-    status: csv(z.enum([...INCIDENT_STATUSES, "open", "closed"])).optional(),
-    severity: csv(severityInput).optional(),
-    service: csv(z.string().min(1).max(100)).optional(),
+    status: csvParam(z.enum([...INCIDENT_STATUSES, "open", "closed"])).optional(),
+    severity: csvParam(severityInput).optional(),
+    service: csvParam(z.string().min(1).max(100)).optional(),
     assignee: handle.optional(),
     created_after: isoInstant("must be an ISO 8601 date-time, e.g. 2026-06-01T00:00:00Z").optional(),
     created_before: isoInstant("must be an ISO 8601 date-time, e.g. 2026-06-01T00:00:00Z").optional(),

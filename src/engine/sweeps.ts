@@ -19,12 +19,21 @@ export class AlertSweeps {
   ) {}
 
   start(): void {
-    this.#timer = setInterval(() => void this.runOnce(), this.everyMs);
+    // A tick while a sweep is still running is skipped.
+    this.#timer = setInterval(() => void (this.#busy ?? this.#sweep()), this.everyMs);
     this.#timer.unref();
   }
 
-  /** One sweep (tests call it with a manual clock). */
-  runOnce(): Promise<void> {
+  /**
+   * One sweep that starts after this call (tests call it after moving a manual clock): a sweep already
+   * running read the clock before, so it is waited for, then a new one runs.
+   */
+  async runOnce(): Promise<void> {
+    while (this.#busy) await this.#busy;
+    await this.#sweep();
+  }
+
+  #sweep(): Promise<void> {
     this.#busy ??= (async () => {
       try {
         await checkHeartbeats(this.ctx, this.intake);

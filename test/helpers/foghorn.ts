@@ -25,6 +25,10 @@ export interface TestFoghorn {
     path: string,
     init?: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> },
   ): Promise<Response>;
+  /** Resolves once the alert processor has applied every stored event (the inbox is empty). */
+  alertsIdle(): Promise<void>;
+  /** One heartbeat and health-check sweep (with a ManualClock, advance it first). */
+  sweep(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,6 +89,12 @@ export async function startTestFoghorn(
           ? { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }
           : {}),
       });
+    },
+    alertsIdle() {
+      return running.alerts.idle();
+    },
+    sweep() {
+      return running.sweeps.runOnce();
     },
     async close() {
       await running.stop();

@@ -245,6 +245,19 @@ export async function findOpenIncidentForKey(
   return row;
 }
 
+/** Resolves every open alert of an incident (the incident was resolved by hand); returns them. */
+export async function resolveOpenAlertsOfIncident(
+  db: Db,
+  incidentId: string,
+  at: Date,
+): Promise<{ id: string; number: number; sourceId: string }[]> {
+  return db
+    .update(alerts)
+    .set({ status: "resolved", resolvedAt: at })
+    .where(and(eq(alerts.incidentId, incidentId), ne(alerts.status, "resolved")))
+    .returning({ id: alerts.id, number: alerts.number, sourceId: alerts.sourceId });
+}
+
 export async function countOpenAlertsOfIncident(db: Db, incidentId: string): Promise<number> {
   const [row] = await executeRows(
     db,
@@ -364,6 +377,30 @@ export async function deleteMaintenanceWindow(db: Db, serviceId: string, id: str
     .where(and(eq(maintenanceWindows.id, id), eq(maintenanceWindows.serviceId, serviceId)))
     .returning({ id: maintenanceWindows.id });
   return rows.length > 0;
+}
+
+/** The maintenance windows of these services that overlap [from, to]. */
+export async function maintenanceWindowsDuring(
+  db: Db,
+  serviceIds: readonly string[],
+  from: Date,
+  to: Date,
+): Promise<{ serviceId: string; startsAt: Date; endsAt: Date }[]> {
+  if (serviceIds.length === 0) return [];
+  return db
+    .select({
+      serviceId: maintenanceWindows.serviceId,
+      startsAt: maintenanceWindows.startsAt,
+      endsAt: maintenanceWindows.endsAt,
+    })
+    .from(maintenanceWindows)
+    .where(
+      and(
+        inArray(maintenanceWindows.serviceId, [...new Set(serviceIds)]),
+        sql`${maintenanceWindows.startsAt} <= ${to.toISOString()}::timestamptz`,
+        gt(maintenanceWindows.endsAt, from),
+      ),
+    );
 }
 
 /** The services among these that are in a maintenance window at `at`. */

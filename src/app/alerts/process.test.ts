@@ -6,6 +6,7 @@ import { MINUTE } from "#domain/time.ts";
 import { countInbox } from "#store/inbox.ts";
 import { openTestDb, type TestDatabase, testBackends } from "#store/testing.ts";
 import { appContext, type TestContext, uniqueName } from "../../../test/helpers/factories.ts";
+import { changeIncidentStatus } from "../incidents/change-status.ts";
 import { getIncident } from "../incidents/get.ts";
 import { AlertIntake } from "./intake.ts";
 import { createIntegration } from "./integrations.ts";
@@ -85,6 +86,24 @@ for (const backend of await testBackends()) {
       const incident = await getIncident(ctx, first?.incident ?? "");
       assert.equal(incident.status, "mitigating", "its only alert resolved, so it was mitigated");
       assert.equal((await countInbox(ctx.db)).pending, 0, "applied rows leave the inbox");
+    });
+
+    test("resolving the incident by hand resolves its alerts; the next trigger opens a new incident", async () => {
+      const ctx = appContext(database.db);
+      const { service, intake, source } = await setUp(ctx);
+      await intake.accept(source, [event("trigger", "disk")]);
+      while ((await processInbox(ctx)) > 0);
+      const [first] = (await listAlerts(ctx, { service })).items;
+      assert.ok(first?.incident);
+      await changeIncidentStatus(ctx, first.incident, { status: "resolved" });
+      const resolved = (await listAlerts(ctx, { service })).items[0];
+      assert.equal(resolved?.status, "resolved");
+      await intake.accept(source, [event("trigger", "disk")]);
+      while ((await processInbox(ctx)) > 0);
+      const alerts = (await listAlerts(ctx, { service })).items;
+      assert.equal(alerts.length, 2);
+      assert.notEqual(alerts[0]?.incident, first.incident, "a new incident, not the resolved one");
+      assert.equal(alerts[0]?.status, "triggered");
     });
 
     test("an ack or resolve for an unknown key changes nothing", async () => {

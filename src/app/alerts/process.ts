@@ -15,8 +15,8 @@ import {
   insertChangeEvents,
   loadMembers,
   type MemberWrite,
+  maintenanceWindowsDuring,
   nextAlertNumber,
-  servicesInMaintenance,
   touchIntegrations,
   updateAlerts,
   upsertMembers,
@@ -42,6 +42,8 @@ export type OnAlertsResolved = "mitigating" | "resolved" | "none";
 export interface ProcessOptions {
   batchSize?: number;
   maxAttempts?: number;
+  /** Milliseconds one batch may spend applying before it commits what it did (default 50). */
+  budgetMs?: number;
   /** The installation's default; a service's on_alerts_resolved overrides it. */
   onAlertsResolved?: OnAlertsResolved;
 }
@@ -84,12 +86,12 @@ async function processBatch(ctx: AppContext, batchSize: number, options: Process
     if (!(await tryProcessorLock(tx))) return 0;
     const rows = await claimInboxRows(tx, batchSize);
     if (rows.length === 0) return 0;
-    await applyRows(tx, ctx, rows, options.onAlertsResolved ?? "mitigating", touched);
+    const applied = await applyRows(tx, ctx, rows, options, touched);
     await deleteInboxRows(
       tx,
-      rows.map((r) => r.id),
+      applied.map((r) => r.id),
     );
-    return rows.length;
+    return applied.length;
   });
   const now = ctx.clock.now();
   for (const [number, kind] of touched) publishIncidentChange(ctx.events, number, kind as never, now);
@@ -101,7 +103,7 @@ interface BatchState {
   ctx: AppContext;
   services: Map<string, ServiceRow>;
   names: Map<string, string>;
-  inMaintenance: Set<string>;
+  maintenance: { serviceId: string; startsAt: Date; endsAt: Date }[];
   open: Map<string, AlertRow>;
   members: Map<string, KnownMember[]>;
   dirty: Set<AlertRow>;
@@ -116,13 +118,20 @@ interface BatchState {
 
 const keyOf = (sourceId: string, dedupKey: string) => `${sourceId}\u0000${dedupKey}`;
 
+/**
+ * Applies rows in order until done or out of time (`budgetMs`): on PGlite the transaction holds the only
+ * connection, and new events wait to be stored while it runs. Rows left over stay in the inbox for the next
+ * batch (still in order). Returns the rows applied.
+ */
 async function applyRows(
   tx: Db,
   ctx: AppContext,
   rows: InboxRow[],
-  defaultOnResolved: OnAlertsResolved,
+  options: ProcessOptions,
   touched: Map<number, string>,
-): Promise<void> {
+): Promise<InboxRow[]> {
+  const started = performance.now();
+  const budgetMs = options.budgetMs ?? 50;
   const alertRows = rows.filter((r) => r.kind === "alert");
   const keys = alertRows.map((r) => ({ sourceId: r.sourceId, dedupKey: (r.event as AlertEvent).dedupKey }));
   const openRows = await findOpenAlerts(tx, keys);
@@ -139,7 +148,13 @@ async function applyRows(
     ctx,
     services: new Map((await findServicesById(tx, serviceIds)).map((s) => [s.id, s])),
     names: await sourceNames(tx, [...new Set(rows.map((r) => r.sourceId))]),
-    inMaintenance: await servicesInMaintenance(tx, serviceIds, ctx.clock.now()),
+    // Windows are judged at each event's receipt, not when it is applied (after a backlog or a restart).
+    maintenance: await maintenanceWindowsDuring(
+      tx,
+      serviceIds,
+      rows[0]?.receivedAt ?? ctx.clock.now(),
+      rows.at(-1)?.receivedAt ?? ctx.clock.now(),
+    ),
     open: new Map(openRows.map((a) => [keyOf(a.sourceId, a.dedupKey), a])),
     members: new Map(),
     dirty: new Set(),
@@ -148,7 +163,7 @@ async function applyRows(
     memberWrites: [],
     logs: [],
     touched,
-    defaultOnResolved,
+    defaultOnResolved: options.onAlertsResolved ?? "mitigating",
   };
   for (const m of memberRows) {
     const list = state.members.get(m.alertId) ?? [];
@@ -157,7 +172,10 @@ async function applyRows(
   }
   const lastSeen = new Map<string, Date>();
   const changes: Parameters<typeof insertChangeEvents>[1][number][] = [];
+  const applied: InboxRow[] = [];
   for (const row of rows) {
+    if (applied.length > 0 && performance.now() - started > budgetMs) break;
+    applied.push(row);
     lastSeen.set(row.sourceId, row.receivedAt);
     if (row.kind === "change") {
       const change = row.event as ChangeEvent;
@@ -181,6 +199,7 @@ async function applyRows(
   await insertAlertLog(tx, state.logs);
   await insertChangeEvents(tx, changes);
   await touchIntegrations(tx, lastSeen);
+  return applied;
 }
 
 function actorOf(state: BatchState, row: InboxRow): string {
@@ -288,7 +307,9 @@ const alertRef = (alert: AlertRow) => `ALR-${alert.number}`;
 async function openAlert(state: BatchState, row: InboxRow, event: AlertEvent, at: Date): Promise<AlertRow> {
   const { tx } = state;
   const service = state.services.get(row.serviceId);
-  const suppressed = state.inMaintenance.has(row.serviceId);
+  const suppressed = state.maintenance.some(
+    (w) => w.serviceId === row.serviceId && w.startsAt <= row.receivedAt && row.receivedAt < w.endsAt,
+  );
   const base = {
     id: randomUUID(),
     sourceId: row.sourceId,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { formatHumanId } from "#domain/incident/human-id.ts";
 import { decideTransition, INCIDENT_STATUSES, type IncidentStatus } from "#domain/incident/status.ts";
+import { insertAlertLog, resolveOpenAlertsOfIncident } from "#store/alerts.ts";
 import { withTransaction } from "#store/db.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
@@ -40,10 +41,30 @@ export async function changeIncidentStatus(ctx: AppContext, ref: string, input: 
         { current_status: from, allowed_next_statuses: decision.allowed },
       );
     }
+    // Resolving an incident resolves its alerts, as PagerDuty does: a later trigger for the same key then opens
+    // a new incident instead of being counted into this resolved one.
+    const resolvedAlerts =
+      req.status === "resolved" ? await resolveOpenAlertsOfIncident(tx, incident.id, now) : [];
+    await insertAlertLog(
+      tx,
+      resolvedAlerts.map((a) => ({
+        sourceId: a.sourceId,
+        alertId: a.id,
+        at: now,
+        action: "resolve",
+        outcome: "resolved",
+        message: `alert ALR-${a.number} resolved with ${formatHumanId(incident.number)} by ${ctx.actor.name}`,
+      })),
+    );
     const events: NewTimelineEvent[] = [
       {
         kind: "incident.status_changed",
-        data: { from, to: req.status, ...(decision.reopened ? { reopened: true } : {}) },
+        data: {
+          from,
+          to: req.status,
+          ...(decision.reopened ? { reopened: true } : {}),
+          ...(resolvedAlerts.length ? { alerts_resolved: resolvedAlerts.map((a) => `ALR-${a.number}`) } : {}),
+        },
       },
     ];
     if (req.note) events.push({ kind: "note.added", data: { text: req.note } });

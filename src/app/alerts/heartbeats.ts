@@ -54,6 +54,8 @@ export async function checkHeartbeats(ctx: AppContext, intake: AlertIntake): Pro
         eq(integrations.kind, "heartbeat"),
         sql`not exists (select 1 from ${alerts} a where a.source_id = ${integrations.id}
               and a.dedup_key = ${HEARTBEAT_KEY} and a.status <> 'resolved')`,
+        // Nor one still waiting to be applied: each sweep would otherwise add another trigger.
+        sql`not exists (select 1 from alert_inbox q where q.source_id = ${integrations.id} and q.dead_at is null)`,
       ),
     );
   let opened = 0;

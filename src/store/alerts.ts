@@ -107,10 +107,18 @@ export async function insertAlert(db: Db, row: AlertInsert): Promise<AlertRow> {
   return inserted;
 }
 
-/** Allocates an alert number (ALR-n) ahead of the insert. */
-export async function nextAlertNumber(db: Db): Promise<number> {
-  const [row] = await executeRows(db, sql`select nextval('alert_number_seq') as n`);
-  return toInt(row?.n);
+/** Allocates n alert numbers (ALR-n) ahead of the insert, in ascending order. */
+export async function nextAlertNumbers(db: Db, n: number): Promise<number[]> {
+  const rows = await executeRows(
+    db,
+    sql`select nextval('alert_number_seq') as n from generate_series(1, ${n})`,
+  );
+  return rows.map((r) => toInt(r.n)).sort((a, b) => a - b);
+}
+
+export async function insertAlerts(db: Db, rows: readonly AlertInsert[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(alerts).values([...rows]);
 }
 
 /** Writes back the mutable columns of many alerts in one statement. */
@@ -221,28 +229,29 @@ export async function listAlertLog(db: Db, sourceId: string, limit: number) {
 }
 
 /**
- * The open incident (not resolved) that the latest earlier alert with this key attached to: a new alert for
- * a key whose previous alert resolved joins the incident that is still being worked on.
+ * For each (source, dedup key): the open incident the latest earlier alert with that key belongs to. One
+ * query for a whole batch; keys without one are left out.
  */
-export async function findOpenIncidentForKey(
+export async function findOpenIncidentsForKeys(
   db: Db,
-  sourceId: string,
-  dedupKey: string,
-): Promise<{ id: string; number: number } | undefined> {
-  const [row] = await db
-    .select({ id: incidents.id, number: incidents.number })
-    .from(alerts)
-    .innerJoin(incidents, eq(incidents.id, alerts.incidentId))
-    .where(
-      and(
-        eq(alerts.sourceId, sourceId),
-        eq(alerts.dedupKey, dedupKey),
-        inArray(incidents.status, ["triggered", "acknowledged", "investigating", "mitigating"]),
-      ),
-    )
-    .orderBy(desc(alerts.createdAt))
-    .limit(1);
-  return row;
+  keys: readonly { sourceId: string; dedupKey: string }[],
+): Promise<Map<string, { id: string; number: number }>> {
+  if (keys.length === 0) return new Map();
+  const input = JSON.stringify(keys.map((k) => ({ s: k.sourceId, k: k.dedupKey })));
+  const rows = await executeRows(
+    db,
+    sql`select distinct on (a.source_id, a.dedup_key) a.source_id, a.dedup_key, i.id, i.number
+        from alerts a join incidents i on i.id = a.incident_id
+        where (a.source_id, a.dedup_key) in (select s, k from jsonb_to_recordset(${input}::jsonb) as x(s uuid, k text))
+          and i.status in ('triggered', 'acknowledged', 'investigating', 'mitigating')
+        order by a.source_id, a.dedup_key, a.created_at desc`,
+  );
+  return new Map(
+    rows.map((r) => [
+      `${String(r.source_id)}\u0000${String(r.dedup_key)}`,
+      { id: String(r.id), number: toInt(r.number) },
+    ]),
+  );
 }
 
 /** Resolves every open alert of an incident (the incident was resolved by hand); returns them. */

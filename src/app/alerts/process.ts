@@ -3,20 +3,23 @@ import type { AlertEvent, ChangeEvent } from "#domain/alert/event.ts";
 import { effectiveAction, type KnownMember, type MemberMerge, mergeMembers } from "#domain/alert/group.ts";
 import { incidentSeverityFor, type SeverityMap } from "#domain/alert/severity.ts";
 import { formatHumanId } from "#domain/incident/human-id.ts";
+import type { Severity } from "#domain/incident/severity.ts";
 import { decideTransition, type IncidentStatus, isOpenStatus } from "#domain/incident/status.ts";
+import type { StoredTimelineEvent } from "#domain/incident/timeline.ts";
 import {
   type AlertLogInsert,
   type AlertRow,
   countOpenAlertsOfIncident,
   findOpenAlerts,
-  findOpenIncidentForKey,
+  findOpenIncidentsForKeys,
   insertAlert,
   insertAlertLog,
+  insertAlerts,
   insertChangeEvents,
   loadMembers,
   type MemberWrite,
   maintenanceWindowsDuring,
-  nextAlertNumber,
+  nextAlertNumbers,
   touchIntegrations,
   updateAlerts,
   upsertMembers,
@@ -32,6 +35,7 @@ import {
 import { insertDeclaredIncidents, lockIncidentById } from "#store/incidents.ts";
 import { findServicesById, type ServiceRow } from "#store/services.ts";
 import { sourceNames } from "#store/sources.ts";
+import { insertTimelineEvents } from "#store/timeline.ts";
 import type { AppContext } from "../context.ts";
 import { publishIncidentChange } from "../events.ts";
 import { applyChange, chainEvents, type NewTimelineEvent } from "../incidents/internal.ts";
@@ -112,11 +116,25 @@ interface BatchState {
   resolvedByKey: Map<string, AlertRow>;
   memberWrites: MemberWrite[];
   logs: AlertLogInsert[];
+  /** INC numbers of the incidents this batch opened, by id. */
+  incidentNumbers: Map<string, number>;
+  /** Incidents opened in this batch but not yet written: written together by flushOpens(). */
+  pending: PendingOpen[];
+  /** The open incident an earlier alert of each key belongs to (prefetched, then kept up to date). */
+  incidentForKey: Map<string, { id: string; number: number | null }>;
   touched: Map<number, string>;
   defaultOnResolved: OnAlertsResolved;
 }
 
 const keyOf = (sourceId: string, dedupKey: string) => `${sourceId}\u0000${dedupKey}`;
+
+interface PendingOpen {
+  alert: AlertRow;
+  row: InboxRow;
+  severity: Severity;
+  serviceName: string;
+  actor: string;
+}
 
 /**
  * Applies rows in order until done or out of time (`budgetMs`): on PGlite the transaction holds the only
@@ -164,6 +182,16 @@ async function applyRows(
     logs: [],
     touched,
     defaultOnResolved: options.onAlertsResolved ?? "mitigating",
+    pending: [],
+    incidentNumbers: new Map(),
+    incidentForKey: new Map(
+      [
+        ...(await findOpenIncidentsForKeys(
+          tx,
+          keys.filter((k) => !openRows.some((a) => a.sourceId === k.sourceId && a.dedupKey === k.dedupKey)),
+        )),
+      ].map(([k, v]) => [k, v]),
+    ),
   };
   for (const m of memberRows) {
     const list = state.members.get(m.alertId) ?? [];
@@ -194,6 +222,7 @@ async function applyRows(
     }
     await applyAlertEvent(state, row, row.event as AlertEvent);
   }
+  await flushOpens(state);
   await updateAlerts(tx, [...state.dirty]);
   await upsertMembers(tx, state.memberWrites, ctx.clock.now());
   await insertAlertLog(tx, state.logs);
@@ -249,6 +278,8 @@ async function applyAlertEvent(state: BatchState, row: InboxRow, event: AlertEve
     return;
   }
   const firingBefore = known.filter((m) => m.status === "firing").length;
+  const changesState = action !== "trigger" || (merge !== null && merge.firing !== firingBefore);
+  if (changesState && alert.number === 0) await flushOpens(state);
   alert.eventCount += 1;
   alert.lastEventAt = at;
   alert.truncatedAlerts = event.truncatedAlerts ?? alert.truncatedAlerts;
@@ -344,59 +375,108 @@ async function openAlert(state: BatchState, row: InboxRow, event: AlertEvent, at
     );
     return alert;
   }
-  const existing = await findOpenIncidentForKey(tx, row.sourceId, event.dedupKey);
+  const key = keyOf(row.sourceId, event.dedupKey);
+  const existing = state.incidentForKey.get(key);
   if (existing) {
+    await flushOpens(state);
     const alert = await insertAlert(tx, { ...base, incidentId: existing.id });
-    log("attached", `alert ${alertRef(alert)} attached to ${formatHumanId(existing.number)}`, alert.id);
+    const number = existing.number ?? state.incidentNumbers.get(existing.id) ?? 0;
+    log("attached", `alert ${alertRef(alert)} attached to ${formatHumanId(number)}`, alert.id);
     await onIncident(state, alert, row, [{ kind: "alert.attached", data: attachedData(alert) }]);
     return alert;
   }
+  // A new incident: kept in memory and written with the batch's other new incidents in a few statements
+  // (flushOpens), so a burst of new alert groups costs statements per batch, not per alert.
   const incidentId = randomUUID();
-  // The alert's number first, so the incident can name it (related_alerts: ALR-7) in the same transaction.
-  const alertNumber = await nextAlertNumber(tx);
-  const severity = incidentSeverityFor(event.severity, (service?.severityMap as SeverityMap | null) ?? null);
-  const serviceName = service?.name ?? "unknown";
-  const actor = actorOf(state, row);
-  const [declared] = chainEvents(
-    { incidentId, lastEventSeq: 0, lastEventHash: null },
-    [
-      {
-        kind: "incident.declared",
-        data: { title: event.summary, severity, affected_services: [serviceName], from_alert: true },
-      },
-    ],
-    actor,
-    at,
-  );
-  if (!declared) throw new Error("chainEvents returned no event");
-  const [number] = await insertDeclaredIncidents(tx, [
-    {
+  const alert: AlertRow = {
+    ...base,
+    number: 0,
+    incidentId,
+    eventCount: 1,
+    acknowledgedAt: null,
+    resolvedAt: null,
+  };
+  state.pending.push({
+    alert,
+    row,
+    severity: incidentSeverityFor(event.severity, (service?.severityMap as SeverityMap | null) ?? null),
+    serviceName: service?.name ?? "unknown",
+    actor: actorOf(state, row),
+  });
+  state.incidentForKey.set(key, { id: incidentId, number: null });
+  return alert;
+}
+
+/**
+ * Writes the incidents opened in this batch so far, each with its alert and its first two timeline events
+ * (declared, alert attached), in four statements whatever their number.
+ */
+async function flushOpens(state: BatchState): Promise<void> {
+  const pending = state.pending.splice(0);
+  if (pending.length === 0) return;
+  const { tx } = state;
+  const numbers = await nextAlertNumbers(tx, pending.length);
+  const attached: StoredTimelineEvent[] = [];
+  const declared = pending.map((p, i) => {
+    p.alert.number = numbers[i] ?? 0;
+    const { alert, row, severity, serviceName, actor } = p;
+    const [first, second] = chainEvents(
+      { incidentId: alert.incidentId as string, lastEventSeq: 0, lastEventHash: null },
+      [
+        {
+          kind: "incident.declared",
+          data: { title: alert.summary, severity, affected_services: [serviceName], from_alert: true },
+        },
+        { kind: "alert.attached", data: attachedData(alert) },
+      ],
+      actor,
+      row.receivedAt,
+    );
+    if (!first || !second) throw new Error("chainEvents returned too few events");
+    attached.push(second);
+    return {
       incident: {
-        id: incidentId,
-        title: event.summary,
-        description: event.source ? `Opened by an alert from ${event.source}.` : "Opened by an alert.",
+        id: alert.incidentId as string,
+        title: alert.summary,
+        description: alert.source ? `Opened by an alert from ${alert.source}.` : "Opened by an alert.",
         severity,
         status: "triggered",
         commander: null,
         tags: [],
-        relatedAlerts: [`ALR-${alertNumber}`],
+        relatedAlerts: [alertRef(alert)],
         serviceNames: [serviceName],
         createdBy: actor,
-        createdAt: at,
-        updatedAt: at,
-        lastEventSeq: declared.seq,
-        lastEventHash: declared.hash,
+        createdAt: row.receivedAt,
+        updatedAt: row.receivedAt,
+        lastEventSeq: second.seq,
+        lastEventHash: second.hash,
       },
-      event: declared,
-      serviceIds: [row.serviceId],
+      event: first,
+      serviceIds: [alert.serviceId],
       commander: null,
-    },
-  ]);
-  const alert = await insertAlert(tx, { ...base, number: alertNumber, incidentId });
-  log("opened", `alert ${alertRef(alert)} opened ${formatHumanId(number ?? 0)} (${severity})`, alert.id);
-  await onIncident(state, alert, row, [{ kind: "alert.attached", data: attachedData(alert) }]);
-  state.ctx.log.info({ incident: number, alert: alert.number, severity }, "incident opened by an alert");
-  return alert;
+    };
+  });
+  const incidentNumbers = await insertDeclaredIncidents(tx, declared);
+  await insertAlerts(
+    tx,
+    pending.map((p) => p.alert),
+  );
+  await insertTimelineEvents(tx, attached);
+  for (const [i, p] of pending.entries()) {
+    const number = incidentNumbers[i] ?? 0;
+    const { alert, row, severity } = p;
+    state.incidentNumbers.set(alert.incidentId as string, number);
+    state.logs.push({
+      sourceId: row.sourceId,
+      alertId: alert.id,
+      at: row.receivedAt,
+      action: "trigger",
+      outcome: "opened",
+      message: `alert ${alertRef(alert)} opened ${formatHumanId(number)} (${severity})`,
+    });
+    state.touched.set(number, "alert.attached");
+    state.ctx.log.info({ incident: number, alert: alert.number, severity }, "incident opened by an alert");
+  }
 }
 
 function attachedData(alert: AlertRow) {

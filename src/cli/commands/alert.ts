@@ -1,41 +1,24 @@
 import { ALERT_SEVERITIES } from "#domain/alert/event.ts";
 import type { CommandContext, CommandGroup, CommandSpec } from "../command.ts";
+import { fetchPages, type Page, pagingFlags, printPage } from "../paging.ts";
 import { printAlertDetail, printAlertTable } from "../render/alerting.ts";
-import { ALERT_STATUSES, type AlertDetail, type AlertView, oneOf, type Page } from "./alerting-shared.ts";
+import { ALERT_STATUSES, type AlertDetail, type AlertView, oneOf } from "./alerting-shared.ts";
 
-/** The API's largest page: --all walks the cursor with it. */
-const MAX_PAGE = 200;
-
-async function fetchAlerts(ctx: CommandContext): Promise<Page<AlertView>> {
+function fetchAlerts(ctx: CommandContext): Promise<Page<AlertView>> {
   const a = ctx.args;
   const joined = (values: string[]) => (values.length ? values.join(",") : undefined);
-  const all = a.boolean("all");
-  const query = {
+  const filters = {
     status: joined(a.strings("status").map((s) => oneOf("status", s, ALERT_STATUSES))),
     severity: joined(a.strings("severity").map((s) => oneOf("severity", s, ALERT_SEVERITIES))),
     service: joined(a.strings("service")),
     incident: a.string("incident")?.trim(),
-    limit: all ? MAX_PAGE : a.integer("limit"),
-    cursor: a.string("cursor"),
   };
-  const fieldNames = {
+  return fetchPages<AlertView>(ctx, "/api/v1/alerts", filters, {
     status: "--status",
     severity: "--severity",
     service: "--service",
     incident: "--incident",
-  };
-  const first = await ctx.api().get<Page<AlertView>>("/api/v1/alerts", { query, fieldNames });
-  if (!all) return first;
-  const items = [...first.items];
-  let cursor = first.next_cursor;
-  while (cursor) {
-    const page = await ctx
-      .api()
-      .get<Page<AlertView>>("/api/v1/alerts", { query: { ...query, cursor }, fieldNames });
-    items.push(...page.items);
-    cursor = page.next_cursor;
-  }
-  return { items, next_cursor: null };
+  });
 }
 
 const list: CommandSpec = {
@@ -69,14 +52,7 @@ const list: CommandSpec = {
       value: "INCIDENT",
       description: "Attached to this incident, e.g. INC-3",
     },
-    { name: "limit", type: "string", value: "N", description: "At most N alerts (1–200, default 50)" },
-    {
-      name: "cursor",
-      type: "string",
-      value: "CURSOR",
-      description: "Continue after the page that printed it",
-    },
-    { name: "all", type: "boolean", description: "Fetch every page" },
+    ...pagingFlags("alerts"),
   ],
   connects: true,
   examples: [
@@ -85,19 +61,15 @@ const list: CommandSpec = {
     "foghorn alert list --severity critical,error --all --json | jq -r '.items[].summary'",
   ],
   async run(ctx) {
-    const page = await fetchAlerts(ctx);
-    ctx.out.result(page, ({ items, next_cursor }) => {
-      if (items.length === 0) {
-        ctx.out.print("No alerts match.");
-        ctx.out.print(
-          "Alerts arrive through integrations: foghorn integration create --service NAME --kind alertmanager",
-        );
-        return;
-      }
-      printAlertTable(ctx.out, items, ctx.now());
-      if (next_cursor)
-        ctx.out.print(ctx.out.color.dim(`More: repeat with --cursor ${next_cursor} (or --all)`));
-    });
+    printPage(
+      ctx,
+      await fetchAlerts(ctx),
+      [
+        "No alerts match.",
+        "Alerts arrive through integrations: foghorn integration create --service NAME --kind alertmanager",
+      ],
+      (items) => printAlertTable(ctx.out, items, ctx.now()),
+    );
     return 0;
   },
 };

@@ -7,6 +7,7 @@ import type { CommandContext, FlagSpec } from "../command.ts";
 import { usageError } from "../errors.ts";
 import { isRecord, parseJsonOrUndefined } from "../json.ts";
 import type { Colors } from "../output.ts";
+import { printPage } from "../paging.ts";
 import type { Cell } from "../table.ts";
 
 // Pieces the service, integration, alert, maintenance and check commands share: the API's shapes (the
@@ -138,11 +139,6 @@ export interface AlertDetail extends AlertView {
   members: AlertMemberView[];
 }
 
-export interface Page<T> {
-  items: T[];
-  next_cursor?: string | null;
-}
-
 export const SERVICE_FLAG: FlagSpec = {
   name: "service",
   type: "string",
@@ -169,9 +165,29 @@ export function integrationPath(id: string, sub = ""): string {
   return `/api/v1/integrations/${segment(id)}${sub}`;
 }
 
-/** The request a 204 answers: DELETE, resolving to nothing. */
-export async function deleteResource(ctx: CommandContext, path: string): Promise<void> {
+/**
+ * `list --service NAME` of what the service's detail holds (health checks, maintenance windows): the
+ * items as `{items}` JSON or `table`, else the `empty` lines for the service's name.
+ */
+export async function printServiceItems<T>(
+  ctx: CommandContext,
+  pick: (service: ServiceDetail) => T[],
+  empty: (service: string) => string[],
+  table: (items: T[]) => void,
+): Promise<void> {
+  const detail = await ctx.api().get<ServiceDetail>(servicePath(ctx.args.requiredString("service")));
+  printPage(ctx, { items: pick(detail) }, empty(detail.name), table);
+}
+
+/** DELETE (the server answers 204), then say so: `what` with `deleted: true` as JSON, else `message`. */
+export async function deleteResource(
+  ctx: CommandContext,
+  path: string,
+  what: Record<string, string>,
+  message: string,
+): Promise<void> {
   await ctx.api().request<unknown>("DELETE", path);
+  ctx.out.result({ ...what, deleted: true }, () => ctx.out.print(message));
 }
 
 /** The value of `--flag` when it is one of `allowed` (case-insensitive), else a usage error naming them. */

@@ -1,14 +1,14 @@
 import type { CommandGroup, CommandSpec } from "../command.ts";
 import { duration, orDash, timestamp } from "../format.ts";
+import { type Page, printPage } from "../paging.ts";
 import { printCheckTable } from "../render/alerting.ts";
 import {
   type CheckResult,
   deleteResource,
   type HealthCheck,
   millisecondsFlag,
-  type Page,
+  printServiceItems,
   SERVICE_FLAG,
-  type ServiceDetail,
   secondsFlag,
   servicePath,
 } from "./alerting-shared.ts";
@@ -137,16 +137,15 @@ const list: CommandSpec = {
     "foghorn check list --service checkout --json | jq -r '.items[] | select(.state == \"failing\") | .name'",
   ],
   async run(ctx) {
-    const service = ctx.args.requiredString("service");
-    const detail = await ctx.api().get<ServiceDetail>(servicePath(service));
-    ctx.out.result({ items: detail.health_checks }, ({ items }) => {
-      if (items.length === 0) {
-        ctx.out.print(`No health checks on ${detail.name}. Add one:`);
-        ctx.out.print(`  foghorn check add --service ${detail.name} --name api --url https://…/healthz`);
-        return;
-      }
-      printCheckTable(ctx.out, items, ctx.now());
-    });
+    await printServiceItems(
+      ctx,
+      (s) => s.health_checks,
+      (name) => [
+        `No health checks on ${name}. Add one:`,
+        `  foghorn check add --service ${name} --name api --url https://…/healthz`,
+      ],
+      (items) => printCheckTable(ctx.out, items, ctx.now()),
+    );
     return 0;
   },
 };
@@ -166,9 +165,11 @@ const remove: CommandSpec = {
   async run(ctx) {
     const service = ctx.args.requiredString("service");
     const name = ctx.args.arg("NAME").trim();
-    await deleteResource(ctx, checkPath(service, name));
-    ctx.out.result({ service, name, deleted: true }, () =>
-      ctx.out.print(`Deleted check "${name}" of ${service}.`),
+    await deleteResource(
+      ctx,
+      checkPath(service, name),
+      { service, name },
+      `Deleted check "${name}" of ${service}.`,
     );
     return 0;
   },
@@ -189,12 +190,8 @@ const results: CommandSpec = {
     const service = ctx.args.requiredString("service");
     const name = ctx.args.arg("NAME");
     const page = await ctx.api().get<Page<CheckResult>>(checkPath(service, name, "/results"));
-    ctx.out.result(page, ({ items }) => {
-      if (items.length === 0) {
-        ctx.out.print(`No results yet: the first probe of "${name}" has not run.`);
-        return;
-      }
-      const c = ctx.out.color;
+    const c = ctx.out.color;
+    printPage(ctx, page, [`No results yet: the first probe of "${name}" has not run.`], (items) =>
       ctx.out.table(
         ["AT", "RESULT", "STATUS", "LATENCY", "ERROR"],
         items.map((r) => [
@@ -204,8 +201,8 @@ const results: CommandSpec = {
           r.latency_ms === null ? "-" : `${r.latency_ms}ms`,
           orDash(r.error),
         ]),
-      );
-    });
+      ),
+    );
     return 0;
   },
 };

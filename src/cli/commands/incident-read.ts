@@ -2,6 +2,7 @@ import type { IncidentDetail, IncidentList } from "#app/incidents/get.ts";
 import type { verifyTimeline } from "#app/incidents/timeline.ts";
 import type { CommandContext, CommandSpec } from "../command.ts";
 import { CliError, EXIT } from "../errors.ts";
+import { fetchPages, type Page, pagingFlags, printPage } from "../paging.ts";
 import { printIncidentTable } from "../render/incident.ts";
 import { printIncidentDetail } from "../render/incident-detail.ts";
 import { printTimelineEvents, type Timeline } from "../render/timeline.ts";
@@ -9,36 +10,20 @@ import { INCIDENT_ARG, incidentPath } from "./incident-shared.ts";
 
 type Verdict = Awaited<ReturnType<typeof verifyTimeline>>;
 
-/** The API's largest page: --all walks the cursor with it. */
-const MAX_PAGE = 200;
+type IncidentListItem = IncidentList["items"][number];
 
-async function fetchIncidents(ctx: CommandContext): Promise<IncidentList> {
+function fetchIncidents(ctx: CommandContext): Promise<Page<IncidentListItem>> {
   const a = ctx.args;
   const join = (name: string) => (a.strings(name).length ? a.strings(name).join(",") : undefined);
-  const all = a.boolean("all");
-  const query = {
+  const filters = {
     status: join("status"),
     severity: join("severity"),
     service: join("service"),
     assignee: a.string("assignee"),
     sort: a.string("sort"),
     q: a.string("search"),
-    limit: all ? MAX_PAGE : a.integer("limit"),
-    cursor: a.string("cursor"),
   };
-  const fieldNames = { q: "--search" };
-  const first = await ctx.api().get<IncidentList>("/api/v1/incidents", { query, fieldNames });
-  if (!all) return first;
-  const items = [...first.items];
-  let cursor = first.next_cursor;
-  while (cursor) {
-    const page = await ctx
-      .api()
-      .get<IncidentList>("/api/v1/incidents", { query: { ...query, cursor }, fieldNames });
-    items.push(...page.items);
-    cursor = page.next_cursor;
-  }
-  return { items, next_cursor: null };
+  return fetchPages<IncidentListItem>(ctx, "/api/v1/incidents", filters, { q: "--search" });
 }
 
 const list: CommandSpec = {
@@ -72,14 +57,7 @@ const list: CommandSpec = {
       description:
         "id, title, severity, status, assignee, duration or created_at; - first for descending (default -created_at)",
     },
-    { name: "limit", type: "string", value: "N", description: "At most N incidents (1–200, default 50)" },
-    {
-      name: "cursor",
-      type: "string",
-      value: "CURSOR",
-      description: "Continue after the page that printed it",
-    },
-    { name: "all", type: "boolean", description: "Fetch every page" },
+    ...pagingFlags("incidents"),
   ],
   connects: true,
   examples: [
@@ -88,19 +66,15 @@ const list: CommandSpec = {
     "foghorn incident list --all --json | jq -r '.items[].id'",
   ],
   async run(ctx) {
-    const page = await fetchIncidents(ctx);
-    ctx.out.result(page, ({ items, next_cursor }) => {
-      if (items.length === 0) {
-        ctx.out.print("No incidents match.");
-        ctx.out.print(
-          'Declare one: foghorn incident declare --title "..." --severity SEV3   (or load: foghorn demo)',
-        );
-        return;
-      }
-      printIncidentTable(ctx.out, items);
-      if (next_cursor)
-        ctx.out.print(ctx.out.color.dim(`More: repeat with --cursor ${next_cursor} (or --all)`));
-    });
+    printPage(
+      ctx,
+      await fetchIncidents(ctx),
+      [
+        "No incidents match.",
+        'Declare one: foghorn incident declare --title "..." --severity SEV3   (or load: foghorn demo)',
+      ],
+      (items) => printIncidentTable(ctx.out, items),
+    );
     return 0;
   },
 };

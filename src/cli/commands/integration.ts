@@ -1,6 +1,7 @@
 import type { CommandContext, CommandGroup, CommandSpec } from "../command.ts";
 import { CliError, EXIT, usageError } from "../errors.ts";
 import { isRecord } from "../json.ts";
+import { type Page, printPage } from "../paging.ts";
 import {
   fields,
   printIntegrationCreated,
@@ -14,7 +15,6 @@ import {
   type IntegrationDetail,
   integrationPath,
   oneOf,
-  type Page,
   readJsonFlag,
   secondsFlag,
   servicePath,
@@ -197,16 +197,15 @@ const list: CommandSpec = {
       query: { service },
       fieldNames: { service: "--service" },
     });
-    ctx.out.result(page, ({ items }) => {
-      if (items.length === 0) {
-        ctx.out.print(
-          service ? `No integrations for ${service} yet. Create one:` : "No integrations yet. Create one:",
-        );
-        ctx.out.print(`  foghorn integration create --service ${service ?? "checkout"} --kind alertmanager`);
-        return;
-      }
-      printIntegrationTable(ctx.out, items, ctx.connection().url, ctx.now());
-    });
+    printPage(
+      ctx,
+      page,
+      [
+        service ? `No integrations for ${service} yet. Create one:` : "No integrations yet. Create one:",
+        `  foghorn integration create --service ${service ?? "checkout"} --kind alertmanager`,
+      ],
+      (items) => printIntegrationTable(ctx.out, items, ctx.connection().url, ctx.now()),
+    );
     return 0;
   },
 };
@@ -241,9 +240,11 @@ const remove: CommandSpec = {
   ],
   async run(ctx) {
     const id = ctx.args.arg("ID").trim();
-    await deleteResource(ctx, integrationPath(id));
-    ctx.out.result({ id, deleted: true }, () =>
-      ctx.out.print(`Deleted integration ${id}; senders using its URL or routing key are now refused.`),
+    await deleteResource(
+      ctx,
+      integrationPath(id),
+      { id },
+      `Deleted integration ${id}; senders using its URL or routing key are now refused.`,
     );
     return 0;
   },

@@ -5,8 +5,8 @@ import {
   deleteResource,
   localTimeFlag,
   type MaintenanceWindow,
+  printServiceItems,
   SERVICE_FLAG,
-  type ServiceDetail,
   servicePath,
   timeZoneFlag,
   wallClock,
@@ -105,16 +105,15 @@ const list: CommandSpec = {
     "foghorn maintenance list --service checkout --json | jq -r '.items[] | select(.active) | .id'",
   ],
   async run(ctx) {
-    const service = ctx.args.requiredString("service");
-    const detail = await ctx.api().get<ServiceDetail>(servicePath(service));
-    ctx.out.result({ items: detail.maintenance_windows }, ({ items }) => {
-      if (items.length === 0) {
-        ctx.out.print(`No maintenance windows for ${detail.name}. Schedule one:`);
-        ctx.out.print(`  ${add.examples[0]?.replace("checkout", detail.name)}`);
-        return;
-      }
-      printWindowTable(ctx.out, items, ctx.now());
-    });
+    await printServiceItems(
+      ctx,
+      (s) => s.maintenance_windows,
+      (name) => [
+        `No maintenance windows for ${name}. Schedule one:`,
+        `  ${add.examples[0]?.replace("checkout", name)}`,
+      ],
+      (items) => printWindowTable(ctx.out, items, ctx.now()),
+    );
     return 0;
   },
 };
@@ -134,9 +133,11 @@ const remove: CommandSpec = {
   async run(ctx) {
     const service = ctx.args.requiredString("service");
     const id = ctx.args.arg("ID").trim();
-    await deleteResource(ctx, servicePath(service, `/maintenance/${encodeURIComponent(id)}`));
-    ctx.out.result({ id, service, deleted: true }, () =>
-      ctx.out.print(`Deleted maintenance window ${id} of ${service}.`),
+    await deleteResource(
+      ctx,
+      servicePath(service, `/maintenance/${encodeURIComponent(id)}`),
+      { id, service },
+      `Deleted maintenance window ${id} of ${service}.`,
     );
     return 0;
   },

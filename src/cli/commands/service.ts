@@ -1,11 +1,11 @@
 import type { CommandContext, CommandGroup, CommandSpec, FlagSpec } from "../command.ts";
 import { usageError } from "../errors.ts";
 import { orDash, paint } from "../format.ts";
+import type { Page } from "../paging.ts";
 import { printServiceDetail, printServiceSettings } from "../render/alerting.ts";
 import {
   healthCell,
   type Integration,
-  type Page,
   parseOnAlertsResolved,
   parseSeverityMap,
   SERVICE_FIELD_FLAGS,

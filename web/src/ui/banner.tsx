@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { errorMessage } from "../api/client.ts";
 
 /** A full-width notice under the header: connection state, sign-in problems. */
 export function Banner({ tone, children }: { tone: "warn" | "error" | "info"; children: ReactNode }) {
@@ -15,5 +16,25 @@ export function ErrorNote({ children, id }: { children: ReactNode; id?: string }
     <div className="error-note" role="alert" id={id}>
       {children}
     </div>
+  );
+}
+
+/** "Could not load X: why. Try again" for a load that failed (the retry refetches). */
+export function LoadError({
+  what,
+  error,
+  onRetry,
+}: {
+  what: ReactNode;
+  error: unknown;
+  onRetry: () => void;
+}) {
+  return (
+    <ErrorNote>
+      Could not load {what}: {errorMessage(error)}{" "}
+      <button type="button" className="btn btn-link" onClick={onRetry}>
+        Try again
+      </button>
+    </ErrorNote>
   );
 }

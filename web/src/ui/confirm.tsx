@@ -1,4 +1,5 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useState } from "react";
+import { useAction } from "./action.ts";
 import { Dialog } from "./dialog.tsx";
 
 /** "Delete X?" with the consequence spelled out; the destructive button is not the default focus. */
@@ -39,4 +40,31 @@ export function ConfirmDialog({
       </div>
     </Dialog>
   );
+}
+
+/**
+ * A deletion that asks first: `ask(target)` opens the dialog, confirming runs `remove(target)`, closes
+ * the dialog and calls `done(target)`; a failure stays in the dialog. Spread `dialog` on a ConfirmDialog.
+ */
+export function useConfirmedDelete<T>(remove: (target: T) => Promise<unknown>, done: (target: T) => void) {
+  const [target, setTarget] = useState<T | null>(null);
+  const action = useAction(async (t: T) => {
+    await remove(t);
+    setTarget(null);
+    done(t);
+  });
+  const ask = (t: T) => {
+    action.clear();
+    setTarget(t);
+  };
+  const dialog = {
+    open: target !== null,
+    busy: action.busy,
+    error: action.error,
+    onClose: () => setTarget(null),
+    onConfirm: () => {
+      if (target) void action.run(target);
+    },
+  };
+  return { target, ask, dialog };
 }

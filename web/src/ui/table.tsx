@@ -55,3 +55,77 @@ export function SkeletonRows({ rows, columns }: { rows: number; columns: number 
     </>
   );
 }
+
+export interface PlainColumn {
+  label: string;
+  className: string;
+}
+
+/** Headers that do not sort, one per column. */
+export function PlainHeaders({ columns }: { columns: readonly PlainColumn[] }) {
+  return (
+    <>
+      {columns.map((c) => (
+        <PlainHeader key={c.label} className={c.className}>
+          {c.label}
+        </PlainHeader>
+      ))}
+    </>
+  );
+}
+
+/**
+ * A list page's table: skeleton rows until the first answer, no rows after a failed first load (the page
+ * shows the error above), and `empty` under the table when the answer has no items.
+ */
+export function ListTable<T>({
+  className,
+  caption,
+  captionId,
+  header,
+  columnCount,
+  items,
+  error,
+  loading,
+  stale = false,
+  skeletonRows,
+  row,
+  empty,
+}: {
+  className: string;
+  /** For screen readers: what the table lists. */
+  caption: ReactNode;
+  captionId?: string;
+  /** The header cells. */
+  header: ReactNode;
+  columnCount: number;
+  items: readonly T[] | undefined;
+  error: unknown;
+  loading: boolean;
+  /** The rows belong to the previous filters while the new ones load. */
+  stale?: boolean;
+  skeletonRows: number;
+  row: (item: T) => ReactNode;
+  empty: ReactNode;
+}) {
+  return (
+    <div className={`table-wrap${stale ? " is-stale" : ""}`}>
+      <table className={className} aria-busy={loading}>
+        <caption id={captionId} className="sr-only">
+          {caption}
+        </caption>
+        <thead>
+          <tr>{header}</tr>
+        </thead>
+        <tbody>
+          {items ? (
+            items.map((item) => row(item))
+          ) : error ? null : (
+            <SkeletonRows rows={skeletonRows} columns={columnCount} />
+          )}
+        </tbody>
+      </table>
+      {items && items.length === 0 ? empty : null}
+    </div>
+  );
+}

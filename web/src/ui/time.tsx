@@ -122,3 +122,13 @@ function TickingDuration({ seconds, fetchedAt }: { seconds: number; fetchedAt: n
   const elapsed = Math.max(0, (at - fetchedAt) / 1000);
   return <span className="num">{formatDuration(seconds + elapsed)}</span>;
 }
+
+/** A fact-list row with a time ("Resolved 3 min ago"), or a dash when it has not happened. */
+export function Stamp({ label, iso }: { label: string; iso: string | null }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{iso ? <RelativeTime iso={iso} /> : <span className="muted">—</span>}</dd>
+    </div>
+  );
+}

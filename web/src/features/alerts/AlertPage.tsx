@@ -1,13 +1,13 @@
 import { useState } from "react";
-import { ApiError, errorMessage } from "../../api/client.ts";
 import { getAlert } from "../../api/endpoints.ts";
 import { useResource } from "../../api/resource.ts";
 import type { AlertDetail, AlertImage, AlertMember } from "../../api/types.ts";
 import { useLiveEvents } from "../../live/events.ts";
 import { Link } from "../../router.tsx";
 import { AlertSeverityBadge, StatusBadge } from "../../ui/badge.tsx";
-import { ErrorNote } from "../../ui/banner.tsx";
-import { formatExact, RelativeTime } from "../../ui/time.tsx";
+import { DetailFallback } from "../../ui/detail-fallback.tsx";
+import { Section } from "../../ui/section.tsx";
+import { formatExact, RelativeTime, Stamp } from "../../ui/time.tsx";
 import { useDocumentTitle } from "../../ui/title.ts";
 import { ServiceHealthBadge } from "./IncidentAlerts.tsx";
 
@@ -23,36 +23,15 @@ export function AlertPage({ id }: { id: string }) {
   });
 
   if (!alert) {
-    const notFound = resource.error instanceof ApiError && resource.error.status === 404;
     return (
-      <main className="page" id="main">
-        <nav className="crumbs" aria-label="Breadcrumb">
-          <Link href="/alerts">Alerts</Link>
-        </nav>
-        {resource.error ? (
-          notFound ? (
-            <div className="empty">
-              <h1 className="empty-title">No alert {id.toUpperCase()}</h1>
-              <Link href="/alerts?status=all" className="btn btn-secondary">
-                All alerts
-              </Link>
-            </div>
-          ) : (
-            <ErrorNote>
-              Could not load {id}: {errorMessage(resource.error)}{" "}
-              <button type="button" className="btn btn-link" onClick={resource.reload}>
-                Try again
-              </button>
-            </ErrorNote>
-          )
-        ) : (
-          <div className="detail-skeleton" aria-busy="true">
-            <span className="skeleton skeleton-title" />
-            <span className="skeleton" />
-            <span className="sr-only">Loading {id}…</span>
-          </div>
-        )}
-      </main>
+      <DetailFallback
+        name={id}
+        back={{ href: "/alerts", label: "Alerts" }}
+        error={resource.error}
+        onRetry={resource.reload}
+        notFound={{ title: `No alert ${id.toUpperCase()}`, href: "/alerts?status=all", link: "All alerts" }}
+        skeletonLines={1}
+      />
     );
   }
 
@@ -97,10 +76,7 @@ export function AlertPage({ id }: { id: string }) {
       <div className="detail-grid">
         <div className="detail-main">
           {alert.links.length || alert.images.length ? (
-            <section className="card section" aria-labelledby="alert-links-h">
-              <div className="section-head">
-                <h2 id="alert-links-h">Links</h2>
-              </div>
+            <Section headingId="alert-links-h" title="Links">
               {alert.links.length ? (
                 <ul className="link-list">
                   {alert.links.map((l) => (
@@ -119,17 +95,14 @@ export function AlertPage({ id }: { id: string }) {
                   ))}
                 </ul>
               ) : null}
-            </section>
+            </Section>
           ) : null}
 
           {alert.members.length ? <MembersSection alert={alert} /> : null}
 
-          <section className="card section" aria-labelledby="alert-details-h">
-            <div className="section-head">
-              <h2 id="alert-details-h">Details</h2>
-            </div>
+          <Section headingId="alert-details-h" title="Details">
             <KeyValues values={alert.details} empty="The sender gave no details." />
-          </section>
+          </Section>
         </div>
         <aside className="detail-side" aria-label="Alert summary">
           <section className="card panel" aria-labelledby="alert-facts-h">
@@ -171,15 +144,6 @@ export function AlertPage({ id }: { id: string }) {
         </aside>
       </div>
     </main>
-  );
-}
-
-function Stamp({ label, iso }: { label: string; iso: string | null }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd>{iso ? <RelativeTime iso={iso} /> : <span className="muted">—</span>}</dd>
-    </div>
   );
 }
 
@@ -247,21 +211,22 @@ export function KeyValues({ values, empty }: { values: Record<string, unknown> |
 function MembersSection({ alert }: { alert: AlertDetail }) {
   const firing = alert.members.filter((m) => m.status === "firing").length;
   return (
-    <section className="card section" aria-labelledby="members-h">
-      <div className="section-head">
-        <h2 id="members-h">
-          Members <span className="count">{alert.members.length}</span>
-        </h2>
+    <Section
+      headingId="members-h"
+      title="Members"
+      count={alert.members.length}
+      tools={
         <span className="muted small push-right">
           {firing} firing · {alert.members.length - firing} resolved
         </span>
-      </div>
+      }
+    >
       <ul className="members">
         {alert.members.map((m) => (
           <Member key={m.fingerprint} member={m} />
         ))}
       </ul>
-    </section>
+    </Section>
   );
 }
 

@@ -1,16 +1,16 @@
-import { errorMessage } from "../../api/client.ts";
 import { listAlerts } from "../../api/endpoints.ts";
 import { useResource } from "../../api/resource.ts";
 import { ALERT_SEVERITIES, type Alert } from "../../api/types.ts";
 import { useLiveEvents } from "../../live/events.ts";
 import { Link, setQuery, useLocation } from "../../router.tsx";
 import { AlertSeverityBadge, StatusBadge } from "../../ui/badge.tsx";
-import { ErrorNote } from "../../ui/banner.tsx";
+import { LoadError } from "../../ui/banner.tsx";
 import { CompactField } from "../../ui/compact-field.tsx";
-import { PlainHeader, SkeletonRows } from "../../ui/table.tsx";
+import { cursorPaging, EmptyList, Pager } from "../../ui/list-page.tsx";
+import { ListTable, PlainHeaders } from "../../ui/table.tsx";
 import { RelativeTime } from "../../ui/time.tsx";
 import { useDocumentTitle } from "../../ui/title.ts";
-import { useServiceNames } from "../incidents/reference-data.ts";
+import { ServiceFilter } from "../incidents/ServiceFilter.tsx";
 import {
   type AlertQuery,
   alertApiParams,
@@ -34,16 +34,6 @@ const COLUMNS = [
   { label: "Last event", className: "col-last" },
 ];
 
-/** Which cursor led to which, so Previous works (also with the browser's back). */
-const pages = new Map<string, { prev: string; page: number }>();
-
-function filterKey(search: URLSearchParams): string {
-  const copy = new URLSearchParams(search);
-  copy.delete("after");
-  copy.sort();
-  return copy.toString();
-}
-
 export function AlertsPage() {
   const { search } = useLocation();
   const query = readAlertQuery(search);
@@ -55,16 +45,7 @@ export function AlertsPage() {
   useDocumentTitle(query.status === "open" && !hasAlertFilters(query) ? "Open alerts" : "Alerts");
 
   const update = (changes: Record<string, string | null>) => setQuery(withAlertParams(search, changes));
-  const fkey = filterKey(search);
-  const pageInfo = query.after ? pages.get(`${fkey}|${query.after}`) : undefined;
-  const pageNumber = query.after ? (pageInfo?.page ?? null) : 1;
-  const next = list.data?.next_cursor;
-  const goNext = () => {
-    if (!next) return;
-    pages.set(`${fkey}|${next}`, { prev: query.after, page: (pageNumber ?? 1) + 1 });
-    update({ after: next });
-  };
-  const goPrevious = () => update({ after: pageInfo?.prev ?? null });
+  const paging = cursorPaging("alerts", search, list.data?.next_cursor, update);
   const clear = () => update({ status: null, service: null, severity: null });
   const items = list.data?.items;
 
@@ -106,70 +87,31 @@ export function AlertsPage() {
         ) : null}
       </search>
 
-      {list.error && !items ? (
-        <ErrorNote>
-          Could not load alerts: {errorMessage(list.error)}{" "}
-          <button type="button" className="btn btn-link" onClick={list.reload}>
-            Try again
-          </button>
-        </ErrorNote>
-      ) : null}
+      {list.error && !items ? <LoadError what="alerts" error={list.error} onRetry={list.reload} /> : null}
 
-      <div className={`table-wrap${list.stale ? " is-stale" : ""}`}>
-        <table className="data-table alert-table" aria-busy={list.loading}>
-          <caption className="sr-only">{describe(query)}</caption>
-          <thead>
-            <tr>
-              {COLUMNS.map((c) => (
-                <PlainHeader key={c.label} className={c.className}>
-                  {c.label}
-                </PlainHeader>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {items ? (
-              items.map((a) => <AlertRow key={a.id} alert={a} />)
-            ) : list.error ? null : (
-              <SkeletonRows rows={6} columns={COLUMNS.length} />
-            )}
-          </tbody>
-        </table>
-        {items && items.length === 0 ? (
-          <div className="empty">
-            <p className="empty-title">
-              {hasAlertFilters(query) ? "No alerts match these filters." : "No open alerts. All quiet."}
-            </p>
-            {hasAlertFilters(query) ? (
-              <button type="button" className="btn btn-secondary" onClick={clear}>
-                Clear filters
-              </button>
-            ) : (
-              <Link href="/services" className="btn btn-secondary">
-                Connect alert sources
-              </Link>
-            )}
-          </div>
-        ) : null}
-      </div>
+      <ListTable
+        className="data-table alert-table"
+        caption={describe(query)}
+        header={<PlainHeaders columns={COLUMNS} />}
+        columnCount={COLUMNS.length}
+        items={items}
+        error={list.error}
+        loading={list.loading}
+        stale={list.stale}
+        skeletonRows={6}
+        row={(a) => <AlertRow key={a.id} alert={a} />}
+        empty={
+          <EmptyList
+            title={hasAlertFilters(query) ? "No alerts match these filters." : "No open alerts. All quiet."}
+            filtered={hasAlertFilters(query)}
+            onClear={clear}
+            href="/services"
+            link="Connect alert sources"
+          />
+        }
+      />
 
-      <nav className="pager" aria-label="Pages">
-        <span className="muted pager-info" aria-live="polite">
-          {items
-            ? `${pageNumber ? `Page ${pageNumber} · ` : ""}${items.length} alert${items.length === 1 ? "" : "s"}${
-                next ? " shown" : ""
-              }`
-            : "Loading…"}
-        </span>
-        <div className="pager-buttons">
-          <button type="button" className="btn btn-secondary" disabled={!query.after} onClick={goPrevious}>
-            ← Previous
-          </button>
-          <button type="button" className="btn btn-secondary" disabled={!next || list.stale} onClick={goNext}>
-            Next →
-          </button>
-        </div>
-      </nav>
+      <Pager paging={paging} count={items?.length} noun="alert" stale={list.stale} />
     </main>
   );
 }
@@ -219,24 +161,5 @@ function AlertRow({ alert: a }: { alert: Alert }) {
         <RelativeTime iso={a.last_event_at} />
       </td>
     </tr>
-  );
-}
-
-function ServiceFilter({ value, onChange }: { value: string; onChange: (s: string) => void }) {
-  const names = useServiceNames();
-  return (
-    <CompactField label="Service">
-      {(id) => (
-        <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-          <option value="">Any</option>
-          {value && !names.includes(value) ? <option value={value}>{value}</option> : null}
-          {names.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
-      )}
-    </CompactField>
   );
 }

@@ -1,11 +1,11 @@
-import { errorMessage } from "../../api/client.ts";
 import { getIncidentAlerts } from "../../api/endpoints.ts";
 import { useResource } from "../../api/resource.ts";
 import type { Alert } from "../../api/types.ts";
 import { useLiveEvents } from "../../live/events.ts";
 import { Link } from "../../router.tsx";
 import { AlertSeverityBadge, HealthBadge, StatusBadge } from "../../ui/badge.tsx";
-import { ErrorNote } from "../../ui/banner.tsx";
+import { LoadError } from "../../ui/banner.tsx";
+import { Section } from "../../ui/section.tsx";
 import { RelativeTime } from "../../ui/time.tsx";
 import type { DetailProps } from "../incidents/DetailPage.tsx";
 import { ChangeList } from "../services/ChangeList.tsx";
@@ -23,26 +23,23 @@ export function AlertsSection({ incident }: DetailProps) {
   const data = resource.data;
   if (!data) {
     return resource.error ? (
-      <ErrorNote>
-        Could not load the alerts of {id}: {errorMessage(resource.error)}{" "}
-        <button type="button" className="btn btn-link" onClick={resource.reload}>
-          Try again
-        </button>
-      </ErrorNote>
+      <LoadError what={`the alerts of ${id}`} error={resource.error} onRetry={resource.reload} />
     ) : null;
   }
   if (!data.items.length && !data.change_events.length) return null;
   const open = data.items.filter((a) => a.status !== "resolved").length;
   return (
-    <section className="card section" aria-labelledby="alerts-h" id="alerts">
-      <div className="section-head">
-        <h2 id="alerts-h">
-          Alerts <span className="count">{data.items.length || ""}</span>
-        </h2>
-        {data.items.length ? (
+    <Section
+      id="alerts"
+      headingId="alerts-h"
+      title="Alerts"
+      count={data.items.length || ""}
+      tools={
+        data.items.length ? (
           <span className="muted small push-right">{open ? `${open} open` : "all resolved"}</span>
-        ) : null}
-      </div>
+        ) : null
+      }
+    >
       {data.items.length ? (
         <ul className="alert-list">
           {data.items.map((a) => (
@@ -58,7 +55,7 @@ export function AlertsSection({ incident }: DetailProps) {
         after it resolved.
       </p>
       <ChangeList changes={data.change_events} empty="No changes recorded around that time." showService />
-    </section>
+    </Section>
   );
 }
 

@@ -1,4 +1,5 @@
 import type { AlertListParams } from "../../api/endpoints.ts";
+import { withQueryParams } from "../../ui/list-page.tsx";
 
 // The alert list's filters live in the URL query (shareable, survive reload):
 //   ?status=open|triggered|acknowledged|resolved|all  service=checkout  severity=critical  after=<cursor>
@@ -46,14 +47,7 @@ export function withAlertParams(
   search: URLSearchParams,
   changes: Record<string, string | null>,
 ): URLSearchParams {
-  const next = new URLSearchParams(search);
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === null || value === "") next.delete(key);
-    else next.set(key, value);
-  }
-  if (!("after" in changes)) next.delete("after");
-  if (next.get("status") === "open") next.delete("status");
-  return next;
+  return withQueryParams(search, changes, { status: "open" });
 }
 
 export function hasAlertFilters(query: AlertQuery): boolean {

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { ApiError, errorMessage, serverNow } from "../../api/client.ts";
+import { ApiError, serverNow } from "../../api/client.ts";
 import { changeStatus, getIncident, getTimeline } from "../../api/endpoints.ts";
 import { useResource } from "../../api/resource.ts";
 import { type Incident, type IncidentDetail, type IncidentStatus, OPEN_STATUSES } from "../../api/types.ts";
@@ -8,6 +8,7 @@ import { Link } from "../../router.tsx";
 import { useAction } from "../../ui/action.ts";
 import { SeverityBadge, StatusBadge } from "../../ui/badge.tsx";
 import { ErrorNote } from "../../ui/banner.tsx";
+import { DetailFallback } from "../../ui/detail-fallback.tsx";
 import { Kbd, useShortcut } from "../../ui/shortcuts.tsx";
 import { LiveDuration, RelativeTime } from "../../ui/time.tsx";
 import { useDocumentTitle } from "../../ui/title.ts";
@@ -52,38 +53,19 @@ export function DetailPage({ id }: { id: string }) {
   };
 
   if (!detail) {
-    const notFound = incident.error instanceof ApiError && incident.error.status === 404;
     return (
-      <main className="page" id="main">
-        <nav className="crumbs" aria-label="Breadcrumb">
-          <Link href="/incidents">Incidents</Link>
-        </nav>
-        {incident.error ? (
-          notFound ? (
-            <div className="empty">
-              <h1 className="empty-title">No incident {id.toUpperCase()}</h1>
-              <p className="muted">It may have been mistyped. Go back to the list to find it.</p>
-              <Link href="/incidents" className="btn btn-secondary">
-                All incidents
-              </Link>
-            </div>
-          ) : (
-            <ErrorNote>
-              Could not load {id}: {errorMessage(incident.error)}{" "}
-              <button type="button" className="btn btn-link" onClick={incident.reload}>
-                Try again
-              </button>
-            </ErrorNote>
-          )
-        ) : (
-          <div className="detail-skeleton" aria-busy="true">
-            <span className="skeleton skeleton-title" />
-            <span className="skeleton" />
-            <span className="skeleton" />
-            <span className="sr-only">Loading {id}…</span>
-          </div>
-        )}
-      </main>
+      <DetailFallback
+        name={id}
+        back={{ href: "/incidents", label: "Incidents" }}
+        error={incident.error}
+        onRetry={incident.reload}
+        notFound={{
+          title: `No incident ${id.toUpperCase()}`,
+          hint: "It may have been mistyped. Go back to the list to find it.",
+          href: "/incidents",
+          link: "All incidents",
+        }}
+      />
     );
   }
 

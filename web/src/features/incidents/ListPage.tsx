@@ -1,5 +1,5 @@
 import { type RefObject, useEffect, useRef, useState } from "react";
-import { errorMessage, serverNow } from "../../api/client.ts";
+import { serverNow } from "../../api/client.ts";
 import { listIncidents } from "../../api/endpoints.ts";
 import { useResource } from "../../api/resource.ts";
 import {
@@ -12,23 +12,16 @@ import {
 import { useLiveEvents } from "../../live/events.ts";
 import { Link, setQuery, useLocation } from "../../router.tsx";
 import { SeverityBadge, StatusBadge, statusLabel } from "../../ui/badge.tsx";
-import { ErrorNote } from "../../ui/banner.tsx";
+import { LoadError } from "../../ui/banner.tsx";
 import { CompactField } from "../../ui/compact-field.tsx";
+import { cursorPaging, EmptyList, Pager } from "../../ui/list-page.tsx";
 import { Person } from "../../ui/person.tsx";
 import { Kbd } from "../../ui/shortcuts.tsx";
-import { PlainHeader, SkeletonRows, SortHeader } from "../../ui/table.tsx";
+import { ListTable, PlainHeader, SortHeader } from "../../ui/table.tsx";
 import { LiveDuration, RelativeTime } from "../../ui/time.tsx";
 import { useDocumentTitle } from "../../ui/title.ts";
-import {
-  apiParams,
-  filterKey,
-  hasFilters,
-  type ListQuery,
-  readListQuery,
-  type View,
-  withParams,
-} from "./list-query.ts";
-import { useServiceNames } from "./reference-data.ts";
+import { apiParams, hasFilters, type ListQuery, readListQuery, type View, withParams } from "./list-query.ts";
+import { ServiceFilter } from "./ServiceFilter.tsx";
 
 interface Column {
   key: SortKey | null;
@@ -60,9 +53,6 @@ const SORT_OPTIONS: { value: string; label: string }[] = [
   { value: "-id", label: "ID, highest first" },
 ];
 
-/** Which cursor led to which: learned while paging, so Previous works with the browser's back too. */
-const pages = new Map<string, { prev: string; page: number }>();
-
 export function ListPage() {
   const location = useLocation();
   const search = location.search;
@@ -77,10 +67,6 @@ export function ListPage() {
   useLiveEvents(() => list.reload());
   useDocumentTitle(query.view === "open" && !hasFilters(query) ? "Open incidents" : "Incidents");
 
-  const fkey = filterKey(search);
-  const pageInfo = query.after ? pages.get(`${fkey}|${query.after}`) : undefined;
-  const pageNumber = query.after ? (pageInfo?.page ?? null) : 1;
-
   const update = (changes: Record<string, string | null>, replace = false) =>
     setQuery(withParams(search, changes), { replace });
 
@@ -90,13 +76,8 @@ export function ListPage() {
     update({ sort: `${descending ? "-" : ""}${column.key}` });
   };
 
-  const next = list.data?.page.next_cursor;
-  const goNext = () => {
-    if (!next) return;
-    pages.set(`${fkey}|${next}`, { prev: query.after, page: (pageNumber ?? 1) + 1 });
-    update({ after: next });
-  };
-  const goPrevious = () => update({ after: pageInfo?.prev ?? null });
+  const paging = cursorPaging("incidents", search, list.data?.page.next_cursor, update);
+  const clear = () => update({ status: null, severity: null, service: null, assignee: null, q: null });
 
   const searchRef = useRef<HTMLInputElement>(null);
 
@@ -170,89 +151,66 @@ export function ListPage() {
             )}
           </CompactField>
           {hasFilters(query) ? (
-            <button
-              type="button"
-              className="btn btn-ghost"
-              onClick={() => update({ status: null, severity: null, service: null, assignee: null, q: null })}
-            >
+            <button type="button" className="btn btn-ghost" onClick={clear}>
               Clear filters
             </button>
           ) : null}
         </div>
       </search>
 
-      {list.error && !items ? (
-        <ErrorNote>
-          Could not load incidents: {errorMessage(list.error)}{" "}
-          <button type="button" className="btn btn-link" onClick={list.reload}>
-            Try again
-          </button>
-        </ErrorNote>
-      ) : null}
+      {list.error && !items ? <LoadError what="incidents" error={list.error} onRetry={list.reload} /> : null}
 
-      <div className={`table-wrap${list.stale ? " is-stale" : ""}`}>
-        <table className="incident-table" aria-busy={list.loading}>
-          <caption id="list-caption" className="sr-only">
-            {describe(query)}
-            {query.sort
-              ? `, sorted by ${query.sort.replace("_", " ")} ${query.descending ? "descending" : "ascending"}`
-              : ""}
-          </caption>
-          <thead>
-            <tr>
-              {COLUMNS.map((c) =>
-                c.key ? (
-                  <SortHeader
-                    key={c.label}
-                    label={c.label}
-                    className={c.className}
-                    active={query.sort === c.key}
-                    direction={query.descending ? "descending" : "ascending"}
-                    onSort={() => sortBy(c)}
-                  />
-                ) : (
-                  <PlainHeader key={c.label} className={c.className}>
-                    {c.label}
-                  </PlainHeader>
-                ),
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {items ? (
-              items.map((item) => (
-                <IncidentRow key={item.id} item={item} fetchedAt={list.data?.fetchedAt ?? serverNow()} />
-              ))
-            ) : list.error ? null : (
-              <SkeletonRows rows={8} columns={COLUMNS.length} />
-            )}
-          </tbody>
-        </table>
-        {items && items.length === 0 ? (
-          <EmptyState
-            query={query}
-            onClear={() => update({ status: null, severity: null, service: null, assignee: null, q: null })}
+      <ListTable
+        className="incident-table"
+        caption={`${describe(query)}${
+          query.sort
+            ? `, sorted by ${query.sort.replace("_", " ")} ${query.descending ? "descending" : "ascending"}`
+            : ""
+        }`}
+        captionId="list-caption"
+        header={COLUMNS.map((c) =>
+          c.key ? (
+            <SortHeader
+              key={c.label}
+              label={c.label}
+              className={c.className}
+              active={query.sort === c.key}
+              direction={query.descending ? "descending" : "ascending"}
+              onSort={() => sortBy(c)}
+            />
+          ) : (
+            <PlainHeader key={c.label} className={c.className}>
+              {c.label}
+            </PlainHeader>
+          ),
+        )}
+        columnCount={COLUMNS.length}
+        items={items}
+        error={list.error}
+        loading={list.loading}
+        stale={list.stale}
+        skeletonRows={8}
+        row={(item) => (
+          <IncidentRow key={item.id} item={item} fetchedAt={list.data?.fetchedAt ?? serverNow()} />
+        )}
+        empty={
+          <EmptyList
+            title={
+              hasFilters(query)
+                ? "No incidents match these filters."
+                : query.view === "open"
+                  ? "No open incidents. All quiet."
+                  : "No incidents yet."
+            }
+            filtered={hasFilters(query)}
+            onClear={clear}
+            href="/declare"
+            link="Declare an incident"
           />
-        ) : null}
-      </div>
+        }
+      />
 
-      <nav className="pager" aria-label="Pages">
-        <span className="muted pager-info" aria-live="polite">
-          {items
-            ? `${pageNumber ? `Page ${pageNumber} · ` : ""}${items.length} incident${items.length === 1 ? "" : "s"}${
-                list.data?.page.next_cursor ? " shown" : ""
-              }`
-            : "Loading…"}
-        </span>
-        <div className="pager-buttons">
-          <button type="button" className="btn btn-secondary" disabled={!query.after} onClick={goPrevious}>
-            ← Previous
-          </button>
-          <button type="button" className="btn btn-secondary" disabled={!next || list.stale} onClick={goNext}>
-            Next →
-          </button>
-        </div>
-      </nav>
+      <Pager paging={paging} count={items?.length} noun="incident" stale={list.stale} />
       <p className="muted shortcut-hint">
         <Kbd>/</Kbd> search · <Kbd>d</Kbd> declare · <Kbd>?</Kbd> all shortcuts
       </p>
@@ -360,25 +318,6 @@ function SeverityFilter({ selected, onChange }: { selected: string[]; onChange: 
   );
 }
 
-function ServiceFilter({ value, onChange }: { value: string; onChange: (s: string) => void }) {
-  const names = useServiceNames();
-  return (
-    <CompactField label="Service">
-      {(id) => (
-        <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-          <option value="">Any</option>
-          {value && !names.includes(value) ? <option value={value}>{value}</option> : null}
-          {names.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
-      )}
-    </CompactField>
-  );
-}
-
 /** A text input whose value goes to the URL 250 ms after typing stops. */
 function useDebounced(value: string, onCommit: (v: string) => void) {
   const [text, setText] = useState(value);
@@ -463,29 +402,5 @@ function DebouncedText({
         />
       )}
     </CompactField>
-  );
-}
-
-function EmptyState({ query, onClear }: { query: ListQuery; onClear: () => void }) {
-  const filtered = hasFilters(query);
-  return (
-    <div className="empty">
-      <p className="empty-title">
-        {filtered
-          ? "No incidents match these filters."
-          : query.view === "open"
-            ? "No open incidents. All quiet."
-            : "No incidents yet."}
-      </p>
-      {filtered ? (
-        <button type="button" className="btn btn-secondary" onClick={onClear}>
-          Clear filters
-        </button>
-      ) : (
-        <Link href="/declare" className="btn btn-secondary">
-          Declare an incident
-        </Link>
-      )}
-    </div>
   );
 }

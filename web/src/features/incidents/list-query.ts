@@ -1,5 +1,6 @@
 import type { ListParams } from "../../api/endpoints.ts";
 import { SORT_KEYS, type SortKey } from "../../api/types.ts";
+import { withQueryParams } from "../../ui/list-page.tsx";
 
 // The list's filters and sort live in the URL query (shareable, survive reload):
 //   ?view=open|closed|all  status=<one status>  severity=SEV1,SEV2  service=api  assignee=bob  q=text
@@ -59,23 +60,7 @@ export function apiParams(query: ListQuery): ListParams {
 
 /** Updates some query parameters; any change other than the page resets to the first page. */
 export function withParams(search: URLSearchParams, changes: Record<string, string | null>): URLSearchParams {
-  const next = new URLSearchParams(search);
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === null || value === "") next.delete(key);
-    else next.set(key, value);
-  }
-  if (!("after" in changes)) next.delete("after");
-  if (next.get("sort") === DEFAULT_SORT) next.delete("sort");
-  if (next.get("view") === "open") next.delete("view");
-  return next;
-}
-
-/** The filter part of the query (everything but the page), to key pagination state. */
-export function filterKey(search: URLSearchParams): string {
-  const copy = new URLSearchParams(search);
-  copy.delete("after");
-  copy.sort();
-  return copy.toString();
+  return withQueryParams(search, changes, { sort: DEFAULT_SORT, view: "open" });
 }
 
 export function hasFilters(query: ListQuery): boolean {

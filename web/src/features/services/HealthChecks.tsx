@@ -1,10 +1,11 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, type InputHTMLAttributes, useState } from "react";
 import { addHealthCheck, deleteHealthCheck, type HealthCheckInput } from "../../api/endpoints.ts";
 import type { CheckState, HealthCheck } from "../../api/types.ts";
 import { useAction } from "../../ui/action.ts";
 import { ErrorNote } from "../../ui/banner.tsx";
-import { ConfirmDialog } from "../../ui/confirm.tsx";
-import { Field } from "../../ui/field.tsx";
+import { ConfirmDialog, useConfirmedDelete } from "../../ui/confirm.tsx";
+import { Field, FormActions, textInput } from "../../ui/field.tsx";
+import { Section, SectionButton } from "../../ui/section.tsx";
 import { RelativeTime } from "../../ui/time.tsx";
 import { toast } from "../../ui/toast.tsx";
 import { optionalNumber } from "./form-errors.ts";
@@ -35,31 +36,23 @@ export function CheckStateBadge({ state }: { state: CheckState }) {
 
 export function HealthChecksSection({ service, refresh }: ServiceProps) {
   const [adding, setAdding] = useState(false);
-  const [deleting, setDeleting] = useState<HealthCheck | null>(null);
-  const remove = useAction(async (check: HealthCheck) => {
-    await deleteHealthCheck(service.name, check.name);
-    setDeleting(null);
-    toast(`Deleted check ${check.name}`);
-    refreshServiceHealth();
-    refresh();
-  });
+  const deletion = useConfirmedDelete(
+    (check: HealthCheck) => deleteHealthCheck(service.name, check.name),
+    (check) => {
+      toast(`Deleted check ${check.name}`);
+      refreshServiceHealth();
+      refresh();
+    },
+  );
   const checks = service.health_checks;
   return (
-    <section className="card section" aria-labelledby="checks-h" id="health-checks">
-      <div className="section-head">
-        <h2 id="checks-h">
-          Health checks <span className="count">{checks.length || ""}</span>
-        </h2>
-        {!adding ? (
-          <button
-            type="button"
-            className="btn btn-secondary btn-sm push-right"
-            onClick={() => setAdding(true)}
-          >
-            Add health check
-          </button>
-        ) : null}
-      </div>
+    <Section
+      id="health-checks"
+      headingId="checks-h"
+      title="Health checks"
+      count={checks.length || ""}
+      tools={!adding ? <SectionButton onClick={() => setAdding(true)}>Add health check</SectionButton> : null}
+    >
       {adding ? (
         <AddCheckForm
           service={service.name}
@@ -105,10 +98,7 @@ export function HealthChecksSection({ service, refresh }: ServiceProps) {
                 type="button"
                 className="btn btn-ghost btn-xs"
                 aria-label={`Delete health check ${c.name}`}
-                onClick={() => {
-                  remove.clear();
-                  setDeleting(c);
-                }}
+                onClick={() => deletion.ask(c)}
               >
                 Delete
               </button>
@@ -120,22 +110,13 @@ export function HealthChecksSection({ service, refresh }: ServiceProps) {
           No health checks. Foghorn can poll a URL and alert when it fails.
         </p>
       ) : null}
-      <ConfirmDialog
-        open={deleting !== null}
-        title="Delete health check?"
-        confirmLabel="Delete check"
-        busy={remove.busy}
-        error={remove.error}
-        onClose={() => setDeleting(null)}
-        onConfirm={() => {
-          if (deleting) void remove.run(deleting);
-        }}
-      >
+      <ConfirmDialog {...deletion.dialog} title="Delete health check?" confirmLabel="Delete check">
         <p>
-          Stop checking <strong>{deleting?.name}</strong>? Its open alert, if any, stays until resolved.
+          Stop checking <strong>{deletion.target?.name}</strong>? Its open alert, if any, stays until
+          resolved.
         </p>
       </ConfirmDialog>
-    </section>
+    </Section>
   );
 }
 
@@ -195,9 +176,8 @@ function AddCheckForm({
     "json_equals",
     "failure_threshold",
   ].some((k) => f[k]);
-  const input =
-    (k: string, props: Record<string, unknown> = {}) =>
-    (ids: object) => <input {...ids} {...props} value={get(k)} onChange={(e) => set(k, e.target.value)} />;
+  const input = (k: string, props?: InputHTMLAttributes<HTMLInputElement>) =>
+    textInput(get(k), (value) => set(k, value), props);
   return (
     <form className="inline-form check-form" onSubmit={submit} noValidate aria-label="Add health check">
       <Field label="Name" error={f.name} className="field-owner">
@@ -260,18 +240,13 @@ function AddCheckForm({
           </Field>
         </div>
       </details>
-      <div className="form-actions">
-        <button
-          type="submit"
-          className="btn btn-primary"
-          disabled={add.busy || !get("name").trim() || !get("url").trim()}
-        >
-          {add.busy ? "Adding…" : "Add check"}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        label="Add check"
+        busyLabel="Adding…"
+        busy={add.busy}
+        disabled={!get("name").trim() || !get("url").trim()}
+        onCancel={onCancel}
+      />
       {add.error ? <ErrorNote>{add.error}</ErrorNote> : null}
     </form>
   );

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, type InputHTMLAttributes, useEffect, useRef, useState } from "react";
 import { ApiError, errorMessage } from "../../api/client.ts";
 import {
   createIntegration,
@@ -16,9 +16,10 @@ import {
 } from "../../api/types.ts";
 import { useAction } from "../../ui/action.ts";
 import { ErrorNote } from "../../ui/banner.tsx";
-import { ConfirmDialog } from "../../ui/confirm.tsx";
+import { ConfirmDialog, useConfirmedDelete } from "../../ui/confirm.tsx";
 import { CopyValue } from "../../ui/copy.tsx";
-import { Field } from "../../ui/field.tsx";
+import { Field, FormActions, textInput } from "../../ui/field.tsx";
+import { Section, SectionButton } from "../../ui/section.tsx";
 import { RelativeTime } from "../../ui/time.tsx";
 import { toast } from "../../ui/toast.tsx";
 import { leftoverErrors, nestedErrors, optionalNumber } from "./form-errors.ts";
@@ -63,30 +64,22 @@ function absolute(url: string): string {
 export function IntegrationsSection({ service, refresh }: ServiceProps) {
   const [adding, setAdding] = useState(false);
   const [justCreated, setJustCreated] = useState<string | null>(null);
-  const [deleting, setDeleting] = useState<Integration | null>(null);
-  const remove = useAction(async (target: Integration) => {
-    await deleteIntegration(target.id);
-    setDeleting(null);
-    toast(`Deleted ${target.name}`);
-    refresh();
-  });
+  const deletion = useConfirmedDelete(
+    (target: Integration) => deleteIntegration(target.id),
+    (target) => {
+      toast(`Deleted ${target.name}`);
+      refresh();
+    },
+  );
   const integrations = service.integrations;
   return (
-    <section className="card section" aria-labelledby="integrations-h" id="integrations">
-      <div className="section-head">
-        <h2 id="integrations-h">
-          Integrations <span className="count">{integrations.length || ""}</span>
-        </h2>
-        {!adding ? (
-          <button
-            type="button"
-            className="btn btn-secondary btn-sm push-right"
-            onClick={() => setAdding(true)}
-          >
-            Add integration
-          </button>
-        ) : null}
-      </div>
+    <Section
+      id="integrations"
+      headingId="integrations-h"
+      title="Integrations"
+      count={integrations.length || ""}
+      tools={!adding ? <SectionButton onClick={() => setAdding(true)}>Add integration</SectionButton> : null}
+    >
       {adding ? (
         <AddIntegrationForm
           service={service.name}
@@ -105,10 +98,7 @@ export function IntegrationsSection({ service, refresh }: ServiceProps) {
               key={i.id}
               integration={i}
               highlight={i.id === justCreated}
-              onDelete={() => {
-                remove.clear();
-                setDeleting(i);
-              }}
+              onDelete={() => deletion.ask(i)}
             />
           ))}
         </ul>
@@ -117,23 +107,13 @@ export function IntegrationsSection({ service, refresh }: ServiceProps) {
           No integrations yet: add one to give a monitoring tool a URL to send alerts to.
         </p>
       ) : null}
-      <ConfirmDialog
-        open={deleting !== null}
-        title="Delete integration?"
-        confirmLabel="Delete integration"
-        busy={remove.busy}
-        error={remove.error}
-        onClose={() => setDeleting(null)}
-        onConfirm={() => {
-          if (deleting) void remove.run(deleting);
-        }}
-      >
+      <ConfirmDialog {...deletion.dialog} title="Delete integration?" confirmLabel="Delete integration">
         <p>
-          Delete <strong>{deleting?.name}</strong>? Its URL and routing key stop working at once: senders
-          still using them get an error. Alerts it already delivered stay.
+          Delete <strong>{deletion.target?.name}</strong>? Its URL and routing key stop working at once:
+          senders still using them get an error. Alerts it already delivered stay.
         </p>
       </ConfirmDialog>
-    </section>
+    </Section>
   );
 }
 
@@ -189,13 +169,22 @@ function IntegrationCard({
   );
 }
 
+/** The generic kind's mapping: where in the body each alert field is (only the summary is required). */
 const MAPPING_FIELDS = ["summary", "severity", "dedup_key", "status", "source"] as const;
-const MAPPING_LABELS: Record<(typeof MAPPING_FIELDS)[number], string> = {
+type MappingKey = (typeof MAPPING_FIELDS)[number];
+const MAPPING_LABELS: Record<MappingKey, string> = {
   summary: "Summary",
   severity: "Severity",
   dedup_key: "Dedup key",
   status: "Status",
   source: "Source",
+};
+const MAPPING_PLACEHOLDERS: Record<MappingKey, string> = {
+  summary: "$.title",
+  severity: "$.level",
+  dedup_key: "$.id",
+  status: "$.state",
+  source: "$.host",
 };
 
 function ConfigFacts({ integration: i }: { integration: Integration }) {
@@ -423,13 +412,12 @@ interface Draft {
   grace: string;
   secret: string;
   timestampHeader: string;
-  summary: string;
-  severity: string;
-  dedupKey: string;
-  status: string;
-  source: string;
+  mapping: Record<MappingKey, string>;
   rateLimit: string;
 }
+
+/** The draft's plain text inputs. */
+type TextKey = Exclude<keyof Draft, "kind" | "mapping">;
 
 const EMPTY: Draft = {
   kind: "alertmanager",
@@ -438,11 +426,7 @@ const EMPTY: Draft = {
   grace: "",
   secret: "",
   timestampHeader: "",
-  summary: "",
-  severity: "",
-  dedupKey: "",
-  status: "",
-  source: "",
+  mapping: { summary: "", severity: "", dedup_key: "", status: "", source: "" },
   rateLimit: "",
 };
 
@@ -452,7 +436,7 @@ const SHOWN_CONFIG: Record<IntegrationKind, string[]> = {
   pagerduty: [],
   heartbeat: ["interval_seconds", "grace_seconds"],
   grafana: ["hmac_secret", "timestamp_header"],
-  generic: ["summary", "severity", "dedup_key", "status", "source"],
+  generic: [...MAPPING_FIELDS],
 };
 
 function configOf(d: Draft): Record<string, unknown> | undefined {
@@ -473,11 +457,8 @@ function configOf(d: Draft): Record<string, unknown> | undefined {
       return Object.keys(out).length ? out : undefined;
     }
     case "generic": {
-      const out: Record<string, unknown> = { summary: d.summary.trim() };
-      put(out, "severity", d.severity);
-      put(out, "dedup_key", d.dedupKey);
-      put(out, "status", d.status);
-      put(out, "source", d.source);
+      const out: Record<string, unknown> = { summary: d.mapping.summary.trim() };
+      for (const key of MAPPING_FIELDS) if (key !== "summary") put(out, key, d.mapping[key]);
       return out;
     }
     default:
@@ -496,6 +477,8 @@ function AddIntegrationForm({
 }) {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const input = (key: TextKey, props?: InputHTMLAttributes<HTMLInputElement>) =>
+    textInput(draft[key], (value) => set(key, value), props);
   const [configErrors, setConfigErrors] = useState<Record<string, string>>({});
   const kindRef = useRef<HTMLSelectElement>(null);
   useEffect(() => {
@@ -557,15 +540,7 @@ function AddIntegrationForm({
         )}
       </Field>
       <Field label="Name" hint="Optional." error={f.name} className="field-grow">
-        {(ids) => (
-          <input
-            {...ids}
-            autoComplete="off"
-            placeholder={`${service} ${draft.kind}`}
-            value={draft.name}
-            onChange={(e) => set("name", e.target.value)}
-          />
-        )}
+        {input("name", { autoComplete: "off", placeholder: `${service} ${draft.kind}` })}
       </Field>
 
       {draft.kind === "heartbeat" ? (
@@ -576,30 +551,10 @@ function AddIntegrationForm({
             error={c.interval_seconds}
             className="field-number"
           >
-            {(ids) => (
-              <input
-                {...ids}
-                type="number"
-                min={10}
-                inputMode="numeric"
-                required
-                value={draft.interval}
-                onChange={(e) => set("interval", e.target.value)}
-              />
-            )}
+            {input("interval", { type: "number", min: 10, inputMode: "numeric", required: true })}
           </Field>
           <Field label="Grace (seconds)" hint="Default 30." error={c.grace_seconds} className="field-number">
-            {(ids) => (
-              <input
-                {...ids}
-                type="number"
-                min={0}
-                inputMode="numeric"
-                placeholder="30"
-                value={draft.grace}
-                onChange={(e) => set("grace", e.target.value)}
-              />
-            )}
+            {input("grace", { type: "number", min: 0, inputMode: "numeric", placeholder: "30" })}
           </Field>
         </>
       ) : null}
@@ -612,16 +567,7 @@ function AddIntegrationForm({
             error={c.hmac_secret}
             className="field-grow"
           >
-            {(ids) => (
-              <input
-                {...ids}
-                type="password"
-                autoComplete="new-password"
-                spellCheck={false}
-                value={draft.secret}
-                onChange={(e) => set("secret", e.target.value)}
-              />
-            )}
+            {input("secret", { type: "password", autoComplete: "new-password", spellCheck: false })}
           </Field>
           {draft.secret ? (
             <Field
@@ -630,16 +576,11 @@ function AddIntegrationForm({
               error={c.timestamp_header}
               className="field-grow"
             >
-              {(ids) => (
-                <input
-                  {...ids}
-                  autoComplete="off"
-                  spellCheck={false}
-                  placeholder="X-Grafana-Alerting-Signature-Timestamp"
-                  value={draft.timestampHeader}
-                  onChange={(e) => set("timestampHeader", e.target.value)}
-                />
-              )}
+              {input("timestampHeader", {
+                autoComplete: "off",
+                spellCheck: false,
+                placeholder: "X-Grafana-Alerting-Signature-Timestamp",
+              })}
             </Field>
           ) : null}
         </>
@@ -653,42 +594,17 @@ function AddIntegrationForm({
             <code>{"{{ $.host }}: {{ $.check }}"}</code> also work. Only the summary is required.
           </p>
           <div className="form-row">
-            <MappingField
-              label="Summary"
-              value={draft.summary}
-              error={c.summary}
-              placeholder="$.title"
-              required
-              onChange={(v) => set("summary", v)}
-            />
-            <MappingField
-              label="Severity"
-              value={draft.severity}
-              error={c.severity}
-              placeholder="$.level"
-              onChange={(v) => set("severity", v)}
-            />
-            <MappingField
-              label="Dedup key"
-              value={draft.dedupKey}
-              error={c.dedup_key}
-              placeholder="$.id"
-              onChange={(v) => set("dedupKey", v)}
-            />
-            <MappingField
-              label="Status"
-              value={draft.status}
-              error={c.status}
-              placeholder="$.state"
-              onChange={(v) => set("status", v)}
-            />
-            <MappingField
-              label="Source"
-              value={draft.source}
-              error={c.source}
-              placeholder="$.host"
-              onChange={(v) => set("source", v)}
-            />
+            {MAPPING_FIELDS.map((key) => (
+              <MappingField
+                key={key}
+                label={MAPPING_LABELS[key]}
+                value={draft.mapping[key]}
+                error={c[key]}
+                placeholder={MAPPING_PLACEHOLDERS[key]}
+                required={key === "summary"}
+                onChange={(v) => setDraft((d) => ({ ...d, mapping: { ...d.mapping, [key]: v } }))}
+              />
+            ))}
           </div>
         </fieldset>
       ) : null}
@@ -699,25 +615,9 @@ function AddIntegrationForm({
         error={f.rate_limit_per_minute}
         className="field-number"
       >
-        {(ids) => (
-          <input
-            {...ids}
-            type="number"
-            min={0}
-            inputMode="numeric"
-            value={draft.rateLimit}
-            onChange={(e) => set("rateLimit", e.target.value)}
-          />
-        )}
+        {input("rateLimit", { type: "number", min: 0, inputMode: "numeric" })}
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={create.busy}>
-          {create.busy ? "Creating…" : "Create integration"}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Create integration" busyLabel="Creating…" busy={create.busy} onCancel={onCancel} />
       {formError ? <ErrorNote>{formError}</ErrorNote> : null}
     </form>
   );
@@ -740,19 +640,14 @@ function MappingField({
 }) {
   return (
     <Field label={required ? label : `${label} (optional)`} error={error} className="field-mapping">
-      {(ids) => (
-        <input
-          {...ids}
-          className="mono"
-          autoComplete="off"
-          autoCapitalize="none"
-          spellCheck={false}
-          required={required}
-          placeholder={placeholder}
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      )}
+      {textInput(value, onChange, {
+        className: "mono",
+        autoComplete: "off",
+        autoCapitalize: "none",
+        spellCheck: false,
+        required,
+        placeholder,
+      })}
     </Field>
   );
 }

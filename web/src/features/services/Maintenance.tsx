@@ -3,8 +3,9 @@ import { addMaintenance, deleteMaintenance } from "../../api/endpoints.ts";
 import type { MaintenanceWindow } from "../../api/types.ts";
 import { useAction } from "../../ui/action.ts";
 import { ErrorNote } from "../../ui/banner.tsx";
-import { ConfirmDialog } from "../../ui/confirm.tsx";
-import { Field } from "../../ui/field.tsx";
+import { ConfirmDialog, useConfirmedDelete } from "../../ui/confirm.tsx";
+import { Field, FormActions, textInput } from "../../ui/field.tsx";
+import { Section, SectionButton } from "../../ui/section.tsx";
 import { formatExact, RelativeTime } from "../../ui/time.tsx";
 import { toast } from "../../ui/toast.tsx";
 import type { ServiceProps } from "./ServicePage.tsx";
@@ -49,32 +50,26 @@ function inZone(iso: string, timeZone: string): string {
 
 export function MaintenanceSection({ service, refresh }: ServiceProps) {
   const [adding, setAdding] = useState(false);
-  const [deleting, setDeleting] = useState<MaintenanceWindow | null>(null);
-  const remove = useAction(async (w: MaintenanceWindow) => {
-    await deleteMaintenance(service.name, w.id);
-    setDeleting(null);
-    toast("Maintenance window deleted");
-    refresh();
-  });
+  const deletion = useConfirmedDelete(
+    (w: MaintenanceWindow) => deleteMaintenance(service.name, w.id),
+    () => {
+      toast("Maintenance window deleted");
+      refresh();
+    },
+  );
   const windows = [...service.maintenance_windows].sort(
     (a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at),
   );
   return (
-    <section className="card section" aria-labelledby="maintenance-h" id="maintenance">
-      <div className="section-head">
-        <h2 id="maintenance-h">
-          Maintenance windows <span className="count">{windows.length || ""}</span>
-        </h2>
-        {!adding ? (
-          <button
-            type="button"
-            className="btn btn-secondary btn-sm push-right"
-            onClick={() => setAdding(true)}
-          >
-            Schedule maintenance
-          </button>
-        ) : null}
-      </div>
+    <Section
+      id="maintenance"
+      headingId="maintenance-h"
+      title="Maintenance windows"
+      count={windows.length || ""}
+      tools={
+        !adding ? <SectionButton onClick={() => setAdding(true)}>Schedule maintenance</SectionButton> : null
+      }
+    >
       {adding ? (
         <AddWindowForm
           service={service.name}
@@ -122,10 +117,7 @@ export function MaintenanceSection({ service, refresh }: ServiceProps) {
                 type="button"
                 className="btn btn-ghost btn-xs"
                 aria-label={`Delete the maintenance window starting ${inZone(w.starts_at, w.time_zone)}`}
-                onClick={() => {
-                  remove.clear();
-                  setDeleting(w);
-                }}
+                onClick={() => deletion.ask(w)}
               >
                 Delete
               </button>
@@ -135,24 +127,14 @@ export function MaintenanceSection({ service, refresh }: ServiceProps) {
       ) : !adding ? (
         <p className="muted empty-inline">No maintenance planned.</p>
       ) : null}
-      <ConfirmDialog
-        open={deleting !== null}
-        title="Delete maintenance window?"
-        confirmLabel="Delete window"
-        busy={remove.busy}
-        error={remove.error}
-        onClose={() => setDeleting(null)}
-        onConfirm={() => {
-          if (deleting) void remove.run(deleting);
-        }}
-      >
+      <ConfirmDialog {...deletion.dialog} title="Delete maintenance window?" confirmLabel="Delete window">
         <p>
-          {deleting?.active
+          {deletion.target?.active
             ? "The window is on now: alerts for this service page people again from the moment it is deleted."
             : "Alerts during that time will page people as usual."}
         </p>
       </ConfirmDialog>
-    </section>
+    </Section>
   );
 }
 
@@ -189,27 +171,10 @@ function AddWindowForm({
   return (
     <form className="inline-form window-form" onSubmit={submit} noValidate aria-label="Schedule maintenance">
       <Field label="Starts" error={f.starts_at} className="field-when">
-        {(ids) => (
-          <input
-            {...ids}
-            type="datetime-local"
-            required
-            value={start}
-            onChange={(e) => setStart(e.target.value)}
-          />
-        )}
+        {textInput(start, setStart, { type: "datetime-local", required: true })}
       </Field>
       <Field label="Ends" error={f.ends_at} className="field-when">
-        {(ids) => (
-          <input
-            {...ids}
-            type="datetime-local"
-            required
-            min={start || undefined}
-            value={end}
-            onChange={(e) => setEnd(e.target.value)}
-          />
-        )}
+        {textInput(end, setEnd, { type: "datetime-local", required: true, min: start || undefined })}
       </Field>
       <Field label="Time zone" error={f.time_zone} className="field-zone">
         {(ids) => (
@@ -223,23 +188,15 @@ function AddWindowForm({
         )}
       </Field>
       <Field label="Reason" hint="Optional." error={f.reason} className="field-grow">
-        {(ids) => (
-          <input
-            {...ids}
-            placeholder="Database upgrade"
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-          />
-        )}
+        {textInput(reason, setReason, { placeholder: "Database upgrade" })}
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={add.busy || !start || !end}>
-          {add.busy ? "Scheduling…" : "Schedule"}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        label="Schedule"
+        busyLabel="Scheduling…"
+        busy={add.busy}
+        disabled={!start || !end}
+        onCancel={onCancel}
+      />
       {add.error ? <ErrorNote>{add.error}</ErrorNote> : null}
     </form>
   );

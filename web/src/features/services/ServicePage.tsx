@@ -1,5 +1,4 @@
 import { type FormEvent, useState } from "react";
-import { ApiError, errorMessage } from "../../api/client.ts";
 import { getService, patchService } from "../../api/endpoints.ts";
 import { useResource } from "../../api/resource.ts";
 import {
@@ -16,7 +15,9 @@ import { Link } from "../../router.tsx";
 import { useAction } from "../../ui/action.ts";
 import { HealthBadge } from "../../ui/badge.tsx";
 import { ErrorNote } from "../../ui/banner.tsx";
-import { Field } from "../../ui/field.tsx";
+import { DetailFallback } from "../../ui/detail-fallback.tsx";
+import { Field, FormActions } from "../../ui/field.tsx";
+import { Section, SectionButton } from "../../ui/section.tsx";
 import { RelativeTime } from "../../ui/time.tsx";
 import { useDocumentTitle } from "../../ui/title.ts";
 import { toast } from "../../ui/toast.tsx";
@@ -24,7 +25,7 @@ import { ChangeList } from "./ChangeList.tsx";
 import { HealthChecksSection } from "./HealthChecks.tsx";
 import { IntegrationsSection } from "./Integrations.tsx";
 import { MaintenanceSection } from "./Maintenance.tsx";
-import { ON_RESOLVED_OPTIONS } from "./ServicesPage.tsx";
+import { ON_RESOLVED_OPTIONS, OnResolvedSelect } from "./ServicesPage.tsx";
 
 export interface ServiceProps {
   service: ServiceDetail;
@@ -39,38 +40,19 @@ export function ServicePage({ name }: { name: string }) {
   useLiveEvents(() => resource.reload());
 
   if (!service) {
-    const notFound = resource.error instanceof ApiError && resource.error.status === 404;
     return (
-      <main className="page" id="main">
-        <nav className="crumbs" aria-label="Breadcrumb">
-          <Link href="/services">Services</Link>
-        </nav>
-        {resource.error ? (
-          notFound ? (
-            <div className="empty">
-              <h1 className="empty-title">No service “{name}”</h1>
-              <p className="muted">It may have been mistyped or not created yet.</p>
-              <Link href="/services" className="btn btn-secondary">
-                All services
-              </Link>
-            </div>
-          ) : (
-            <ErrorNote>
-              Could not load {name}: {errorMessage(resource.error)}{" "}
-              <button type="button" className="btn btn-link" onClick={resource.reload}>
-                Try again
-              </button>
-            </ErrorNote>
-          )
-        ) : (
-          <div className="detail-skeleton" aria-busy="true">
-            <span className="skeleton skeleton-title" />
-            <span className="skeleton" />
-            <span className="skeleton" />
-            <span className="sr-only">Loading {name}…</span>
-          </div>
-        )}
-      </main>
+      <DetailFallback
+        name={name}
+        back={{ href: "/services", label: "Services" }}
+        error={resource.error}
+        onRetry={resource.reload}
+        notFound={{
+          title: `No service “${name}”`,
+          hint: "It may have been mistyped or not created yet.",
+          href: "/services",
+          link: "All services",
+        }}
+      />
     );
   }
 
@@ -113,17 +95,12 @@ export function ServicePage({ name }: { name: string }) {
         <IntegrationsSection {...props} />
         <HealthChecksSection {...props} />
         <MaintenanceSection {...props} />
-        <section className="card section" aria-labelledby="changes-h">
-          <div className="section-head">
-            <h2 id="changes-h">
-              Recent changes <span className="count">{service.change_events.length || ""}</span>
-            </h2>
-          </div>
+        <Section headingId="changes-h" title="Recent changes" count={service.change_events.length || ""}>
           <ChangeList
             changes={service.change_events}
             empty="No change events yet. Deploys and config changes sent as PagerDuty change events appear here."
           />
-        </section>
+        </Section>
         <SettingsSection {...props} />
       </div>
     </main>
@@ -162,15 +139,11 @@ function SettingsSection({ service, refresh }: ServiceProps) {
   const resolvedLabel =
     ON_RESOLVED_OPTIONS.find((o) => o.value === (service.on_alerts_resolved ?? ""))?.label ?? "Default";
   return (
-    <section className="card section" aria-labelledby="settings-h">
-      <div className="section-head">
-        <h2 id="settings-h">Settings</h2>
-        {!editing ? (
-          <button type="button" className="btn btn-secondary btn-sm push-right" onClick={start}>
-            Edit settings
-          </button>
-        ) : null}
-      </div>
+    <Section
+      headingId="settings-h"
+      title="Settings"
+      tools={!editing ? <SectionButton onClick={start}>Edit settings</SectionButton> : null}
+    >
       {editing ? (
         <form className="stack-form" onSubmit={submit} noValidate>
           {save.error ? <ErrorNote>{save.error}</ErrorNote> : null}
@@ -185,19 +158,7 @@ function SettingsSection({ service, refresh }: ServiceProps) {
             )}
           </Field>
           <Field label="When all its alerts resolve" error={save.fields.on_alerts_resolved}>
-            {(ids) => (
-              <select
-                {...ids}
-                value={onResolved}
-                onChange={(e) => setOnResolved(e.target.value as OnAlertsResolved | "")}
-              >
-                {ON_RESOLVED_OPTIONS.map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
-              </select>
-            )}
+            {(ids) => <OnResolvedSelect ids={ids} value={onResolved} onChange={setOnResolved} />}
           </Field>
           <fieldset className="severity-map">
             <legend>Incident severity for each alert severity</legend>
@@ -231,14 +192,12 @@ function SettingsSection({ service, refresh }: ServiceProps) {
             </div>
             {save.fields.severity_map ? <div className="field-error">{save.fields.severity_map}</div> : null}
           </fieldset>
-          <div className="form-actions">
-            <button type="submit" className="btn btn-primary" disabled={save.busy}>
-              {save.busy ? "Saving…" : "Save settings"}
-            </button>
-            <button type="button" className="btn btn-ghost" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-          </div>
+          <FormActions
+            label="Save settings"
+            busyLabel="Saving…"
+            busy={save.busy}
+            onCancel={() => setEditing(false)}
+          />
         </form>
       ) : (
         <dl className="facts settings-facts">
@@ -258,6 +217,6 @@ function SettingsSection({ service, refresh }: ServiceProps) {
           </div>
         </dl>
       )}
-    </section>
+    </Section>
   );
 }

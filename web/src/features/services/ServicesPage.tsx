@@ -1,5 +1,4 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { errorMessage } from "../../api/client.ts";
 import { createService, listServices } from "../../api/endpoints.ts";
 import { useResource } from "../../api/resource.ts";
 import type { OnAlertsResolved, ServiceSummary } from "../../api/types.ts";
@@ -7,9 +6,9 @@ import { useLiveEvents } from "../../live/events.ts";
 import { Link, navigate } from "../../router.tsx";
 import { useAction } from "../../ui/action.ts";
 import { HealthBadge } from "../../ui/badge.tsx";
-import { ErrorNote } from "../../ui/banner.tsx";
-import { Field } from "../../ui/field.tsx";
-import { PlainHeader, SkeletonRows } from "../../ui/table.tsx";
+import { ErrorNote, LoadError } from "../../ui/banner.tsx";
+import { Field, type FieldIds, FormActions } from "../../ui/field.tsx";
+import { ListTable, PlainHeaders } from "../../ui/table.tsx";
 import { RelativeTime } from "../../ui/time.tsx";
 import { useDocumentTitle } from "../../ui/title.ts";
 import { toast } from "../../ui/toast.tsx";
@@ -47,36 +46,19 @@ export function ServicesPage() {
 
       {creating ? <NewServiceForm onCancel={() => setCreating(false)} /> : null}
 
-      {list.error && !items ? (
-        <ErrorNote>
-          Could not load services: {errorMessage(list.error)}{" "}
-          <button type="button" className="btn btn-link" onClick={list.reload}>
-            Try again
-          </button>
-        </ErrorNote>
-      ) : null}
+      {list.error && !items ? <LoadError what="services" error={list.error} onRetry={list.reload} /> : null}
 
-      <div className="table-wrap">
-        <table className="data-table service-table" aria-busy={list.loading}>
-          <caption className="sr-only">Services and their health</caption>
-          <thead>
-            <tr>
-              {COLUMNS.map((c) => (
-                <PlainHeader key={c.label} className={c.className}>
-                  {c.label}
-                </PlainHeader>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {items ? (
-              items.map((s) => <ServiceRow key={s.id} service={s} />)
-            ) : list.error ? null : (
-              <SkeletonRows rows={4} columns={COLUMNS.length} />
-            )}
-          </tbody>
-        </table>
-        {items && items.length === 0 ? (
+      <ListTable
+        className="data-table service-table"
+        caption="Services and their health"
+        header={<PlainHeaders columns={COLUMNS} />}
+        columnCount={COLUMNS.length}
+        items={items}
+        error={list.error}
+        loading={list.loading}
+        skeletonRows={4}
+        row={(s) => <ServiceRow key={s.id} service={s} />}
+        empty={
           <div className="empty">
             <p className="empty-title">No services yet.</p>
             <p className="muted">
@@ -89,8 +71,8 @@ export function ServicesPage() {
               </button>
             ) : null}
           </div>
-        ) : null}
-      </div>
+        }
+      />
     </main>
   );
 }
@@ -127,6 +109,27 @@ export const ON_RESOLVED_OPTIONS: { value: OnAlertsResolved | ""; label: string 
   { value: "resolved", label: "Resolve the incident" },
   { value: "none", label: "Leave the incident as it is" },
 ];
+
+/** What happens to an incident once all the alerts that opened it resolved ("" is the default). */
+export function OnResolvedSelect({
+  ids,
+  value,
+  onChange,
+}: {
+  ids: FieldIds;
+  value: OnAlertsResolved | "";
+  onChange: (value: OnAlertsResolved | "") => void;
+}) {
+  return (
+    <select {...ids} value={value} onChange={(e) => onChange(e.target.value as OnAlertsResolved | "")}>
+      {ON_RESOLVED_OPTIONS.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 function NewServiceForm({ onCancel }: { onCancel: () => void }) {
   const [name, setName] = useState("");
@@ -185,19 +188,7 @@ function NewServiceForm({ onCancel }: { onCancel: () => void }) {
           error={f.on_alerts_resolved}
           className="field-grow"
         >
-          {(ids) => (
-            <select
-              {...ids}
-              value={onResolved}
-              onChange={(e) => setOnResolved(e.target.value as OnAlertsResolved | "")}
-            >
-              {ON_RESOLVED_OPTIONS.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-          )}
+          {(ids) => <OnResolvedSelect ids={ids} value={onResolved} onChange={setOnResolved} />}
         </Field>
       </div>
       <Field label="Description" hint="What it is and who owns it (optional)." error={f.description}>
@@ -205,14 +196,13 @@ function NewServiceForm({ onCancel }: { onCancel: () => void }) {
           <textarea {...ids} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
         )}
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={create.busy || !name.trim()}>
-          {create.busy ? "Creating…" : "Create service"}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        label="Create service"
+        busyLabel="Creating…"
+        busy={create.busy}
+        disabled={!name.trim()}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

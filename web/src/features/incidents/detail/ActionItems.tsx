@@ -6,6 +6,7 @@ import { Tag } from "../../../ui/badge.tsx";
 import { ErrorNote } from "../../../ui/banner.tsx";
 import { Field } from "../../../ui/field.tsx";
 import { Person } from "../../../ui/person.tsx";
+import { Section } from "../../../ui/section.tsx";
 import { formatExact } from "../../../ui/time.tsx";
 import { toast } from "../../../ui/toast.tsx";
 import type { DetailProps } from "../DetailPage.tsx";
@@ -46,12 +47,12 @@ export function ActionItemsSection({ incident, refresh }: DetailProps) {
   const open = items.filter((i) => i.status !== "done").length;
 
   return (
-    <section className="card section" aria-labelledby="actions-h" id="action-items">
-      <div className="section-head">
-        <h2 id="actions-h">
-          Action items <span className="count">{items.length ? `${open} open of ${items.length}` : ""}</span>
-        </h2>
-      </div>
+    <Section
+      id="action-items"
+      headingId="actions-h"
+      title="Action items"
+      count={items.length ? `${open} open of ${items.length}` : ""}
+    >
       {items.length ? (
         <ul className="action-items">
           {items.map((item) => (
@@ -109,7 +110,7 @@ export function ActionItemsSection({ incident, refresh }: DetailProps) {
         </div>
         {add.error ? <ErrorNote>{add.error}</ErrorNote> : null}
       </form>
-    </section>
+    </Section>
   );
 }
 

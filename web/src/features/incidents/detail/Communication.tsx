@@ -6,6 +6,7 @@ import { Tag } from "../../../ui/badge.tsx";
 import { ErrorNote } from "../../../ui/banner.tsx";
 import { CompactField } from "../../../ui/compact-field.tsx";
 import { Field } from "../../../ui/field.tsx";
+import { Section } from "../../../ui/section.tsx";
 import { RelativeTime } from "../../../ui/time.tsx";
 import { toast } from "../../../ui/toast.tsx";
 import type { DetailProps } from "../DetailPage.tsx";
@@ -42,12 +43,12 @@ export function CommunicationSection({ incident, refresh }: DetailProps) {
   const autoStatus = DEFAULT_PUBLIC[incident.status] ?? "investigating";
 
   return (
-    <section className="card section" aria-labelledby="comms-h" id="communication">
-      <div className="section-head">
-        <h2 id="comms-h">
-          Communication <span className="count">{incident.status_updates.length || ""}</span>
-        </h2>
-      </div>
+    <Section
+      id="communication"
+      headingId="comms-h"
+      title="Communication"
+      count={incident.status_updates.length || ""}
+    >
       <form className="update-form" onSubmit={submit} noValidate>
         <Field label="Status update" error={post.fields.message}>
           {(ids) => (
@@ -126,6 +127,6 @@ export function CommunicationSection({ incident, refresh }: DetailProps) {
       ) : (
         <p className="muted empty-inline">No status updates yet.</p>
       )}
-    </section>
+    </Section>
   );
 }

@@ -3,7 +3,8 @@ import { addEvidence } from "../../../api/endpoints.ts";
 import { EVIDENCE_KINDS, type Evidence, type EvidenceKind } from "../../../api/types.ts";
 import { useAction } from "../../../ui/action.ts";
 import { ErrorNote } from "../../../ui/banner.tsx";
-import { Field } from "../../../ui/field.tsx";
+import { Field, FormActions, textInput } from "../../../ui/field.tsx";
+import { Section, SectionButton } from "../../../ui/section.tsx";
 import { RelativeTime } from "../../../ui/time.tsx";
 import { toast } from "../../../ui/toast.tsx";
 import type { DetailProps } from "../DetailPage.tsx";
@@ -30,21 +31,13 @@ export function EvidenceSection({ incident, refresh }: DetailProps) {
   };
 
   return (
-    <section className="card section" aria-labelledby="evidence-h" id="evidence">
-      <div className="section-head">
-        <h2 id="evidence-h">
-          Evidence <span className="count">{incident.evidence.length || ""}</span>
-        </h2>
-        {!adding ? (
-          <button
-            type="button"
-            className="btn btn-secondary btn-sm push-right"
-            onClick={() => setAdding(true)}
-          >
-            Add evidence
-          </button>
-        ) : null}
-      </div>
+    <Section
+      id="evidence"
+      headingId="evidence-h"
+      title="Evidence"
+      count={incident.evidence.length || ""}
+      tools={!adding ? <SectionButton onClick={() => setAdding(true)}>Add evidence</SectionButton> : null}
+    >
       {adding ? (
         <form className="inline-form evidence-form" onSubmit={submit} noValidate>
           <Field label="Kind" error={add.fields.kind} className="field-kind">
@@ -59,42 +52,24 @@ export function EvidenceSection({ incident, refresh }: DetailProps) {
             )}
           </Field>
           <Field label="URL" error={add.fields.url} className="field-grow">
-            {(ids) => (
-              <input
-                {...ids}
-                type="url"
-                inputMode="url"
-                placeholder="https://grafana.example.com/d/…"
-                value={url}
-                onChange={(e) => setUrl(e.target.value)}
-              />
-            )}
+            {textInput(url, setUrl, {
+              type: "url",
+              inputMode: "url",
+              placeholder: "https://grafana.example.com/d/…",
+            })}
           </Field>
           <Field label="Caption" error={add.fields.caption} className="field-grow">
-            {(ids) => (
-              <input
-                {...ids}
-                placeholder="p95 latency since the deploy"
-                value={caption}
-                onChange={(e) => setCaption(e.target.value)}
-              />
-            )}
+            {textInput(caption, setCaption, { placeholder: "p95 latency since the deploy" })}
           </Field>
-          <div className="form-actions">
-            <button type="submit" className="btn btn-primary" disabled={add.busy}>
-              {add.busy ? "Adding…" : "Add"}
-            </button>
-            <button
-              type="button"
-              className="btn btn-ghost"
-              onClick={() => {
-                setAdding(false);
-                add.clear();
-              }}
-            >
-              Cancel
-            </button>
-          </div>
+          <FormActions
+            label="Add"
+            busyLabel="Adding…"
+            busy={add.busy}
+            onCancel={() => {
+              setAdding(false);
+              add.clear();
+            }}
+          />
           {add.error ? <ErrorNote>{add.error}</ErrorNote> : null}
         </form>
       ) : null}
@@ -107,7 +82,7 @@ export function EvidenceSection({ incident, refresh }: DetailProps) {
       ) : (
         <p className="muted empty-inline">No evidence linked yet.</p>
       )}
-    </section>
+    </Section>
   );
 }
 

@@ -5,7 +5,7 @@ import { Link } from "../../../router.tsx";
 import { useAction } from "../../../ui/action.ts";
 import { severityWord } from "../../../ui/badge.tsx";
 import { Person } from "../../../ui/person.tsx";
-import { formatExact, formatSpan, LiveDuration, RelativeTime, useNow } from "../../../ui/time.tsx";
+import { formatExact, formatSpan, LiveDuration, Stamp, useNow } from "../../../ui/time.tsx";
 import { toast } from "../../../ui/toast.tsx";
 import { TokenInput, withPending } from "../../../ui/token-input.tsx";
 import { ServiceHealthBadge } from "../../alerts/IncidentAlerts.tsx";
@@ -93,15 +93,6 @@ export function SummaryPanel({ incident, apply, fetchedAt }: DetailProps & { fet
         ) : null}
       </dl>
     </section>
-  );
-}
-
-function Stamp({ label, iso }: { label: string; iso: string | null }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd>{iso ? <RelativeTime iso={iso} /> : <span className="muted">—</span>}</dd>
-    </div>
   );
 }
 

@@ -7,6 +7,7 @@ import { useAction } from "../../../ui/action.ts";
 import { SeverityBadge, StatusBadge } from "../../../ui/badge.tsx";
 import { ErrorNote } from "../../../ui/banner.tsx";
 import { CompactField } from "../../../ui/compact-field.tsx";
+import { Section } from "../../../ui/section.tsx";
 import { RelativeTime } from "../../../ui/time.tsx";
 import type { DetailProps } from "../DetailPage.tsx";
 
@@ -64,11 +65,12 @@ export function TimelineSection({
   const ordered = newestFirst ? [...events].reverse() : events;
 
   return (
-    <section className="card section" aria-labelledby="timeline-h" id="timeline">
-      <div className="section-head">
-        <h2 id="timeline-h">
-          Timeline <span className="count">{timeline?.events.length ?? ""}</span>
-        </h2>
+    <Section
+      id="timeline"
+      headingId="timeline-h"
+      title="Timeline"
+      count={timeline?.events.length ?? ""}
+      tools={
         <div className="section-tools">
           <CompactField label="Show">
             {(id) => (
@@ -94,8 +96,8 @@ export function TimelineSection({
             )}
           </CompactField>
         </div>
-      </div>
-
+      }
+    >
       <form className="note-form" onSubmit={submit}>
         <label htmlFor="note-text" className="sr-only">
           Add a note to the timeline
@@ -140,7 +142,7 @@ export function TimelineSection({
           <TimelineItem key={event.seq} event={event} />
         ))}
       </ol>
-    </section>
+    </Section>
   );
 }
 

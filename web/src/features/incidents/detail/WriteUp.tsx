@@ -2,7 +2,8 @@ import { type FormEvent, useState } from "react";
 import { patchIncident } from "../../../api/endpoints.ts";
 import { useAction } from "../../../ui/action.ts";
 import { ErrorNote } from "../../../ui/banner.tsx";
-import { Field } from "../../../ui/field.tsx";
+import { Field, FormActions } from "../../../ui/field.tsx";
+import { Section, SectionButton } from "../../../ui/section.tsx";
 import { toast } from "../../../ui/toast.tsx";
 import type { DetailProps } from "../DetailPage.tsx";
 
@@ -43,15 +44,12 @@ export function WriteUpSection({ incident, apply }: DetailProps) {
   const empty = FIELDS.every((f) => !incident[f.key]);
 
   return (
-    <section className="card section" aria-labelledby="writeup-h" id="write-up">
-      <div className="section-head">
-        <h2 id="writeup-h">Impact and root cause</h2>
-        {!editing ? (
-          <button type="button" className="btn btn-secondary btn-sm push-right" onClick={start}>
-            {empty ? "Write" : "Edit"}
-          </button>
-        ) : null}
-      </div>
+    <Section
+      id="write-up"
+      headingId="writeup-h"
+      title="Impact and root cause"
+      tools={!editing ? <SectionButton onClick={start}>{empty ? "Write" : "Edit"}</SectionButton> : null}
+    >
       {editing ? (
         <form onSubmit={submit} className="writeup-form" noValidate>
           {FIELDS.map((f) => (
@@ -67,14 +65,7 @@ export function WriteUpSection({ incident, apply }: DetailProps) {
             </Field>
           ))}
           {save.error ? <ErrorNote>{save.error}</ErrorNote> : null}
-          <div className="form-actions">
-            <button type="submit" className="btn btn-primary" disabled={save.busy}>
-              {save.busy ? "Saving…" : "Save"}
-            </button>
-            <button type="button" className="btn btn-ghost" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-          </div>
+          <FormActions label="Save" busyLabel="Saving…" busy={save.busy} onCancel={() => setEditing(false)} />
         </form>
       ) : empty ? (
         <p className="muted empty-inline">
@@ -90,6 +81,6 @@ export function WriteUpSection({ incident, apply }: DetailProps) {
           ))}
         </dl>
       )}
-    </section>
+    </Section>
   );
 }

@@ -1,6 +1,8 @@
 import { type OnAlertsResolved, processInbox } from "#app/alerts/process.ts";
 import type { AppContext } from "#app/context.ts";
 
+const MIN_CLAIM = 32;
+
 /**
  * Applies the alert inbox in the background: woken after each commit of new events (so an alert becomes an
  * incident within milliseconds), and polling every `pollMs` as a safety net (events left by a crash, or
@@ -12,6 +14,7 @@ export class AlertProcessor {
   #stopped = false;
   #timer: NodeJS.Timeout | undefined;
   #current: Promise<void> = Promise.resolve();
+  #claim = MIN_CLAIM;
   /** Events applied since start; for metrics and tests. */
   processed = 0;
   lastCycleAt: Date | null = null;
@@ -21,6 +24,7 @@ export class AlertProcessor {
     private readonly options: {
       pollMs?: number;
       batchSize?: number;
+      budgetMs?: number;
       onAlertsResolved?: OnAlertsResolved;
     } = {},
   ) {}
@@ -48,12 +52,19 @@ export class AlertProcessor {
         this.#again = false;
         for (;;) {
           const n = await processInbox(this.ctx, {
-            batchSize: this.options.batchSize ?? 500,
+            batchSize: this.#claim,
             onAlertsResolved: this.options.onAlertsResolved ?? "mitigating",
+            ...(this.options.budgetMs ? { budgetMs: this.options.budgetMs } : {}),
           });
+          // Claim about what the last batch managed in its time budget: rows claimed and not applied are
+          // read again by the next batch, which on PGlite costs as much as applying the cheap ones.
+          const max = this.options.batchSize ?? 500;
+          this.#claim = Math.min(max, Math.max(MIN_CLAIM, n === this.#claim ? n * 2 : n + MIN_CLAIM));
           this.processed += n;
           this.lastCycleAt = this.ctx.clock.now();
           if (n === 0 || this.#stopped) break;
+          // Let requests that arrived meanwhile run (and store their events) before the next batch.
+          await new Promise((resolve) => setImmediate(resolve));
         }
       } while (this.#again && !this.#stopped);
     } catch (error) {

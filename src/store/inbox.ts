@@ -26,7 +26,7 @@ export async function insertInboxRows(db: Db, rows: readonly InboxInsert[]): Pro
     source_kind: r.sourceKind,
     service_id: r.serviceId,
     kind: r.kind,
-    event: r.event,
+    event: JSON.stringify(r.event),
     received_at: r.receivedAt.toISOString(),
   }));
   const result = await executeRows(
@@ -34,7 +34,7 @@ export async function insertInboxRows(db: Db, rows: readonly InboxInsert[]): Pro
     sql`insert into alert_inbox (source_id, source_kind, service_id, kind, event, received_at)
         select source_id, source_kind, service_id, kind, event, received_at
         from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
-          ord int, source_id uuid, source_kind text, service_id uuid, kind text, event jsonb, received_at timestamptz)
+          ord int, source_id uuid, source_kind text, service_id uuid, kind text, event text, received_at timestamptz)
         order by ord
         returning id`,
   );
@@ -135,7 +135,7 @@ export async function claimInboxRows(tx: Db, limit: number): Promise<InboxRow[]>
     sourceKind: String(r.source_kind),
     serviceId: String(r.service_id),
     kind: r.kind === "change" ? "change" : "alert",
-    event: typeof r.event === "string" ? JSON.parse(r.event) : r.event,
+    event: JSON.parse(String(r.event)),
     receivedAt: toDate(r.received_at) as Date,
     attempts: toInt(r.attempts),
   }));

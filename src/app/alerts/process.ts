@@ -46,7 +46,7 @@ export type OnAlertsResolved = "mitigating" | "resolved" | "none";
 export interface ProcessOptions {
   batchSize?: number;
   maxAttempts?: number;
-  /** Milliseconds one batch may spend applying before it commits what it did (default 50). */
+  /** Milliseconds one batch may spend applying before it commits what it did (default 25). */
   budgetMs?: number;
   /** The installation's default; a service's on_alerts_resolved overrides it. */
   onAlertsResolved?: OnAlertsResolved;
@@ -149,7 +149,7 @@ async function applyRows(
   touched: Map<number, string>,
 ): Promise<InboxRow[]> {
   const started = performance.now();
-  const budgetMs = options.budgetMs ?? 50;
+  const budgetMs = options.budgetMs ?? 25;
   const alertRows = rows.filter((r) => r.kind === "alert");
   const keys = alertRows.map((r) => ({ sourceId: r.sourceId, dedupKey: (r.event as AlertEvent).dedupKey }));
   const openRows = await findOpenAlerts(tx, keys);

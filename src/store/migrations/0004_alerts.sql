@@ -5,7 +5,7 @@ CREATE TABLE "alert_inbox" (
 	"source_kind" text NOT NULL,
 	"service_id" uuid NOT NULL,
 	"kind" text NOT NULL,
-	"event" jsonb NOT NULL,
+	"event" text NOT NULL,
 	"received_at" timestamp with time zone NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"last_error" text,

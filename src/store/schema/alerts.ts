@@ -57,7 +57,8 @@ export const alertInbox = pgTable("alert_inbox", {
   serviceId: uuid("service_id").notNull(),
   /** "alert" (an AlertEvent) or "change" (a ChangeEvent). */
   kind: text("kind").notNull(),
-  event: jsonb("event").notNull(),
+  /** The event as JSON text: stored and read back whole, never queried, so text (cheaper than jsonb on PGlite). */
+  event: text("event").notNull(),
   receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
   attempts: integer("attempts").notNull().default(0),
   lastError: text("last_error"),

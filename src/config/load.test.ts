@@ -106,7 +106,7 @@ describe("loadConfig", () => {
       {
         key: "extra",
         source: `${file}:4`,
-        message: "unknown key; remove it or use one of: server, storage, log, auth, incidents",
+        message: "unknown key; remove it or use one of: server, storage, log, auth, incidents, alerts",
       },
     ]);
   });

@@ -25,12 +25,10 @@ process.exitCode = await run(["serve"]);`;
 const TOKEN = "fh_crash-test-admin-token-0123456789abcdefghij";
 
 /**
- * How many events. The issue asks for 10,000 (`FOGHORN_CRASH_EVENTS=10000`): that passes, but takes minutes
- * on a 2-core machine, since applying each event (alert, incident, timeline) costs ~5–20 ms of PGlite time
- * and intake shares PGlite with the processor. 2,000 keeps the same shape (kill at 30 %, 32 senders) in about
- * a minute.
+ * How many events: 10,000, as issue 4 asks, each a new dedup key (so each opens an incident: the most work per
+ * event). About 80 s on a 2-core machine; FOGHORN_CRASH_EVENTS=2000 for a quicker run while developing.
  */
-const TOTAL = Number(process.env.FOGHORN_CRASH_EVENTS ?? 2_000);
+const TOTAL = Number(process.env.FOGHORN_CRASH_EVENTS ?? 10_000);
 const KILL_AFTER = Math.round(TOTAL * 0.3);
 const CONCURRENCY = 32;
 /** Applying an alert (incident, timeline, alert rows) costs a few ms of database time each. */

@@ -126,7 +126,10 @@ export async function startFoghorn(
     events: new LocalChangeFeed(log),
   };
   const systemContext = { ...context, actor: SYSTEM_ACTOR };
-  const processor = new AlertProcessor(systemContext, { onAlertsResolved: config.alerts.onAlertsResolved });
+  const processor = new AlertProcessor(systemContext, {
+    onAlertsResolved: config.alerts.onAlertsResolved,
+    singleProcess: database.kind === "pglite",
+  });
   const intake = new AlertIntake(database.db, clock, {
     defaultRateLimitPerMinute: config.alerts.rateLimitPerMinute,
     maxQueuedEvents: config.alerts.maxQueuedEvents,

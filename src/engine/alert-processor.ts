@@ -25,6 +25,7 @@ export class AlertProcessor {
       pollMs?: number;
       batchSize?: number;
       budgetMs?: number;
+      singleProcess?: boolean;
       onAlertsResolved?: OnAlertsResolved;
     } = {},
   ) {}
@@ -55,6 +56,7 @@ export class AlertProcessor {
             batchSize: this.#claim,
             onAlertsResolved: this.options.onAlertsResolved ?? "mitigating",
             ...(this.options.budgetMs ? { budgetMs: this.options.budgetMs } : {}),
+            ...(this.options.singleProcess ? { singleProcess: true } : {}),
           });
           // Claim about what the last batch managed in its time budget: rows claimed and not applied are
           // read again by the next batch, which on PGlite costs as much as applying the cheap ones.

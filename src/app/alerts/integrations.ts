@@ -12,6 +12,7 @@ import {
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
+import { forgetAlertSources } from "./process.ts";
 import { findService } from "./services.ts";
 import { integrationView } from "./views.ts";
 
@@ -181,6 +182,7 @@ export async function updateIntegrationSettings(
   const req = parseInput(UpdateIntegrationInput, input);
   const row = await loadIntegration(ctx, id);
   const config = req.config ? checkConfig(row.kind as IntegrationKind, req.config, validate) : undefined;
+  forgetAlertSources(ctx.db);
   await updateIntegration(ctx.db, row.id, {
     ...(req.name ? { name: req.name } : {}),
     ...(config ? { config } : {}),

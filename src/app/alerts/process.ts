@@ -46,6 +46,8 @@ export type OnAlertsResolved = "mitigating" | "resolved" | "none";
 export interface ProcessOptions {
   batchSize?: number;
   maxAttempts?: number;
+  /** Only this process can apply the inbox (embedded storage: the data folder is locked), so no advisory lock. */
+  singleProcess?: boolean;
   /** Milliseconds one batch may spend applying before it commits what it did (default 25). */
   budgetMs?: number;
   /** The installation's default; a service's on_alerts_resolved overrides it. */
@@ -87,7 +89,7 @@ async function processBatch(ctx: AppContext, batchSize: number, options: Process
   const count = await withTransaction(ctx.db, async (tx) => {
     // One applier at a time across replicas: events of one key must apply in order, and a trigger and its
     // resolve handled by two replicas at once could each miss the other's uncommitted alert.
-    if (!(await tryProcessorLock(tx))) return 0;
+    if (!options.singleProcess && !(await tryProcessorLock(tx))) return 0;
     const rows = await claimInboxRows(tx, batchSize);
     if (rows.length === 0) return 0;
     const applied = await applyRows(tx, ctx, rows, options, touched);
@@ -128,6 +130,34 @@ interface BatchState {
 
 const keyOf = (sourceId: string, dedupKey: string) => `${sourceId}\u0000${dedupKey}`;
 
+// Services' alert settings and sources' names change rarely and are read by every batch: kept for a few
+// seconds per process (a changed severity map applies within SOURCE_CACHE_MS, on every replica).
+const SOURCE_CACHE_MS = 5_000;
+const sourceCache = new WeakMap<
+  object,
+  { at: number; services: Map<string, ServiceRow>; names: Map<string, string> }
+>();
+
+async function sourceInfo(tx: Db, ctx: AppContext, serviceIds: string[], sourceIds: string[]) {
+  const now = ctx.clock.now().getTime();
+  let cached = sourceCache.get(ctx.db);
+  if (!cached || now - cached.at > SOURCE_CACHE_MS || now < cached.at) {
+    cached = { at: now, services: new Map(), names: new Map() };
+    sourceCache.set(ctx.db, cached);
+  }
+  const entry = cached;
+  const missingServices = serviceIds.filter((id) => !entry.services.has(id));
+  for (const s of await findServicesById(tx, missingServices)) entry.services.set(s.id, s);
+  const missingNames = sourceIds.filter((id) => !entry.names.has(id));
+  for (const [id, name] of await sourceNames(tx, missingNames)) entry.names.set(id, name);
+  return { services: entry.services, names: entry.names };
+}
+
+/** Forgets cached service settings (after a change in this process, so it applies at once here). */
+export function forgetAlertSources(db: object): void {
+  sourceCache.delete(db);
+}
+
 interface PendingOpen {
   alert: AlertRow;
   row: InboxRow;
@@ -164,8 +194,7 @@ async function applyRows(
   const state: BatchState = {
     tx,
     ctx,
-    services: new Map((await findServicesById(tx, serviceIds)).map((s) => [s.id, s])),
-    names: await sourceNames(tx, [...new Set(rows.map((r) => r.sourceId))]),
+    ...(await sourceInfo(tx, ctx, serviceIds, [...new Set(rows.map((r) => r.sourceId))])),
     // Windows are judged at each event's receipt, not when it is applied (after a backlog or a restart).
     maintenance: await maintenanceWindowsDuring(
       tx,

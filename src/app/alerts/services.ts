@@ -22,6 +22,7 @@ import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { serviceName } from "../incidents/schemas.ts";
 import { parseInput } from "../validation.ts";
+import { forgetAlertSources } from "./process.ts";
 import { integrationView } from "./views.ts";
 
 const severityMapSchema = z
@@ -84,6 +85,7 @@ export async function createService(ctx: AppContext, input: unknown) {
 export async function updateServiceSettings(ctx: AppContext, name: string, input: unknown) {
   const req = parseInput(UpdateServiceInput, input);
   const service = await findService(ctx, name);
+  forgetAlertSources(ctx.db);
   await updateService(ctx.db, service.id, {
     ...(req.description !== undefined ? { description: req.description } : {}),
     ...(req.severity_map !== undefined ? { severityMap: req.severity_map } : {}),

@@ -183,8 +183,17 @@ export interface MemberWrite {
 }
 
 /** Inserts or updates members in one statement. */
-export async function upsertMembers(db: Db, rows: readonly MemberWrite[], now: Date): Promise<void> {
-  if (rows.length === 0) return;
+export async function upsertMembers(db: Db, writes: readonly MemberWrite[], now: Date): Promise<void> {
+  if (writes.length === 0) return;
+  // One row per member: a batch may carry the same group twice, and ON CONFLICT cannot touch a row twice in
+  // one statement. The last write wins, keeping what an earlier one said where the later one says nothing.
+  const last = new Map<string, MemberWrite>();
+  for (const w of writes) {
+    const key = `${w.alertId}\u0000${w.fingerprint}`;
+    const before = last.get(key);
+    last.set(key, before && w.statusOnly ? { ...before, status: w.status } : w);
+  }
+  const rows = [...last.values()];
   const input = rows.map((m) => ({
     alert_id: m.alertId,
     fingerprint: m.fingerprint,

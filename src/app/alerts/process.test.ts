@@ -6,12 +6,13 @@ import { MINUTE } from "#domain/time.ts";
 import { countInbox } from "#store/inbox.ts";
 import { openTestDb, type TestDatabase, testBackends } from "#store/testing.ts";
 import { appContext, type TestContext, uniqueName } from "../../../test/helpers/factories.ts";
+import { silentLogger } from "../context.ts";
 import { changeIncidentStatus } from "../incidents/change-status.ts";
 import { getIncident } from "../incidents/get.ts";
 import { AlertIntake } from "./intake.ts";
 import { createIntegration } from "./integrations.ts";
 import { processInbox } from "./process.ts";
-import { listAlerts } from "./queries.ts";
+import { getAlert, listAlerts } from "./queries.ts";
 import { createService } from "./services.ts";
 
 const noConfig = () => [];
@@ -104,6 +105,42 @@ for (const backend of await testBackends()) {
       assert.equal(alerts.length, 2);
       assert.notEqual(alerts[0]?.incident, first.incident, "a new incident, not the resolved one");
       assert.equal(alerts[0]?.status, "triggered");
+    });
+
+    test("a batch that carries one group twice applies in one go", async () => {
+      const warnings: unknown[] = [];
+      const ctx = {
+        ...appContext(database.db),
+        log: { ...silentLogger, warn: (o: unknown) => warnings.push(o) },
+      };
+      const { service, intake, source } = await setUp(ctx);
+      const member = (status: "firing" | "resolved") => ({
+        fingerprint: "f1",
+        status,
+        labels: { instance: "db-1" },
+        annotations: {},
+        startsAt: null,
+        endsAt: null,
+        generatorUrl: null,
+      });
+      const grouped = (status: "firing" | "resolved"): AlertEvent => ({
+        ...event("trigger", "group"),
+        members: [member(status), { ...member("firing"), fingerprint: "f2" }],
+        completeGroup: true,
+      });
+      await intake.accept(source, [grouped("firing"), grouped("firing"), grouped("resolved")]);
+      assert.equal(await processInbox(ctx, { budgetMs: 60_000 }), 3, "all three in the first batch");
+      assert.deepEqual(warnings, [], "the batch did not fail and fall back to one event at a time");
+      const [alert] = (await listAlerts(ctx, { service })).items;
+      assert.equal(alert?.event_count, 3);
+      const detail = await getAlert(ctx, alert?.id ?? "");
+      assert.deepEqual(
+        detail.members.map((m) => [m.fingerprint, m.status]),
+        [
+          ["f1", "resolved"],
+          ["f2", "firing"],
+        ],
+      );
     });
 
     test("an ack or resolve for an unknown key changes nothing", async () => {

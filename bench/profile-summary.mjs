@@ -98,6 +98,28 @@ const INCLUSIVE = [
   "transaction",
   "serialize",
   "stringify",
+  // alert ingestion (webhook → inbox) and the processor (inbox → alerts, incidents)
+  "parseAlertmanagerWebhook",
+  "unstorableStrings",
+  "enqueueInbox",
+  "insertInboxRows",
+  "processInbox",
+  "claimInboxRows",
+  "applyRows",
+  "findOpenAlerts",
+  "applyAlertEvent",
+  "openAlert",
+  "findOpenIncidentForKey",
+  "insertDeclaredIncidents",
+  "insertAlert",
+  "onIncident",
+  "lockIncidentById",
+  "applyChange",
+  "updateAlerts",
+  "upsertMembers",
+  "insertAlertLog",
+  "touchIntegrations",
+  "deleteInboxRows",
 ];
 
 export function summarizeProfile(file, { requests, top = 15 } = {}) {

@@ -8,6 +8,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+// `foghorn alert list | head`: a reader that stops early closes the pipe; that ends the command quietly, as
+// in any Unix tool, instead of crashing with an unhandled EPIPE.
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (error) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
 const bundle = join(root, "dist", "main.mjs");
 
 function newestSource(dir, extensions) {

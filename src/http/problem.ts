@@ -39,7 +39,8 @@ export interface Problem {
   [extra: string]: unknown;
 }
 
-function problem(
+/** An RFC 9457 problem body; every transport-level answer of the API uses this shape. */
+export function problem(
   status: number,
   code: string,
   detail: string,

@@ -420,23 +420,3 @@ export async function maintenanceWindowsDuring(
       ),
     );
 }
-
-/** The services among these that are in a maintenance window at `at`. */
-export async function servicesInMaintenance(
-  db: Db,
-  serviceIds: readonly string[],
-  at: Date,
-): Promise<Set<string>> {
-  if (serviceIds.length === 0) return new Set();
-  const rows = await db
-    .selectDistinct({ serviceId: maintenanceWindows.serviceId })
-    .from(maintenanceWindows)
-    .where(
-      and(
-        inArray(maintenanceWindows.serviceId, [...new Set(serviceIds)]),
-        sql`${maintenanceWindows.startsAt} <= ${at.toISOString()}::timestamptz`,
-        gt(maintenanceWindows.endsAt, at),
-      ),
-    );
-  return new Set(rows.map((r) => r.serviceId));
-}

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ALERT_SEVERITIES, type AlertSeverity } from "#domain/alert/event.ts";
 import { type CheckState, serviceHealth } from "#domain/alert/health.ts";
@@ -199,5 +198,3 @@ export function checkView(c: Awaited<ReturnType<typeof listHealthChecks>>[number
     last_error: c.lastError,
   };
 }
-
-export const newId = () => randomUUID();

@@ -1,4 +1,4 @@
-import type { listServices } from "#app/services/list.ts";
+import type { listServicesWithHealth as listServices } from "#app/alerts/services.ts";
 import type { CommandSpec } from "../command.ts";
 import { orDash, timestamp } from "../format.ts";
 

@@ -18,6 +18,7 @@ import {
   toPagerDutyErrorBody,
 } from "#integrations/pagerduty/events-v2.ts";
 import type { ApiRegistry } from "../openapi.ts";
+import { problem as problemBody } from "../problem.ts";
 
 /** PagerDuty's documented payload limit for Events API v2. */
 const PAGERDUTY_BODY_LIMIT = 512 * 1024;
@@ -43,24 +44,7 @@ const problem = (
   reply
     .status(status)
     .type("application/problem+json")
-    .send({
-      type: `urn:foghorn:problem:${code.toLowerCase().replace(/_/g, "-")}`,
-      title:
-        {
-          400: "Bad Request",
-          401: "Unauthorized",
-          404: "Not Found",
-          413: "Content Too Large",
-          422: "Unprocessable Content",
-          503: "Service Unavailable",
-        }[status] ?? "Error",
-      status,
-      detail,
-      instance: req.url.split("?")[0],
-      code,
-      request_id: req.id,
-      ...(errors?.length ? { errors } : {}),
-    });
+    .send(problemBody(status, code, detail, req, errors));
 
 function retryAfter(error: unknown): number | undefined {
   if (error instanceof RateLimitedError) return error.retryAfterSeconds;

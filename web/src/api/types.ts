@@ -1,6 +1,11 @@
 // The JSON shapes of the Foghorn REST API (src/app/incidents/views.ts and get.ts on the server).
 
-import { ALERT_SEVERITIES, type AlertSeverity } from "../../../src/domain/alert/event.ts";
+import {
+  ALERT_SEVERITIES,
+  type AlertImage,
+  type AlertLink,
+  type AlertSeverity,
+} from "../../../src/domain/alert/event.ts";
 import type { CheckState, HealthStatus } from "../../../src/domain/alert/health.ts";
 import { DEFAULT_SEVERITY_MAP } from "../../../src/domain/alert/severity.ts";
 // The vocabulary comes from the server's pure domain modules, so the two can never disagree.
@@ -262,16 +267,7 @@ export interface MaintenanceWindow {
   created_by: string;
 }
 
-export interface AlertLink {
-  href: string;
-  text?: string;
-}
-
-export interface AlertImage {
-  src: string;
-  href?: string;
-  alt?: string;
-}
+export type { AlertImage, AlertLink };
 
 export interface ChangeEvent {
   id: string;

@@ -2,6 +2,8 @@
  * The composition root: load config → open storage → migrate → bootstrap → build the HTTP server → listen.
  * SIGTERM/SIGINT drain in-flight requests and close storage. The only module that imports every layer.
  */
+
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -11,13 +13,22 @@ import { SessionAuthenticator } from "#app/auth/sessions.ts";
 import { type BootstrapResult, bootstrapAdmin, TokenAuthenticator } from "#app/auth/tokens.ts";
 import { type BaseContext, SYSTEM_ACTOR } from "#app/context.ts";
 import { LocalChangeFeed } from "#app/events.ts";
+import { DEFAULT_DELIVERY } from "#app/oncall/deliver.ts";
+import type { ChannelRegistry, ChatAnnouncer } from "#app/ports.ts";
 import { runCli } from "#cli/main.ts";
 import type { Config } from "#config/load.ts";
 import { redactConfig } from "#config/redact.ts";
 import type { Clock } from "#domain/time.ts";
 import { AlertProcessor } from "#engine/alert-processor.ts";
+import { createPagingEngine, type PagingEngine } from "#engine/oncall.ts";
 import { AlertSweeps } from "#engine/sweeps.ts";
+import { createConsoleChannel } from "#integrations/console/channel.ts";
+import { createEmailChannel } from "#integrations/email/channel.ts";
 import { probe } from "#integrations/http-check/probe.ts";
+import { createSlackAnnouncer } from "#integrations/slack/announcer.ts";
+import { createSlackChannel } from "#integrations/slack/channel.ts";
+import { createSmsChannel, createVoiceChannel } from "#integrations/twilio/channel.ts";
+import { createWebhookChannel } from "#integrations/webhook/channel.ts";
 import { type Database, migrateDb, openDb } from "#store/db.ts";
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -79,6 +90,8 @@ export interface RunningFoghorn {
   alerts: AlertProcessor;
   /** Heartbeat and health-check sweeps; tests with a manual clock call runOnce(). */
   sweeps: AlertSweeps;
+  /** Escalation, delivery, chat and on-call sweeps over the jobs table; tests call paging.runner.runUntilIdle(). */
+  paging: PagingEngine;
   stop(): Promise<void>;
 }
 
@@ -88,6 +101,10 @@ export interface StartOptions {
   database?: Database;
   /** The web UI folder served at `/`; WEB_ROOT by default. */
   webRoot?: string;
+  /** Channels to page through instead of the configured ones (tests point them at local servers). */
+  channels?: ChannelRegistry;
+  /** Chat announcer instead of the configured Slack one. */
+  announcer?: ChatAnnouncer | null;
   /** Where the first start prints the admin's secrets; process.stdout by default. */
   stdout?: { write(text: string): unknown };
 }
@@ -146,6 +163,27 @@ export async function startFoghorn(
       ...(check.jsonPath ? { jsonField: { path: check.jsonPath, equals: check.jsonEquals ?? "" } } : {}),
     }),
   );
+  const channels = options.channels ?? buildChannels(config, log, clock);
+  const announcer =
+    options.announcer === undefined ? buildAnnouncer(config) : (options.announcer ?? undefined);
+  const paging = createPagingEngine(systemContext, {
+    delivery: {
+      ...DEFAULT_DELIVERY,
+      channels,
+      throttleMs: config.oncall.throttleSeconds * 1000,
+      sendingDeadlineMs: config.oncall.sendingDeadlineSeconds * 1000,
+      maxAttempts: config.oncall.maxDeliveryAttempts,
+    },
+    ...(announcer ? { chat: { announcer, dedicatedChannels: config.slack.dedicatedChannels } } : {}),
+    sweep: {
+      handoffNoticeMinutes: config.oncall.handoffNoticeMinutes,
+      intervalMs: config.oncall.sweepSeconds * 1000,
+    },
+    runner: {
+      concurrency: database.kind === "pglite" ? 1 : 4,
+      leaseMs: Math.max(config.oncall.jobLeaseSeconds, config.oncall.sendingDeadlineSeconds + 1) * 1000,
+    },
+  });
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (!existsSync(webRoot))
     log.info({ webRoot }, "the web UI is not built: `npm run build:web`, then restart, serves it at /");
@@ -156,6 +194,7 @@ export async function startFoghorn(
     sessions: new SessionAuthenticator(database.db, clock),
     system: { version: VERSION, storage: database.kind, ready: () => database.ping() },
     intake,
+    paging: { slackSigningSecret: config.slack.signingSecret, twilioAuthToken: config.twilio.authToken },
     bodyLimit: config.server.bodyLimitBytes,
     trustProxy: config.server.trustProxy,
     logger: log,
@@ -174,6 +213,7 @@ export async function startFoghorn(
   systemContext.publicUrl = publicUrl;
   processor.start();
   sweeps.start();
+  await paging.start();
   if (boot.created) {
     const base = (config.server.publicUrl ?? url).replace(/\/+$/, "");
     announceBootstrap(boot, base, log, options.stdout ?? process.stdout);
@@ -188,15 +228,61 @@ export async function startFoghorn(
     database,
     alerts: processor,
     sweeps,
+    paging,
     async stop() {
       clearInterval(maintenance.interval);
       clearTimeout(maintenance.first);
       await app.close();
       await sweeps.stop();
       await processor.stop();
+      await paging.stop();
       await database.close();
     },
   };
+}
+
+/** The channels the configuration turns on; console unless turned off, webhook always. */
+function buildChannels(config: Config, log: PinoLogger, clock: Clock): ChannelRegistry {
+  const channels: ChannelRegistry = {
+    webhook: createWebhookChannel({
+      signingSecret: config.webhook.signingSecret ?? randomBytes(32).toString("hex"),
+      clock,
+    }),
+  };
+  if (config.oncall.consoleChannel) channels.console = createConsoleChannel(log);
+  const { slack, email, twilio } = config;
+  if (slack.botToken) channels.slack = createSlackChannel({ token: slack.botToken, apiUrl: slack.apiUrl });
+  if (email.host)
+    channels.email = createEmailChannel({
+      host: email.host,
+      port: email.port,
+      secure: email.secure,
+      from: email.from,
+      ...(email.user ? { user: email.user } : {}),
+      ...(email.password ? { password: email.password } : {}),
+    });
+  if (twilio.accountSid && twilio.authToken && twilio.from) {
+    const options = {
+      accountSid: twilio.accountSid,
+      authToken: twilio.authToken,
+      from: twilio.from,
+      ...(twilio.baseUrl ? { baseUrl: twilio.baseUrl } : {}),
+    };
+    channels.sms = createSmsChannel(options);
+    channels.voice = createVoiceChannel(options);
+  }
+  return channels;
+}
+
+function buildAnnouncer(config: Config): ChatAnnouncer | undefined {
+  const { slack } = config;
+  if (!slack.botToken || !slack.announce) return undefined;
+  return createSlackAnnouncer({
+    token: slack.botToken,
+    apiUrl: slack.apiUrl,
+    channels: { high: slack.highChannel, low: slack.lowChannel },
+    dedicatedChannels: slack.dedicatedChannels,
+  });
 }
 
 /**

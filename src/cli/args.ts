@@ -48,6 +48,13 @@ export class ParsedArgs {
       .filter(Boolean);
   }
 
+  /** Every value of a repeatable flag as given, in order, not split at commas (`--level "a,b" --level c`). */
+  values(name: string): string[] {
+    const value = this.#values[name];
+    const all = Array.isArray(value) ? value : value === undefined ? [] : [value];
+    return all.filter((v): v is string => typeof v === "string");
+  }
+
   boolean(name: string): boolean {
     return this.#values[name] === true;
   }

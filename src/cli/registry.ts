@@ -1,16 +1,22 @@
 import type { CommandNode } from "./command.ts";
 import { alertGroup } from "./commands/alert.ts";
 import { checkGroup } from "./commands/check.ts";
+import { contactGroup } from "./commands/contact.ts";
 import { demoCommand } from "./commands/demo.ts";
+import { escalationRuleGroup } from "./commands/escalation-rule.ts";
 import { helpCommand } from "./commands/help.ts";
 import { incidentGroup } from "./commands/incident.ts";
 import { integrationGroup } from "./commands/integration.ts";
 import { loginCommand } from "./commands/login.ts";
 import { maintenanceGroup } from "./commands/maintenance.ts";
 import { migrateCommand } from "./commands/migrate.ts";
+import { pagingGroup } from "./commands/paging.ts";
+import { policyGroup } from "./commands/policy.ts";
+import { oncallCommand, scheduleGroup } from "./commands/schedule.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { serviceGroup } from "./commands/service.ts";
 import { servicesCommand } from "./commands/services.ts";
+import { teamGroup } from "./commands/team.ts";
 import { tokenGroup } from "./commands/token.ts";
 import { userGroup } from "./commands/user.ts";
 import { versionCommand } from "./commands/version.ts";
@@ -23,12 +29,19 @@ export const COMMANDS: readonly CommandNode[] = [
   integrationGroup,
   checkGroup,
   maintenanceGroup,
+  userGroup,
+  contactGroup,
+  teamGroup,
+  scheduleGroup,
+  oncallCommand,
+  policyGroup,
+  escalationRuleGroup,
+  pagingGroup,
   serveCommand,
   migrateCommand,
   demoCommand,
   loginCommand,
   tokenGroup,
-  userGroup,
   servicesCommand,
   versionCommand,
   helpCommand(() => COMMANDS),

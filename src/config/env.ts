@@ -17,6 +17,14 @@ const BINDINGS = [
   ["FOGHORN_BOOTSTRAP_TOKEN", "auth.bootstrapToken"],
   ["FOGHORN_BOOTSTRAP_PASSWORD", "auth.bootstrapPassword"],
   ["FOGHORN_PRIORITY_SCHEME", "incidents.priorityScheme"],
+  ["SLACK_BOT_TOKEN", "slack.botToken"],
+  ["SLACK_SIGNING_SECRET", "slack.signingSecret"],
+  ["SMTP_HOST", "email.host"],
+  ["SMTP_PORT", "email.port"],
+  ["SMTP_USER", "email.user"],
+  ["SMTP_PASSWORD", "email.password"],
+  ["TWILIO_ACCOUNT_SID", "twilio.accountSid"],
+  ["TWILIO_AUTH_TOKEN", "twilio.authToken"],
 ] as const;
 
 export interface ConfigEnvVar {

@@ -106,7 +106,8 @@ describe("loadConfig", () => {
       {
         key: "extra",
         source: `${file}:4`,
-        message: "unknown key; remove it or use one of: server, storage, log, auth, incidents, alerts",
+        message:
+          "unknown key; remove it or use one of: server, storage, log, auth, incidents, alerts, oncall, slack, email, twilio, webhook",
       },
     ]);
   });

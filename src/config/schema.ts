@@ -147,6 +147,11 @@ function levelSchema(level: Severity) {
         whoIsTold: nonEmptyString()
           .default(d.whoIsTold)
           .describe("Who is told when an incident is declared."),
+        pages: boolean()
+          .default(d.pages)
+          .describe(
+            "Page the on-call by the service's escalation policy (else the incident is only announced in chat).",
+          ),
         postmortem: oneOf(POSTMORTEM_KINDS)
           .default(d.postmortem)
           .describe("Postmortem expected after resolution."),
@@ -205,6 +210,124 @@ const alertsSchema = group({
   .prefault({})
   .describe("Alert ingestion: limits and what resolved alerts do to their incident.");
 
+function secretString(description: string, example: string) {
+  return z
+    .string({ error: "expected a non-empty string" })
+    .min(1, { error: "expected a non-empty string" })
+    .optional()
+    .meta({ description, examples: [example], secret: true });
+}
+
+function optionalUrl(description: string, example: string) {
+  return z
+    .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
+    .optional()
+    .meta({ description, examples: [example] });
+}
+
+const oncallSchema = group({
+  handoffNoticeMinutes: integer(0, 1440)
+    .default(60)
+    .describe("Minutes before a shift starts that its person is told they are on call; 0 turns notices off."),
+  throttleSeconds: integer(0, 3600)
+    .default(60)
+    .describe(
+      "At most one message per contact method per this many seconds; what arrives meanwhile is bundled.",
+    ),
+  sweepSeconds: integer(1, 3600)
+    .default(15)
+    .describe("How often escalation rules, status-update reminders and hand-off notices are checked."),
+  consoleChannel: boolean()
+    .default(true)
+    .describe("Deliver `console` contact methods by writing the page to Foghorn's log (development)."),
+  sendingDeadlineSeconds: integer(1, 600)
+    .default(30)
+    .describe(
+      "How long a send may take before Foghorn assumes its sender died and sends again (same delivery id).",
+    ),
+  jobLeaseSeconds: integer(2, 3600)
+    .default(60)
+    .describe(
+      "How long a replica holds a claimed job before another may take it over; keep above sendingDeadlineSeconds.",
+    ),
+  maxDeliveryAttempts: integer(1, 50)
+    .default(5)
+    .describe("Attempts to deliver one message before it is marked dead (shown under Paging in the UI)."),
+})
+  .prefault({})
+  .describe("Paging: hand-off notices, throttling and retries.");
+
+const slackSchema = group({
+  botToken: secretString(
+    "Bot token (xoxb-…) of the Foghorn Slack app; unset: Slack is off.",
+    "xoxb-CHANGE-ME",
+  ),
+  signingSecret: secretString(
+    "Signing secret of the Slack app; verifies buttons and slash commands (requests older than 5 min are refused).",
+    "CHANGE-ME",
+  ),
+  apiUrl: optionalUrl("Slack Web API base URL; only for tests and proxies.", "https://slack.com/api/"),
+  announce: boolean()
+    .default(true)
+    .describe("Announce each new incident in the incidents channel for its severity."),
+  highChannel: nonEmptyString().default("#incidents").describe("Channel for SEV1 and SEV2 announcements."),
+  lowChannel: nonEmptyString().default("#incidents-low").describe("Channel for SEV3 and SEV4 announcements."),
+  dedicatedChannels: boolean()
+    .default(false)
+    .describe("Open a channel per SEV1/SEV2 incident (#inc-42-api-timeout) and invite the responders."),
+})
+  .prefault({})
+  .describe(
+    "Slack: pages by direct message with Acknowledge/Resolve buttons, announcements, /foghorn commands.",
+  );
+
+const emailSchema = group({
+  host: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "SMTP server; unset: email is off.", examples: ["smtp.example.com"] }),
+  port: integer(1, 65535).default(587).describe("SMTP port (587 STARTTLS, 465 TLS, 25 plain)."),
+  secure: boolean()
+    .default(false)
+    .describe("TLS from the first byte (port 465); otherwise STARTTLS when offered."),
+  user: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "SMTP user name.", examples: ["foghorn"] }),
+  password: secretString("SMTP password.", "CHANGE-ME"),
+  from: nonEmptyString().default("Foghorn <foghorn@localhost>").describe("Sender address of pages."),
+})
+  .prefault({})
+  .describe("Email pages over SMTP.");
+
+const twilioSchema = group({
+  accountSid: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "Twilio account SID; unset: SMS and voice are off.", examples: ["AC…"] }),
+  authToken: secretString("Twilio auth token; also verifies inbound SMS replies.", "CHANGE-ME"),
+  from: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "Sending phone number (E.164).", examples: ["+15005550006"] }),
+  baseUrl: optionalUrl("Twilio-compatible API base URL.", "https://api.twilio.com"),
+})
+  .prefault({})
+  .describe("SMS and voice pages through a Twilio-compatible API (reply 4 to acknowledge, 6 to resolve).");
+
+const webhookSchema = group({
+  signingSecret: secretString(
+    "Secret that signs webhook pages (X-Foghorn-Signature); unset: a random one per start (receivers cannot verify).",
+    "CHANGE-ME",
+  ),
+})
+  .prefault({})
+  .describe("Webhook contact methods: JSON POSTs signed with HMAC-SHA256.");
+
 export const configSchema = z.strictObject(
   {
     server: serverSchema,
@@ -213,6 +336,11 @@ export const configSchema = z.strictObject(
     auth: authSchema,
     incidents: incidentsSchema,
     alerts: alertsSchema,
+    oncall: oncallSchema,
+    slack: slackSchema,
+    email: emailSchema,
+    twilio: twilioSchema,
+    webhook: webhookSchema,
   },
   { error: "expected a mapping of settings at the top level" },
 );

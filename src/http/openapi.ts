@@ -86,7 +86,9 @@ export function buildOpenApi(operations: readonly Operation[], version: string):
       in: "path",
       required: true,
       schema: { type: "string" },
-      ...(m[1] === "id" ? { description: "Incident id, e.g. INC-42", example: "INC-42" } : {}),
+      ...(m[1] === "id" && op.url.startsWith("/api/v1/incidents/")
+        ? { description: "Incident id, e.g. INC-42", example: "INC-42" }
+        : {}),
     }));
     const query = op.query ? jsonSchema(op.query) : undefined;
     const queryParams = query

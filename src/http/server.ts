@@ -13,6 +13,8 @@ import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerAlertRoutes } from "./routes/alerts.ts";
 import { registerEventRoutes } from "./routes/events.ts";
 import { registerIncidentRoutes } from "./routes/incidents.ts";
+import { registerOnCallRoutes } from "./routes/oncall.ts";
+import { type PagingRouteDeps, registerPagingApi, registerPagingRoutes } from "./routes/paging.ts";
 import { registerSessionRoutes } from "./routes/session.ts";
 import { registerSystemRoutes, type SystemDeps } from "./routes/system.ts";
 import { registerWebhookRoutes } from "./routes/webhooks.ts";
@@ -28,6 +30,8 @@ export interface ServerDeps {
   logger: FastifyServerOptions["loggerInstance"];
   /** The front door for alert events (webhooks, PagerDuty Events API, heartbeats). */
   intake: AlertIntake;
+  /** Secrets that verify answers to pages from Slack and Twilio. */
+  paging?: Omit<PagingRouteDeps, "context">;
   /** The built web UI (web/dist) to serve at `/`; without it only the API and the probes are served. */
   webRoot?: string | undefined;
 }
@@ -62,7 +66,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     if (!req.url.startsWith("/api/v1/") || req.url.startsWith("/api/v1/heartbeats/")) return;
     const path = req.url.split("?")[0] ?? "";
     openRoutes ??= api.openRoutes();
-    if (OPEN_PATHS.has(path) || openRoutes.has(`${req.method} ${path}`)) return;
+    // The matched route's pattern, so open routes may have path parameters (calendar feeds).
+    const route = req.routeOptions.url ?? path;
+    if (OPEN_PATHS.has(path) || openRoutes.has(`${req.method} ${route}`)) return;
     return auth(req, reply);
   });
   app.addHook("onResponse", async (req, reply) => {
@@ -81,7 +87,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerAdminRoutes(app, api);
   registerEventRoutes(app, api);
   registerAlertRoutes(app, api, deps.intake);
+  registerOnCallRoutes(app, api);
   registerWebhookRoutes(app, api, deps.context, deps.intake, deps.bodyLimit);
+  registerPagingRoutes(app, { context: deps.context, ...deps.paging });
+  registerPagingApi(app, api);
   app.setNotFoundHandler(deps.webRoot ? registerWebUi(app, deps.webRoot) : notFoundHandler);
   return app;
 }

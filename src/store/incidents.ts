@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
 import { executeRows, toInt } from "./rows.ts";
 import { incidentRoles, incidentServices, incidents, services } from "./schema/index.ts";
+import { INCIDENT_EVENTS_JOB } from "./timeline.ts";
 
 export type IncidentRow = typeof incidents.$inferSelect;
 export type IncidentInsert = typeof incidents.$inferInsert;
@@ -124,7 +125,8 @@ export interface DeclaredIncident {
 }
 
 /**
- * Writes declared incidents, their first timeline events, service links and commanders in ONE statement
+ * Writes declared incidents, their first timeline events, service links, commanders and the engine's
+ * `incident.events` job (the outbox: paging and chat start from it) in ONE statement
  * (data-modifying CTEs over a JSON array): atomic without an explicit transaction, one round trip for any
  * number of incidents. Returns the INC numbers in input order.
  */
@@ -179,6 +181,11 @@ export async function insertDeclaredIncidents(db: Db, batch: readonly DeclaredIn
     ), roles as (
       insert into incident_roles (incident_id, role, person, assigned_by, assigned_at)
       select id, 'commander', role_person, role_by, role_at from input where role_person is not null
+    ), outbox as (
+      insert into jobs (kind, key, payload, run_at, created_at)
+      select ${INCIDENT_EVENTS_JOB}, id::text, jsonb_build_object('incident_id', id, 'v', 1), created_at, created_at
+      from input
+      on conflict (kind, key) where state = 'pending' and key is not null do nothing
     )
     select id, number from inc`,
   );
@@ -204,4 +211,28 @@ export async function findIncidentNumbersByIds(db: Db, ids: readonly string[]): 
     .from(incidents)
     .where(inArray(incidents.id, [...new Set(ids)]));
   return new Map(rows.map((r) => [r.id, r.number]));
+}
+
+/** Reads incidents by id under row locks, in id order (two batches never wait on each other in a cycle). */
+export async function lockIncidentsById(db: Db, ids: readonly string[]): Promise<IncidentRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(incidents)
+    .where(inArray(incidents.id, [...ids]))
+    .orderBy(asc(incidents.id))
+    .for("update");
+}
+
+/** Moves several incidents' timeline heads (and updated_at) in one statement. */
+export async function updateIncidentHeads(
+  db: Db,
+  heads: readonly { id: string; seq: number; hash: string; at: Date }[],
+): Promise<void> {
+  if (heads.length === 0) return;
+  const input = heads.map((h) => ({ id: h.id, seq: h.seq, hash: h.hash, at: h.at.toISOString() }));
+  await db.execute(sql`
+    update incidents set last_event_seq = v.seq, last_event_hash = v.hash, updated_at = v.at
+    from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as v(id uuid, seq int, hash text, at timestamptz)
+    where incidents.id = v.id`);
 }

@@ -1,12 +1,26 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import type { StoredTimelineEvent, TimelineKind } from "#domain/incident/timeline.ts";
 import type { Db } from "./db.ts";
+import { enqueueJobs } from "./jobs.ts";
 import { timelineEvents } from "./schema/index.ts";
 
 export type TimelineRow = typeof timelineEvents.$inferSelect;
 
-export async function insertTimelineEvents(db: Db, events: readonly StoredTimelineEvent[]): Promise<void> {
+/**
+ * Appends timeline events and, in the same transaction, the engine's `incident.events` job for each
+ * incident touched (the outbox: escalation stops on an ack, chat threads get the change). Call it inside
+ * the transaction that changes the incident.
+ */
+export async function insertTimelineEvents(
+  db: Db,
+  events: readonly StoredTimelineEvent[],
+  opts: { outbox?: boolean } = {},
+): Promise<void> {
   if (events.length === 0) return;
+  const first = events[0] as StoredTimelineEvent;
+  // The engine's own events (pages sent, escalations) need no second look by the engine.
+  if (opts.outbox !== false)
+    await enqueueIncidentEvents(db, [...new Set(events.map((e) => e.incidentId))], first.at);
   await db.insert(timelineEvents).values(
     events.map((e) => ({
       incidentId: e.incidentId,
@@ -27,6 +41,37 @@ export async function listTimelineEvents(db: Db, incidentId: string): Promise<St
     .select()
     .from(timelineEvents)
     .where(eq(timelineEvents.incidentId, incidentId))
+    .orderBy(asc(timelineEvents.seq));
+  return rows.map((r) => ({ ...r, kind: r.kind as TimelineKind }));
+}
+
+/** The job kind the engine handles every incident change with (store/incidents.ts writes it on declare). */
+export const INCIDENT_EVENTS_JOB = "incident.events";
+
+/** Enqueues the engine's look at these incidents' new timeline events; one pending job per incident. */
+export async function enqueueIncidentEvents(db: Db, incidentIds: readonly string[], at: Date): Promise<void> {
+  await enqueueJobs(
+    db,
+    incidentIds.map((id) => ({
+      kind: INCIDENT_EVENTS_JOB,
+      key: id,
+      payload: { incident_id: id, v: 1 },
+      runAt: at,
+    })),
+    at,
+  );
+}
+
+/** Events of one incident after `seq`, in chain order (what a chat thread has not seen yet). */
+export async function listTimelineEventsAfter(
+  db: Db,
+  incidentId: string,
+  seq: number,
+): Promise<StoredTimelineEvent[]> {
+  const rows = await db
+    .select()
+    .from(timelineEvents)
+    .where(and(eq(timelineEvents.incidentId, incidentId), gt(timelineEvents.seq, seq)))
     .orderBy(asc(timelineEvents.seq));
   return rows.map((r) => ({ ...r, kind: r.kind as TimelineKind }));
 }

@@ -4,6 +4,7 @@
  */
 
 import pino from "pino";
+import type { ChannelRegistry, ChatAnnouncer } from "#app/ports.ts";
 import { loadConfig } from "#config/load.ts";
 import { type Clock, ManualClock } from "#domain/time.ts";
 import type { StorageKind } from "#store/db.ts";
@@ -29,6 +30,8 @@ export interface TestFoghorn {
   alertsIdle(): Promise<void>;
   /** One heartbeat and health-check sweep (with a ManualClock, advance it first). */
   sweep(): Promise<void>;
+  /** Runs every paging job due now (escalation steps, deliveries, chat) until none is left. */
+  pagingIdle(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -39,6 +42,10 @@ export interface TestFoghornOptions {
   bootstrapPassword?: string | null;
   /** The web UI folder to serve at `/` (default: the repository's web/dist). */
   webRoot?: string;
+  /** Channels to page through (default: the configured ones: console and webhook). */
+  channels?: ChannelRegistry;
+  /** Chat announcer (default: none unless Slack is configured). */
+  announcer?: ChatAnnouncer | null;
 }
 
 export async function startTestFoghorn(
@@ -66,6 +73,8 @@ export async function startTestFoghorn(
       clock,
       database,
       ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+      ...(options.channels ? { channels: options.channels } : {}),
+      ...(options.announcer !== undefined ? { announcer: options.announcer } : {}),
       stdout: { write: (text: string) => (firstStartOutput += text) },
     });
   } catch (error) {
@@ -95,6 +104,10 @@ export async function startTestFoghorn(
     },
     sweep() {
       return running.sweeps.runOnce();
+    },
+    async pagingIdle() {
+      await running.paging.runner.idle();
+      return running.paging.runner.runUntilIdle();
     },
     async close() {
       await running.stop();

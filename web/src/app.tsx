@@ -7,6 +7,9 @@ import { SessionProvider, useSession, useUser } from "./features/auth/session.ts
 import { DeclarePage } from "./features/incidents/DeclarePage.tsx";
 import { DetailPage } from "./features/incidents/DetailPage.tsx";
 import { ListPage } from "./features/incidents/ListPage.tsx";
+import { ONCALL_PATHS } from "./features/oncall/common.tsx";
+import { onCallRoute } from "./features/oncall/routes.tsx";
+import { PagingPage } from "./features/paging/PagingPage.tsx";
 import { ServicePage } from "./features/services/ServicePage.tsx";
 import { ServicesPage } from "./features/services/ServicesPage.tsx";
 import { useLiveStatus } from "./live/events.ts";
@@ -75,6 +78,7 @@ function Shell({ devToken }: { devToken: boolean }) {
   const location = useLocation();
   const [help, setHelp] = useState(false);
   useShortcut("d", () => navigate("/declare"));
+  useShortcut("o", () => navigate("/oncall"));
   useShortcut("?", () => setHelp(true));
   useShortcut("/", () => {
     const focusSearch = () => {
@@ -128,6 +132,12 @@ function Shell({ devToken }: { devToken: boolean }) {
           </div>
           <div>
             <dt>
+              <Kbd>o</Kbd>
+            </dt>
+            <dd>Who is on call now</dd>
+          </div>
+          <div>
+            <dt>
               <Kbd>a</Kbd>
             </dt>
             <dd>Acknowledge (on an incident)</dd>
@@ -161,6 +171,9 @@ function Routes() {
   if (pathname === "/services" || pathname === "/services/") return <ServicesPage />;
   const service = /^\/services\/([^/]+)\/?$/.exec(pathname);
   if (service?.[1]) return <ServicePage key={service[1]} name={decodeURIComponent(service[1])} />;
+  if (pathname === "/paging" || pathname === "/paging/") return <PagingPage />;
+  const onCall = onCallRoute(pathname);
+  if (onCall) return onCall;
   return (
     <main className="page" id="main">
       <div className="empty">
@@ -197,6 +210,16 @@ function Header({ devToken, onHelp }: { devToken: boolean; onHelp: () => void })
         <Link href="/services" aria-current={section("/services")}>
           Services
         </Link>
+        <Link
+          href="/oncall"
+          aria-current={ONCALL_PATHS.some((p) => section(p)) ? "page" : undefined}
+          aria-keyshortcuts="o"
+        >
+          On call
+        </Link>
+        <Link href="/paging" aria-current={section("/paging")}>
+          Paging
+        </Link>
       </nav>
       <span
         className={`live live-${status}`}
@@ -223,13 +246,16 @@ function Header({ devToken, onHelp }: { devToken: boolean; onHelp: () => void })
         >
           ?
         </button>
-        <span
+        <Link
+          href="/profile"
           className="user"
-          title={devToken ? "Signed in with the dev proxy token" : `Signed in as ${user.username}`}
+          title={
+            devToken ? "Signed in with the dev proxy token" : `Signed in as ${user.username}: your profile`
+          }
         >
           <span className="hide-narrow">{user.username}</span>
           {devToken ? <span className="tag tag-warn">dev token</span> : null}
-        </span>
+        </Link>
         {devToken ? null : (
           <button type="button" className="btn btn-ghost btn-sm" onClick={() => void signOut()}>
             Sign out

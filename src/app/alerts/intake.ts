@@ -127,7 +127,10 @@ export class AlertIntake {
         `Storage is unavailable (${(error as Error).message}); nothing was stored, retry later`,
       );
     }
-    this.options.onCommitted?.();
+    // After this turn: the sender's 202 is written first, then the processor (on PGlite its statements run
+    // on this thread) starts applying the event.
+    const onCommitted = this.options.onCommitted;
+    if (onCommitted) setImmediate(onCommitted);
   }
 
   #checkRate(source: AlertSource, n: number): void {

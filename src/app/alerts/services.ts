@@ -9,6 +9,11 @@ import {
   openAlertsByService,
 } from "#store/alerts.ts";
 import { withTransaction } from "#store/db.ts";
+import {
+  findEscalationPoliciesById,
+  findEscalationPolicy,
+  listEscalationPolicies,
+} from "#store/directory.ts";
 import { listHealthChecks } from "#store/health-checks.ts";
 import {
   ensureServicesByName,
@@ -49,6 +54,14 @@ export const UpdateServiceInput = z
     description: z.string().max(2000).optional(),
     severity_map: severityMapSchema.nullable().optional(),
     on_alerts_resolved: onResolved.nullable().optional(),
+    escalation_policy: z
+      .string()
+      .trim()
+      .min(1, { error: "must not be empty; null pages no one" })
+      .max(100)
+      .nullable()
+      .optional()
+      .describe("Who is paged for the service's incidents: an escalation policy's name or id; null: no one"),
   })
   .strict();
 
@@ -84,8 +97,16 @@ export async function createService(ctx: AppContext, input: unknown) {
 export async function updateServiceSettings(ctx: AppContext, name: string, input: unknown) {
   const req = parseInput(UpdateServiceInput, input);
   const service = await findService(ctx, name);
+  const policy = req.escalation_policy ? await findEscalationPolicy(ctx.db, req.escalation_policy) : null;
+  if (req.escalation_policy && !policy)
+    throw new AppError(
+      "INVALID_INPUT",
+      `Escalation policy "${req.escalation_policy}" does not exist; see foghorn policy list`,
+      [{ field: "escalation_policy", message: "does not exist; see foghorn policy list" }],
+    );
   forgetAlertSources(ctx.db);
   await updateService(ctx.db, service.id, {
+    ...(req.escalation_policy !== undefined ? { escalationPolicyId: policy?.id ?? null } : {}),
     ...(req.description !== undefined ? { description: req.description } : {}),
     ...(req.severity_map !== undefined ? { severityMap: req.severity_map } : {}),
     ...(req.on_alerts_resolved !== undefined ? { onAlertsResolved: req.on_alerts_resolved } : {}),
@@ -121,7 +142,11 @@ export async function healthByService(
 
 const HEALTHY = { status: "healthy" as const, reasons: [] as string[] };
 
-function serviceSummary(row: ServiceRow, health: ReturnType<typeof serviceHealth> | undefined) {
+function serviceSummary(
+  row: ServiceRow,
+  health: ReturnType<typeof serviceHealth> | undefined,
+  policyName: string | null,
+) {
   return {
     id: row.id,
     name: row.name,
@@ -129,6 +154,7 @@ function serviceSummary(row: ServiceRow, health: ReturnType<typeof serviceHealth
     created_at: row.createdAt.toISOString(),
     severity_map: row.severityMap ?? null,
     on_alerts_resolved: row.onAlertsResolved ?? null,
+    escalation_policy: policyName,
     health: health ?? HEALTHY,
   };
 }
@@ -136,7 +162,10 @@ function serviceSummary(row: ServiceRow, health: ReturnType<typeof serviceHealth
 /** Every service with its health, alphabetically. */
 export async function listServicesWithHealth(ctx: AppContext) {
   const [rows, health] = [await listServices(ctx.db), await healthByService(ctx)];
-  return { items: rows.map((s) => serviceSummary(s, health.get(s.id))) };
+  const policies = new Map((await listEscalationPolicies(ctx.db)).map((p) => [p.id, p.name]));
+  const policyOf = (s: ServiceRow) =>
+    s.escalationPolicyId ? (policies.get(s.escalationPolicyId) ?? null) : null;
+  return { items: rows.map((s) => serviceSummary(s, health.get(s.id), policyOf(s))) };
 }
 
 /** One service: settings, health, integrations, health checks, maintenance windows, recent change events. */
@@ -149,8 +178,12 @@ export async function getService(ctx: AppContext, name: string) {
   const windows = await listMaintenanceWindows(ctx.db, row.id, now);
   const changes = await listChangeEvents(ctx.db, [row.id], null, null, 20);
   const base = ctx.publicUrl ?? "";
+  const [policy] = await findEscalationPoliciesById(
+    ctx.db,
+    row.escalationPolicyId ? [row.escalationPolicyId] : [],
+  );
   return {
-    ...serviceSummary(row, health),
+    ...serviceSummary(row, health, policy?.name ?? null),
     integrations: integrations.map((i) => integrationView(i, base)),
     health_checks: checks.map(checkView),
     maintenance_windows: windows.map((w) => ({

@@ -7,6 +7,7 @@ import {
   type IncidentRow,
   lockIncidentByNumber,
   updateIncident,
+  updateIncidentHeads,
 } from "#store/incidents.ts";
 import { insertTimelineEvents } from "#store/timeline.ts";
 import { AppError } from "../errors.ts";
@@ -105,4 +106,38 @@ export async function applyChange(
     updatedAt: at,
     ...(last ? { lastEventSeq: last.seq, lastEventHash: last.hash } : {}),
   });
+}
+
+/**
+ * Appends events to several locked incidents at once (the engine's batches): one insert for all events,
+ * one update for all timeline heads. `outbox: false` for the engine's own events, which the engine
+ * needs not look at again.
+ */
+export async function appendEventsBatch(
+  tx: Db,
+  items: readonly { incident: IncidentRow; events: readonly NewTimelineEvent[] }[],
+  actor: string,
+  at: Date,
+  opts: { outbox?: boolean } = {},
+): Promise<void> {
+  const all: StoredTimelineEvent[] = [];
+  const heads: { id: string; seq: number; hash: string; at: Date }[] = [];
+  for (const { incident, events } of items) {
+    if (events.length === 0) continue;
+    const chained = chainEvents(
+      { incidentId: incident.id, lastEventSeq: incident.lastEventSeq, lastEventHash: incident.lastEventHash },
+      events,
+      actor,
+      at,
+    );
+    all.push(...chained);
+    const last = chained.at(-1);
+    if (last) {
+      heads.push({ id: incident.id, seq: last.seq, hash: last.hash, at });
+      incident.lastEventSeq = last.seq;
+      incident.lastEventHash = last.hash;
+    }
+  }
+  await insertTimelineEvents(tx, all, opts);
+  await updateIncidentHeads(tx, heads);
 }

@@ -29,6 +29,8 @@ export interface ServiceSummary {
   created_at: string;
   severity_map: Record<string, string> | null;
   on_alerts_resolved: string | null;
+  /** The escalation policy that pages for the service; null: nobody is paged. */
+  escalation_policy: string | null;
   health: Health;
 }
 

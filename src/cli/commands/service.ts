@@ -34,6 +34,14 @@ const SETTINGS_FLAGS: readonly FlagSpec[] = [
   },
 ];
 
+const POLICY_FLAG: FlagSpec = {
+  name: "policy",
+  type: "string",
+  value: "POLICY",
+  description:
+    'Escalation policy that pages for the service\'s incidents (foghorn policy list); "none": page no one',
+};
+
 /** The body of POST/PATCH /services from the settings flags; only the flags given. */
 function settingsBody(ctx: CommandContext): Record<string, unknown> {
   const a = ctx.args;
@@ -44,6 +52,8 @@ function settingsBody(ctx: CommandContext): Record<string, unknown> {
   if (map !== undefined) body.severity_map = parseSeverityMap(map);
   const onResolved = a.string("on-alerts-resolved");
   if (onResolved !== undefined) body.on_alerts_resolved = parseOnAlertsResolved(onResolved);
+  const policy = a.string("policy");
+  if (policy !== undefined) body.escalation_policy = policy.trim().toLowerCase() === "none" ? null : policy;
   return body;
 }
 
@@ -150,23 +160,24 @@ const show: CommandSpec = {
 const set: CommandSpec = {
   kind: "command",
   name: "set",
-  summary: "Change a service's description, severity map or what resolved alerts do",
+  summary: "Change a service's description, severity map, what resolved alerts do, or who is paged",
   args: [SERVICE_ARG],
-  flags: SETTINGS_FLAGS,
+  flags: [...SETTINGS_FLAGS, POLICY_FLAG],
   connects: true,
   examples: [
     "foghorn service set checkout --severity-map warning=SEV2,info=SEV4",
     "foghorn service set checkout --on-alerts-resolved resolved",
     'foghorn service set checkout --severity-map default --description "Payment pages"',
+    "foghorn service set checkout --policy checkout-oncall",
   ],
   async run(ctx) {
     const name = ctx.args.arg("NAME");
     const body = settingsBody(ctx);
     if (Object.keys(body).length === 0)
       throw usageError(`service set needs at least one change, e.g. ${set.examples[0]}`);
-    const service = await ctx
-      .api()
-      .patch<ServiceDetail>(servicePath(name), body, { fieldNames: SERVICE_FIELD_FLAGS });
+    const service = await ctx.api().patch<ServiceDetail>(servicePath(name), body, {
+      fieldNames: { ...SERVICE_FIELD_FLAGS, escalation_policy: "--policy" },
+    });
     ctx.out.result(service, (s) => {
       ctx.out.print(
         `Updated ${ctx.out.color.bold(s.name)}  ${paint(healthCell(s.health.status, ctx.out.color))}`,

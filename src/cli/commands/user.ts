@@ -2,6 +2,7 @@ import { checkNewPassword, PASSWORD_MIN_LENGTH, setPassword } from "#app/auth/pa
 import type { CommandContext, CommandGroup, CommandSpec } from "../command.ts";
 import { CliError, EXIT } from "../errors.ts";
 import { localStorageExists, offlineContext, rethrowAppError, withLocalStorage } from "../offline.ts";
+import { userDirectoryCommands } from "./user-directory.ts";
 
 type PasswordSet = Awaited<ReturnType<typeof setPassword>> & { offline?: boolean };
 
@@ -101,7 +102,11 @@ const setPasswordCommand: CommandSpec = {
 export const userGroup: CommandGroup = {
   kind: "group",
   name: "user",
-  summary: "Manage users: web passwords",
-  children: [setPasswordCommand],
-  examples: ["foghorn user set-password admin", "foghorn user set-password alice --offline"],
+  summary: "Manage people: who can be paged, their time zone, web passwords",
+  children: [...userDirectoryCommands, setPasswordCommand],
+  examples: [
+    'foghorn user create alice --name "Alice Smith" --tz Europe/Berlin',
+    "foghorn user show alice",
+    "foghorn user set-password admin",
+  ],
 };

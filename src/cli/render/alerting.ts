@@ -62,7 +62,13 @@ export function printServiceSettings(out: Output, s: ServiceSummary): void {
     ["Description", orDash(s.description)],
     ["Severity map", severityMapText(s.severity_map)],
     ["When all alerts resolve", onResolvedText(s.on_alerts_resolved)],
+    ["Escalation policy", policyText(s.escalation_policy)],
   ]);
+}
+
+/** Who a service's incidents page. */
+export function policyText(policy: string | null | undefined): string {
+  return policy ? policy : "none: incidents page no one (foghorn service set NAME --policy POLICY)";
 }
 
 export function printIntegrationTable(
@@ -126,6 +132,7 @@ export function printServiceDetail(out: Output, s: ServiceDetail, serverUrl: str
     ["Health", healthText(out, s.health)],
     ["Severity map", severityMapText(s.severity_map)],
     ["When all alerts resolve", onResolvedText(s.on_alerts_resolved)],
+    ["Escalation policy", policyText(s.escalation_policy)],
   ]);
   section(out, `Integrations (${s.integrations.length})`);
   if (s.integrations.length) {

@@ -59,6 +59,8 @@ export interface SeverityLevelPolicy {
   ackWithinMinutes: number;
   updateEveryMinutes: number;
   whoIsTold: string;
+  /** Whether an incident of this level pages people by its service's escalation policy (else chat only). */
+  pages: boolean;
   postmortem: "required" | "lightweight" | "none";
   postmortemDueHours: number | null;
   escalateIfUnresolvedMinutes: number | null;
@@ -73,6 +75,7 @@ export const DEFAULT_SEVERITY_POLICY: SeverityPolicy = {
     ackWithinMinutes: 5,
     updateEveryMinutes: 15,
     whoIsTold: "Page on-call + manager, notify leadership",
+    pages: true,
     postmortem: "required",
     postmortemDueHours: 48,
     escalateIfUnresolvedMinutes: 30,
@@ -82,6 +85,7 @@ export const DEFAULT_SEVERITY_POLICY: SeverityPolicy = {
     ackWithinMinutes: 15,
     updateEveryMinutes: 30,
     whoIsTold: "Page on-call, notify manager",
+    pages: true,
     postmortem: "required",
     postmortemDueHours: 48,
     escalateIfUnresolvedMinutes: 120,
@@ -91,6 +95,7 @@ export const DEFAULT_SEVERITY_POLICY: SeverityPolicy = {
     ackWithinMinutes: 60,
     updateEveryMinutes: 120,
     whoIsTold: "Notify team channel",
+    pages: false,
     postmortem: "lightweight",
     postmortemDueHours: null,
     escalateIfUnresolvedMinutes: null,
@@ -100,6 +105,7 @@ export const DEFAULT_SEVERITY_POLICY: SeverityPolicy = {
     ackWithinMinutes: 240,
     updateEveryMinutes: 1440,
     whoIsTold: "Ticket only",
+    pages: false,
     postmortem: "none",
     postmortemDueHours: null,
     escalateIfUnresolvedMinutes: null,

@@ -19,5 +19,14 @@ export const TIMELINE_KINDS = [
   "alert.acknowledged",
   "alert.changed",
   "alert.resolved",
+  "escalation.started",
+  "escalation.escalated",
+  "escalation.stopped",
+  "escalation.exhausted",
+  "escalation.skipped",
+  "escalation.rule_fired",
+  "page.sent",
+  "page.failed",
+  "reminder.sent",
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];

@@ -5,6 +5,8 @@ export const users = pgTable("users", {
   username: text("username").notNull().unique(),
   displayName: text("display_name").notNull().default(""),
   role: text("role").notNull(),
+  /** IANA zone the person lives in: times in their pages, calendar and hand-off notices use it. */
+  timeZone: text("time_zone").notNull().default("UTC"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   /** argon2id hash (PHC string) of the web password; null until one is set. */
   passwordHash: text("password_hash"),

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { escalationPolicies } from "./oncall.ts";
 
 /** A service that incidents affect; created by name on first use. Names are unique case-insensitively. */
 export const services = pgTable(
@@ -13,6 +14,8 @@ export const services = pgTable(
     severityMap: jsonb("severity_map"),
     /** What an incident becomes once all its alerts resolved: mitigating | resolved | none; null: configured default. */
     onAlertsResolved: text("on_alerts_resolved"),
+    /** Who is paged for this service's incidents; null: nobody is paged (a warning says so). */
+    escalationPolicyId: uuid("escalation_policy_id").references(() => escalationPolicies.id),
   },
   (t) => [uniqueIndex("services_name_lower_key").on(sql`lower(${t.name})`)],
 );

@@ -168,6 +168,8 @@ export interface ServicePatch {
   description?: string;
   severity_map?: Partial<Record<AlertSeverity, Severity>> | null;
   on_alerts_resolved?: OnAlertsResolved | null;
+  /** An escalation policy's name; null: the service's incidents page no one. */
+  escalation_policy?: string | null;
 }
 
 export const patchService = (name: string, patch: ServicePatch) =>

@@ -196,6 +196,8 @@ export interface ServiceSummary extends Service {
   /** Alert severity → incident severity; null: the defaults. */
   severity_map: Partial<Record<AlertSeverity, Severity>> | null;
   on_alerts_resolved: OnAlertsResolved | null;
+  /** The escalation policy that pages for the service's incidents (its name); null: nobody is paged. */
+  escalation_policy: string | null;
   health: ServiceHealth;
 }
 

@@ -17,6 +17,7 @@ import { AlertsSection } from "../alerts/IncidentAlerts.tsx";
 import { ActionItemsSection } from "./detail/ActionItems.tsx";
 import { CommunicationSection } from "./detail/Communication.tsx";
 import { EvidenceSection } from "./detail/Evidence.tsx";
+import { PagingSection } from "./detail/Paging.tsx";
 import { RolesPanel, ServicesPanel, SummaryPanel } from "./detail/Sidebar.tsx";
 import { TimelineSection } from "./detail/Timeline.tsx";
 import { WriteUpSection } from "./detail/WriteUp.tsx";
@@ -106,6 +107,7 @@ export function DetailPage({ id }: { id: string }) {
       <div className="detail-grid">
         <div className="detail-main">
           <AlertsSection {...props} />
+          <PagingSection {...props} timeline={timeline.data} />
           <TimelineSection {...props} timeline={timeline.data} timelineError={timeline.error} />
           <CommunicationSection {...props} />
           <EvidenceSection {...props} />

@@ -21,6 +21,7 @@ import { Section, SectionButton } from "../../ui/section.tsx";
 import { RelativeTime } from "../../ui/time.tsx";
 import { useDocumentTitle } from "../../ui/title.ts";
 import { toast } from "../../ui/toast.tsx";
+import { ServiceEscalationSection } from "../oncall/ServiceEscalation.tsx";
 import { ChangeList } from "./ChangeList.tsx";
 import { HealthChecksSection } from "./HealthChecks.tsx";
 import { IntegrationsSection } from "./Integrations.tsx";
@@ -77,6 +78,9 @@ export function ServicePage({ name }: { name: string }) {
           <Link href={`/incidents?service=${encoded}`} className="meta-item">
             Open incidents
           </Link>
+          <a href="#paging" className="meta-item">
+            {service.escalation_policy ? `Pages by ${service.escalation_policy}` : "Pages nobody"}
+          </a>
         </div>
         <h1 className="detail-title">{service.name}</h1>
         {service.description ? <p className="detail-description">{service.description}</p> : null}
@@ -92,6 +96,7 @@ export function ServicePage({ name }: { name: string }) {
         ) : null}
       </header>
       <div className="service-sections">
+        <ServiceEscalationSection {...props} />
         <IntegrationsSection {...props} />
         <HealthChecksSection {...props} />
         <MaintenanceSection {...props} />

@@ -10,6 +10,7 @@ import { CompactField } from "../../../ui/compact-field.tsx";
 import { Section } from "../../../ui/section.tsx";
 import { RelativeTime } from "../../../ui/time.tsx";
 import type { DetailProps } from "../DetailPage.tsx";
+import { describePaging, PAGING_KINDS } from "./timeline-paging.tsx";
 
 // The append-only timeline: newest or oldest first, filtered by kind, a note box on top.
 
@@ -32,6 +33,7 @@ const FILTERS: { value: string; label: string; kinds: string[] }[] = [
     label: "Alerts",
     kinds: ["alert.attached", "alert.acknowledged", "alert.changed", "alert.resolved"],
   },
+  { value: "paging", label: "Paging", kinds: PAGING_KINDS },
 ];
 
 const ORDER_KEY = "foghorn.timeline-order";
@@ -361,14 +363,21 @@ function describeChange(v: unknown): string {
 }
 
 function TimelineItem({ event }: { event: TimelineEvent }) {
-  const { icon, text, body } = describe(event);
+  // Paging events are Foghorn's own doing: they read as sentences without an actor.
+  const paging = describePaging(event);
+  const { icon, text, body } = paging ?? describe(event);
   return (
-    <li className={`tl-item tl-${icon}`}>
+    <li className={`tl-item tl-${icon}`} data-kind={event.kind}>
       <span className="tl-dot" aria-hidden="true" />
       <div className="tl-content">
         <div className="tl-line">
           <span className="tl-what">
-            <strong className="tl-actor">{event.actor}</strong> <span className="tl-text">{text}</span>
+            {paging ? null : (
+              <>
+                <strong className="tl-actor">{event.actor}</strong>{" "}
+              </>
+            )}
+            <span className="tl-text">{text}</span>
           </span>
           <RelativeTime iso={event.at} className="tl-time" />
         </div>

@@ -233,6 +233,7 @@ async function setup(fh, { name, hook, delay, secondLevelDelay }) {
 
 /** Sends `rate` alerts/s for `seconds`; returns per-alert latency (ms) to the receiver, and the loss. */
 async function latencyRun(targetUrl, routingKey, receiver, run) {
+  receiver.seen.clear(); // markers repeat across engines
   const sent = new Map();
   const total = opt.rate * opt.seconds;
   const started = performance.now();

@@ -19,11 +19,12 @@ import { profileMarkdown, summarizeProfile } from "./profile-summary.mjs";
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(BENCH, "..");
 const KIT = path.resolve(REPO, "../shared/bench-kit");
-const SCENARIOS = ["startup", "list", "create", "alerts"];
+const SCENARIOS = ["startup", "list", "create", "alerts", "paging"];
 const APT = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk hyperfine curl";
 
 const HELP = `npm run bench -- [options]
-  --only LIST          scenarios, comma-separated: startup,create,list,alerts (default: all)
+  --only LIST          scenarios, comma-separated: startup,create,list,alerts,paging (default: all);
+                       paging runs bench/paging.mjs (alert → page latency, escalation timer accuracy)
   --engine E           pglite | postgres | both (default both)
   --runs N             wrk runs per figure; the median is reported (default 3)
   --startup-runs N     cold starts per startup figure (default 5, plus 1 warm-up)
@@ -158,7 +159,7 @@ function parseArgs(argv) {
   }
   for (const s of o.only)
     if (!SCENARIOS.includes(s)) {
-      console.error(`--only: unknown scenario ${s} (startup, create, list, alerts)`);
+      console.error(`--only: unknown scenario ${s} (startup, create, list, alerts, paging)`);
       process.exit(2);
     }
   for (const e of o.engines)
@@ -1889,6 +1890,26 @@ try {
       );
       await runAlertsDiagnostics();
     }
+  }
+  if (has("paging")) {
+    log("paging: alert → first page latency at 100 alerts/s, escalation timers (bench/paging.mjs)");
+    const engine = opt.engines.length === 2 ? "both" : (opt.engines[0] ?? "both");
+    const result = spawnSync(
+      process.execPath,
+      [
+        path.join(BENCH, "paging.mjs"),
+        "--engine",
+        engine,
+        "--runs",
+        String(opt.runs),
+        "--pg",
+        opt.pg,
+        "--out",
+        path.join(outDir, "paging.json"),
+      ],
+      { stdio: "inherit" },
+    );
+    if (result.status !== 0) throw new Error(`bench/paging.mjs exited with ${result.status}`);
   }
 } catch (error) {
   failure = error instanceof Error ? error.message.split("\n")[0] : String(error);

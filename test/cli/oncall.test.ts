@@ -380,3 +380,33 @@ test("schedules from a file: on-call, shifts in the schedule's zone, overrides, 
   assert.equal(refusedFile.code, 1);
   assert.match(refusedFile.stderr, /layers\.0\.start: must be a local date and time like "2026-01-05T09:00"/);
 });
+
+test("paging: a test message to a contact method, the message list, dead letters and the engine", async () => {
+  const added = await json<{ id: string }>(
+    "contact",
+    "add",
+    "console",
+    "carol's terminal",
+    "--user",
+    "carol",
+  );
+  const queued = await ok("contact", "test", added.id);
+  assert.match(queued, /Test message queued for carol by console/);
+  await server.pagingIdle();
+  const list = await json<{ items: { to: string; via: string; reason: string; state: string }[] }>(
+    "paging",
+    "list",
+  );
+  assert.ok(
+    list.items.some(
+      (n) => n.to === "carol" && n.via === "console" && n.reason === "test" && n.state === "sent",
+    ),
+    JSON.stringify(list.items),
+  );
+  assert.match(await ok("paging", "list"), /^WHEN\s+TO\s+VIA\s+STATE\s+ATTEMPTS\s+ID\s+SUMMARY$/m);
+  assert.match(await ok("paging", "list", "--dead"), /No dead letters\./);
+  assert.match(await ok("paging", "engine"), /^\d+ pending, \d+ running, 0 dead; lag [\d.]+ s$/m);
+  const missing = await run("paging", "retry", "00000000-0000-4000-8000-000000000000");
+  assert.equal(missing.code, 1);
+  assert.match(oneLine(missing), /not a failed one/);
+});

@@ -490,7 +490,8 @@ async function flushOpens(state: BatchState): Promise<void> {
     tx,
     pending.map((p) => p.alert),
   );
-  await insertTimelineEvents(tx, attached);
+  // The declare statement above already queued these incidents for the engine.
+  await insertTimelineEvents(tx, attached, { outbox: false });
   for (const [i, p] of pending.entries()) {
     const number = incidentNumbers[i] ?? 0;
     const { alert, row, severity } = p;

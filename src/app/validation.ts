@@ -2,7 +2,21 @@ import { z } from "zod";
 import { AppError, type FieldError } from "./errors.ts";
 
 /** Turns zod issues into field errors with dotted paths and messages that say what is expected. */
-export function fieldErrorsFromZod(error: z.ZodError, prefix = ""): FieldError[] {
+export function fieldErrorsFromZod(
+  error: z.ZodError,
+  prefix = "",
+  source?: { input: unknown },
+): FieldError[] {
+  // zod 4 leaves the offending value out of its issues, so "missing" is decided from the input itself
+  // when the caller has it: a wrong type keeps zod's (or the schema's) message instead of "is required".
+  const valueAt = (path: readonly PropertyKey[]): unknown =>
+    path.reduce<unknown>(
+      (value, key) =>
+        value !== null && typeof value === "object"
+          ? (value as Record<PropertyKey, unknown>)[key]
+          : undefined,
+      source?.input,
+    );
   return error.issues.map((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
     let message = issue.message;
@@ -12,7 +26,8 @@ export function fieldErrorsFromZod(error: z.ZodError, prefix = ""): FieldError[]
         message: `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"}`,
       };
     }
-    if (issue.code === "invalid_type" && issue.input === undefined) message = "is required";
+    if (issue.code === "invalid_type" && (source ? valueAt(issue.path) : issue.input) === undefined)
+      message = "is required";
     return { field: path || "(body)", message };
   });
 }
@@ -53,7 +68,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   const unstorable = unstorableStrings(input);
   if (result.success && unstorable.length === 0) return result.data;
   // Query parameters are named as the user wrote them: `severity`, not `severity.0` of the parsed list.
-  const invalid = (result.success ? [] : fieldErrorsFromZod(result.error)).map((f) =>
+  const invalid = (result.success ? [] : fieldErrorsFromZod(result.error, "", { input })).map((f) =>
     query ? { ...f, field: f.field === "(body)" ? "(query)" : f.field.replace(/\.\d+$/, "") } : f,
   );
   // A field zod already refused (or one inside it) is reported once, with zod's reason.

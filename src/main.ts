@@ -143,9 +143,13 @@ export async function startFoghorn(
     events: new LocalChangeFeed(log),
   };
   const systemContext = { ...context, actor: SYSTEM_ACTOR };
+  // The processor starts paging the incidents it opens in its own transaction; the paging engine (made
+  // below, once its channels are) sends what is due.
+  let pagingEngine: PagingEngine | undefined;
   const processor = new AlertProcessor(systemContext, {
     onAlertsResolved: config.alerts.onAlertsResolved,
     singleProcess: database.kind === "pglite",
+    onPagesDue: (ids) => pagingEngine?.deliverNow(ids),
   });
   const intake = new AlertIntake(database.db, clock, {
     defaultRateLimitPerMinute: config.alerts.rateLimitPerMinute,
@@ -184,6 +188,7 @@ export async function startFoghorn(
       leaseMs: Math.max(config.oncall.jobLeaseSeconds, config.oncall.sendingDeadlineSeconds + 1) * 1000,
     },
   });
+  pagingEngine = paging;
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (!existsSync(webRoot))
     log.info({ webRoot }, "the web UI is not built: `npm run build:web`, then restart, serves it at /");

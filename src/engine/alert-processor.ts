@@ -27,6 +27,8 @@ export class AlertProcessor {
       budgetMs?: number;
       singleProcess?: boolean;
       onAlertsResolved?: OnAlertsResolved;
+      /** Pages due at once for the incidents a batch opened (the paging engine sends them). */
+      onPagesDue?: (contactMethodIds: string[]) => void;
     } = {},
   ) {}
 
@@ -57,6 +59,7 @@ export class AlertProcessor {
             onAlertsResolved: this.options.onAlertsResolved ?? "mitigating",
             ...(this.options.budgetMs ? { budgetMs: this.options.budgetMs } : {}),
             ...(this.options.singleProcess ? { singleProcess: true } : {}),
+            ...(this.options.onPagesDue ? { onPagesDue: this.options.onPagesDue } : {}),
           });
           // Claim about what the last batch managed in its time budget: rows claimed and not applied are
           // read again by the next batch, which on PGlite costs as much as applying the cheap ones.

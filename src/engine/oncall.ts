@@ -85,6 +85,10 @@ export function createPagingEngine(ctx: AppContext, opts: PagingEngineOptions) {
   let unsubscribe: (() => void) | undefined;
   return {
     runner,
+    /** Sends what is due now for these contact methods (pages created outside the engine's own jobs). */
+    deliverNow(methodIds: readonly string[]): void {
+      void deliverNow(methodIds);
+    },
     async start(): Promise<void> {
       await scheduleSweep(ctx, 0);
       // Verbs publish after each commit; their outbox job is due now, so look at once.

@@ -202,6 +202,34 @@ describe("answering pages from email links, Slack and SMS", () => {
     assert.equal(await status(incident.id), "acknowledged");
   });
 
+  test("an alert that opens an incident pages in the same transaction, once", async () => {
+    clock.advance(2 * 60_000);
+    const integration = (await (
+      await fh.api(`/api/v1/services/${service}/integrations`, { body: { kind: "pagerduty" } })
+    ).json()) as { routing_key: string };
+    const res = await fetch(`${fh.url}/v2/enqueue`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        routing_key: integration.routing_key,
+        event_action: "trigger",
+        dedup_key: "disk-full-db1",
+        payload: { summary: "Disk full on db1", source: "db1", severity: "critical" },
+      }),
+    });
+    assert.equal(res.status, 202);
+    await fh.alertsIdle();
+    await fh.pagingIdle();
+    const sms = channels.sms.sent.find((s) =>
+      s.message.items.some((i) => i.summary.includes("Disk full on db1")),
+    );
+    assert.ok(sms, "the alert's incident paged alice by SMS");
+    const number = Number(/INC-(\d+)/.exec(sms.message.items[0]?.summary ?? "")?.[1]);
+    assert.equal((await timelineData(fh.database.db, number, "escalation.started")).length, 1);
+    const sent = await timelineData(fh.database.db, number, "page.sent");
+    assert.deepEqual(sent.map((e) => e.via).sort(), ["slack", "sms"], "one page per contact method, each once");
+  });
+
   test("the paging API lists an incident's messages and the engine's queue", async () => {
     const incident = await pagedIncident("Listed");
     const list = (await (await fh.api(`/api/v1/notifications?incident=${incident.id}`)).json()) as {

@@ -39,6 +39,7 @@ import { insertTimelineEvents } from "#store/timeline.ts";
 import type { AppContext } from "../context.ts";
 import { publishIncidentChange } from "../events.ts";
 import { applyChange, chainEvents, type NewTimelineEvent } from "../incidents/internal.ts";
+import { examineIncidents } from "../oncall/paging.ts";
 
 /** What an incident becomes once every alert on it has resolved. */
 export type OnAlertsResolved = "mitigating" | "resolved" | "none";
@@ -52,6 +53,12 @@ export interface ProcessOptions {
   budgetMs?: number;
   /** The installation's default; a service's on_alerts_resolved overrides it. */
   onAlertsResolved?: OnAlertsResolved;
+  /**
+   * Start paging the incidents a batch opens inside the batch's own transaction (one hop less between
+   * an alert and its page), then hand the contact methods with pages due now to this callback after
+   * commit. Without it the engine's outbox job starts paging, as for any incident.
+   */
+  onPagesDue?: (contactMethodIds: string[]) => void;
 }
 
 /**
@@ -86,22 +93,47 @@ export async function processInbox(ctx: AppContext, options: ProcessOptions = {}
 
 async function processBatch(ctx: AppContext, batchSize: number, options: ProcessOptions): Promise<number> {
   const touched = new Map<number, string>();
+  const opened: string[] = [];
+  let paged: Awaited<ReturnType<typeof examineIncidents>> | undefined;
   const count = await withTransaction(ctx.db, async (tx) => {
     // One applier at a time across replicas: events of one key must apply in order, and a trigger and its
     // resolve handled by two replicas at once could each miss the other's uncommitted alert.
     if (!options.singleProcess && !(await tryProcessorLock(tx))) return 0;
     const rows = await claimInboxRows(tx, batchSize);
     if (rows.length === 0) return 0;
-    const applied = await applyRows(tx, ctx, rows, options, touched);
+    const applied = await applyRows(tx, ctx, rows, options, touched, opened);
     await deleteInboxRows(
       tx,
       applied.map((r) => r.id),
     );
+    if (options.onPagesDue && opened.length) paged = await pageOpened(ctx, tx, opened);
     return applied.length;
   });
   const now = ctx.clock.now();
   for (const [number, kind] of touched) publishIncidentChange(ctx.events, number, kind as never, now);
+  for (const c of paged?.changed ?? []) publishIncidentChange(ctx.events, c.number, c.kind, now);
+  if (paged?.dueNow.length) options.onPagesDue?.(paged.dueNow);
   return count;
+}
+
+/**
+ * Starts paging the incidents this batch opened, in a savepoint of its transaction: a failure there rolls
+ * back only the paging (the engine's outbox job, written with each incident, starts it instead) and
+ * never the alerts.
+ */
+async function pageOpened(ctx: AppContext, tx: Db, opened: readonly string[]) {
+  const savepoint = tx as unknown as { transaction<T>(fn: (sp: Db) => Promise<T>): Promise<T> };
+  try {
+    return await savepoint.transaction((sp) =>
+      examineIncidents(ctx, sp, opened, ctx.clock.now(), { chat: false }),
+    );
+  } catch (error) {
+    ctx.log.warn(
+      { err: error, incidents: opened.length },
+      "could not start paging with the alert batch; the engine will",
+    );
+    return undefined;
+  }
 }
 
 interface BatchState {
@@ -177,6 +209,7 @@ async function applyRows(
   rows: InboxRow[],
   options: ProcessOptions,
   touched: Map<number, string>,
+  opened: string[],
 ): Promise<InboxRow[]> {
   const started = performance.now();
   const budgetMs = options.budgetMs ?? 25;
@@ -252,6 +285,7 @@ async function applyRows(
     await applyAlertEvent(state, row, row.event as AlertEvent);
   }
   await flushOpens(state);
+  opened.push(...state.incidentNumbers.keys());
   await updateAlerts(tx, [...state.dirty]);
   await upsertMembers(tx, state.memberWrites, ctx.clock.now());
   await insertAlertLog(tx, state.logs);

@@ -316,8 +316,26 @@ export async function handleIncidentEvents(
   opts: { chat: boolean },
 ): Promise<{ dueNow: string[] }> {
   const now = ctx.clock.now();
+  const { changed, dueNow } = await withTransaction(ctx.db, (tx) =>
+    examineIncidents(ctx, tx, incidentIds, now, opts),
+  );
+  for (const c of changed) publishIncidentChange(ctx.events, c.number, c.kind, now);
+  return { dueNow };
+}
+
+/**
+ * handleIncidentEvents inside the caller's transaction (the alert processor starts paging the incidents it
+ * opens in the transaction that opens them). The caller publishes `changed` and sends `dueNow` after commit.
+ */
+export async function examineIncidents(
+  ctx: AppContext,
+  tx: Db,
+  incidentIds: readonly string[],
+  now: Date,
+  opts: { chat: boolean },
+): Promise<{ changed: { number: number; kind: TimelineKind }[]; dueNow: string[] }> {
   const dueNow = new Set<string>();
-  const changed = await withTransaction(ctx.db, async (tx) => {
+  const changed = await (async () => {
     // Locked in id order (no lock cycles between batches), handled in incident order (round robin).
     const incidents = (await lockIncidentsById(tx, [...new Set(incidentIds)])).sort(
       (a, b) => a.number - b.number,
@@ -392,9 +410,8 @@ export async function handleIncidentEvents(
         now,
       );
     return recordEvents(tx, incidents, events, now, false);
-  });
-  for (const c of changed) publishIncidentChange(ctx.events, c.number, c.kind, now);
-  return { dueNow: [...dueNow] };
+  })();
+  return { changed, dueNow: [...dueNow] };
 }
 
 export type StepOutcome = "escalated" | "exhausted" | "fenced" | "stopped";

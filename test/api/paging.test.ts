@@ -227,7 +227,11 @@ describe("answering pages from email links, Slack and SMS", () => {
     const number = Number(/INC-(\d+)/.exec(sms.message.items[0]?.summary ?? "")?.[1]);
     assert.equal((await timelineData(fh.database.db, number, "escalation.started")).length, 1);
     const sent = await timelineData(fh.database.db, number, "page.sent");
-    assert.deepEqual(sent.map((e) => e.via).sort(), ["slack", "sms"], "one page per contact method, each once");
+    assert.deepEqual(
+      sent.map((e) => e.via).sort(),
+      ["slack", "sms"],
+      "one page per contact method, each once",
+    );
   });
 
   test("the paging API lists an incident's messages and the engine's queue", async () => {

@@ -38,73 +38,11 @@ export const JOB = {
   sweep: "oncall.sweep",
 } as const;
 
-export async function lockEscalation(tx: Db, incidentId: string): Promise<EscalationRow | undefined> {
-  const [row] = await tx
-    .select()
-    .from(incidentEscalations)
-    .where(eq(incidentEscalations.incidentId, incidentId))
-    .for("update");
-  return row;
-}
-
-export async function upsertEscalation(tx: Db, row: EscalationRow): Promise<void> {
-  await tx
-    .insert(incidentEscalations)
-    .values(row)
-    .onConflictDoUpdate({
-      target: incidentEscalations.incidentId,
-      set: {
-        policyId: row.policyId,
-        level: row.level,
-        cycle: row.cycle,
-        state: row.state,
-        nextAt: row.nextAt,
-        lastReminderAt: row.lastReminderAt,
-        updatedAt: row.updatedAt,
-      },
-    });
-}
-
 export interface PolicyRow {
   id: string;
   name: string;
   repeat: number;
   levels: unknown[];
-}
-
-/** The escalation policy of the incident's services: the first service (by name) that has one. */
-export async function policyForIncident(
-  db: Db,
-  incidentId: string,
-): Promise<(PolicyRow & { service: string }) | undefined> {
-  const [row] = await db
-    .select({
-      id: escalationPolicies.id,
-      name: escalationPolicies.name,
-      repeat: escalationPolicies.repeat,
-      levels: escalationPolicies.levels,
-      service: services.name,
-    })
-    .from(incidentServices)
-    .innerJoin(services, eq(services.id, incidentServices.serviceId))
-    .innerJoin(escalationPolicies, eq(escalationPolicies.id, services.escalationPolicyId))
-    .where(eq(incidentServices.incidentId, incidentId))
-    .orderBy(asc(services.name))
-    .limit(1);
-  return row;
-}
-
-export async function findPolicy(db: Db, id: string): Promise<PolicyRow | undefined> {
-  const [row] = await db
-    .select({
-      id: escalationPolicies.id,
-      name: escalationPolicies.name,
-      repeat: escalationPolicies.repeat,
-      levels: escalationPolicies.levels,
-    })
-    .from(escalationPolicies)
-    .where(eq(escalationPolicies.id, id));
-  return row;
 }
 
 export interface PersonRow {
@@ -418,16 +356,6 @@ export async function setNotificationState(
 export async function findContactMethod(db: Db, id: string): Promise<ContactMethodRow | undefined> {
   const [row] = await db.select().from(contactMethods).where(eq(contactMethods.id, id));
   return row;
-}
-
-/** Pending notifications of an incident (cancelled when it is acknowledged). */
-export async function cancelPendingNotifications(tx: Db, incidentId: string): Promise<number> {
-  const rows = await tx
-    .update(notifications)
-    .set({ state: "cancelled" })
-    .where(and(eq(notifications.incidentId, incidentId), eq(notifications.state, "pending")))
-    .returning({ id: notifications.id });
-  return rows.length;
 }
 
 /** Sent copies of an incident's pages that carry a provider reference (Slack message, webhook URL). */

@@ -28,7 +28,12 @@ export function storedSpec(row: ScheduleRow): ScheduleSpec {
 }
 
 /** Override rows as the domain's overrides (their kind was checked when they were written). */
-export function storedOverrides(rows: readonly ScheduleOverrideRow[]): Override[] {
+export function storedOverrides(
+  rows: readonly Pick<
+    ScheduleOverrideRow,
+    "id" | "kind" | "userId" | "replacesUserId" | "startsAt" | "endsAt"
+  >[],
+): Override[] {
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind === "add" || r.kind === "remove" ? r.kind : "replace",

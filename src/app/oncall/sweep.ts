@@ -24,6 +24,7 @@ import type { AppContext } from "../context.ts";
 import { publishIncidentChange } from "../events.ts";
 import { applyChange } from "../incidents/internal.ts";
 import { pageSummary, planNotifications } from "./paging.ts";
+import { storedOverrides } from "./schedule-facts.ts";
 import { resolveTargets } from "./targets.ts";
 
 export interface SweepOptions {
@@ -164,19 +165,6 @@ async function remind(
   return true;
 }
 
-function toOverrides(rows: readonly OverrideRow[], scheduleId: string): Override[] {
-  return rows
-    .filter((o) => o.scheduleId === scheduleId)
-    .map((o) => ({
-      id: o.id,
-      kind: o.kind as Override["kind"],
-      ...(o.userId ? { userId: o.userId } : {}),
-      ...(o.replacesUserId ? { replacesUserId: o.replacesUserId } : {}),
-      start: o.startsAt,
-      end: o.endsAt,
-    }));
-}
-
 /** Tells each person whose shift starts within the next `lead` minutes, once per shift. */
 async function handoffNotices(ctx: AppContext, leadMinutes: number, now: Date): Promise<number> {
   const schedules = await listAllSchedules(ctx.db);
@@ -191,7 +179,7 @@ async function handoffNotices(ctx: AppContext, leadMinutes: number, now: Date): 
   let sent = 0;
   for (const schedule of schedules) {
     const spec: ScheduleSpec = { timeZone: schedule.timeZone, layers: schedule.layers as Layer[] };
-    const own = toOverrides(overrides, schedule.id);
+    const own = storedOverrides(overrides.filter((o) => o.scheduleId === schedule.id));
     const shifts = finalShifts(spec, own, new Date(now.getTime() - MINUTE), to);
     for (let i = 1; i < shifts.length; i++) {
       const shift = shifts[i];

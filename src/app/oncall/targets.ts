@@ -1,8 +1,9 @@
 import type { EscalationTarget } from "#domain/escalation/policy.ts";
 import { onCallAt } from "#domain/schedule/on-call.ts";
-import type { Layer, Override } from "#domain/schedule/types.ts";
+import type { Layer } from "#domain/schedule/types.ts";
 import type { Db } from "#store/db.ts";
 import { findPeople, findSchedules, overridesBetween, type PersonRow, teamMemberIds } from "#store/paging.ts";
+import { storedOverrides } from "./schedule-facts.ts";
 
 /** A person a target resolved to, and through what ("schedule primary", "team payments"). */
 export interface ResolvedPerson extends PersonRow {
@@ -47,16 +48,7 @@ export async function resolveTargets(
         empty.push("a schedule that no longer exists");
         continue;
       }
-      const own: Override[] = overrides
-        .filter((o) => o.scheduleId === schedule.id)
-        .map((o) => ({
-          id: o.id,
-          kind: o.kind as Override["kind"],
-          ...(o.userId ? { userId: o.userId } : {}),
-          ...(o.replacesUserId ? { replacesUserId: o.replacesUserId } : {}),
-          start: o.startsAt,
-          end: o.endsAt,
-        }));
+      const own = storedOverrides(overrides.filter((o) => o.scheduleId === schedule.id));
       const onCall = onCallAt({ timeZone: schedule.timeZone, layers: schedule.layers as Layer[] }, own, at);
       if (onCall.length === 0) empty.push(`schedule ${schedule.name} has nobody on call`);
       for (const entry of onCall) wanted.push({ userId: entry.userId, via: `schedule ${schedule.name}` });

@@ -28,5 +28,9 @@ export const TIMELINE_KINDS = [
   "page.sent",
   "page.failed",
   "reminder.sent",
+  "task.completed",
+  "task.reopened",
+  "postmortem.created",
+  "postmortem.status_changed",
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];

@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgSequence, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { services } from "./services.ts";
 
 /** Allocates the n of INC-<n>; never reused, gaps allowed (a rolled-back declare burns a number). */
@@ -34,6 +44,15 @@ export const incidents = pgTable(
     mitigatedAt: timestamp("mitigated_at", { withTimezone: true }),
     resolvedAt: timestamp("resolved_at", { withTimezone: true }),
     closedAt: timestamp("closed_at", { withTimezone: true }),
+    /** The incident type it was declared with (incident_types.id); null: none. No FK: types can be deleted. */
+    typeId: uuid("type_id"),
+    /** Custom field values by field key: { "customer_tier": "gold", "orders_lost": 12 }. */
+    customFields: jsonb("custom_fields")
+      .$type<Record<string, string | number>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
+    /** The incident's own checklist (from its type); null: the built-in triage checklist (seed 001). */
+    checklist: jsonb("checklist").$type<unknown[]>(),
     lastEventSeq: integer("last_event_seq").notNull().default(0),
     lastEventHash: text("last_event_hash"),
   },
@@ -44,6 +63,7 @@ export const incidents = pgTable(
     index("incidents_status_created_idx").on(t.status, t.createdAt, t.number),
     index("incidents_severity_created_idx").on(t.severity, t.createdAt, t.number),
     index("incidents_commander_created_idx").on(t.commander, t.createdAt, t.number),
+    index("incidents_custom_fields_idx").using("gin", sql`${t.customFields} jsonb_path_ops`),
   ],
 );
 

@@ -1,5 +1,6 @@
 export * from "./alerts.ts";
 export * from "./auth.ts";
+export * from "./followup.ts";
 export * from "./incidents.ts";
 export * from "./jobs.ts";
 export * from "./oncall.ts";

@@ -132,3 +132,30 @@ export interface ChatAnnouncer {
     inviteSlackUserIds: readonly string[],
   ): Promise<string>;
 }
+
+/** One message of a chat completion. */
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/**
+ * An OpenAI-compatible chat model (implemented in integrations/llm/ with the `openai` client; works with a
+ * local server such as Ollama). Used for postmortem drafts and, later, action item enrichment.
+ */
+export interface LlmClient {
+  /** The model's name, shown beside everything it drafted ("gpt-4o-mini", "llama3.1"). */
+  readonly model: string;
+  /** One chat completion; `json: true` asks for a JSON object. Rejects with a readable Error on failure. */
+  complete(
+    messages: readonly ChatMessage[],
+    opts?: { json?: boolean; signal?: AbortSignal },
+  ): Promise<string>;
+}
+
+/** AI drafting as configured: the model and the patterns redacted from everything sent to it. */
+export interface AiDrafting {
+  llm: LlmClient;
+  /** Matches are replaced by "[redacted]" before any text leaves Foghorn. */
+  redact: readonly RegExp[];
+}

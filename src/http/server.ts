@@ -5,6 +5,7 @@ import type { AlertIntake } from "#app/alerts/intake.ts";
 import type { SessionAuthenticator } from "#app/auth/sessions.ts";
 import type { TokenAuthenticator } from "#app/auth/tokens.ts";
 import type { BaseContext } from "#app/context.ts";
+import type { AiDrafting } from "#app/ports.ts";
 import { authenticate } from "./auth.ts";
 import { registerHttpMetrics } from "./metrics.ts";
 import { ApiRegistry } from "./openapi.ts";
@@ -32,6 +33,8 @@ export interface ServerDeps {
   intake: AlertIntake;
   /** Secrets that verify answers to pages from Slack and Twilio. */
   paging?: Omit<PagingRouteDeps, "context">;
+  /** AI drafting (postmortem "draft with AI"), when an OpenAI-compatible endpoint is configured. */
+  ai?: AiDrafting | undefined;
   /** The built web UI (web/dist) to serve at `/`; without it only the API and the probes are served. */
   webRoot?: string | undefined;
 }

@@ -14,17 +14,20 @@ import { type BootstrapResult, bootstrapAdmin, TokenAuthenticator } from "#app/a
 import { type BaseContext, SYSTEM_ACTOR } from "#app/context.ts";
 import { LocalChangeFeed } from "#app/events.ts";
 import { DEFAULT_DELIVERY } from "#app/oncall/deliver.ts";
-import type { ChannelRegistry, ChatAnnouncer } from "#app/ports.ts";
+import type { AiDrafting, ChannelRegistry, ChatAnnouncer } from "#app/ports.ts";
 import { runCli } from "#cli/main.ts";
 import type { Config } from "#config/load.ts";
 import { redactConfig } from "#config/redact.ts";
+import { templateSettings } from "#config/templates.ts";
+import { redactionPatterns } from "#domain/redaction.ts";
 import type { Clock } from "#domain/time.ts";
 import { AlertProcessor } from "#engine/alert-processor.ts";
 import { createPagingEngine, type PagingEngine } from "#engine/oncall.ts";
 import { AlertSweeps } from "#engine/sweeps.ts";
 import { createConsoleChannel } from "#integrations/console/channel.ts";
 import { createEmailChannel } from "#integrations/email/channel.ts";
-import { probe } from "#integrations/http-check/probe.ts";
+import { probeHealthCheck } from "#integrations/http-check/prober.ts";
+import { createOpenAiClient } from "#integrations/llm/openai.ts";
 import { createSlackAnnouncer } from "#integrations/slack/announcer.ts";
 import { createSlackChannel } from "#integrations/slack/channel.ts";
 import { createSmsChannel, createVoiceChannel } from "#integrations/twilio/channel.ts";
@@ -141,6 +144,7 @@ export async function startFoghorn(
     log,
     policy: { severities: config.incidents.severityPolicy, priorityScheme: config.incidents.priorityScheme },
     events: new LocalChangeFeed(log),
+    templates: templateSettings(config.templates),
   };
   const systemContext = { ...context, actor: SYSTEM_ACTOR };
   // The processor starts paging the incidents it opens in its own transaction; the paging engine (made
@@ -156,17 +160,7 @@ export async function startFoghorn(
     maxQueuedEvents: config.alerts.maxQueuedEvents,
     onCommitted: () => processor.wake(),
   });
-  const sweeps = new AlertSweeps(systemContext, intake, (check) =>
-    probe({
-      url: check.url,
-      method: check.method === "HEAD" ? "HEAD" : "GET",
-      timeoutMs: check.timeoutMs,
-      expectedStatus:
-        check.expectedStatus === "2xx" ? "2xx" : check.expectedStatus.split(",").map((c) => Number(c)),
-      ...(check.keyword ? { keyword: check.keyword } : {}),
-      ...(check.jsonPath ? { jsonField: { path: check.jsonPath, equals: check.jsonEquals ?? "" } } : {}),
-    }),
-  );
+  const sweeps = new AlertSweeps(systemContext, intake, probeHealthCheck);
   const channels = options.channels ?? buildChannels(config, log, clock);
   const announcer =
     options.announcer === undefined ? buildAnnouncer(config) : (options.announcer ?? undefined);
@@ -199,11 +193,13 @@ export async function startFoghorn(
     sessions: new SessionAuthenticator(database.db, clock),
     system: { version: VERSION, storage: database.kind, ready: () => database.ping() },
     intake,
+    prober: probeHealthCheck,
     paging: { slackSigningSecret: config.slack.signingSecret, twilioAuthToken: config.twilio.authToken },
     bodyLimit: config.server.bodyLimitBytes,
     trustProxy: config.server.trustProxy,
     logger: log,
     webRoot,
+    ai: buildAiDrafting(config, log),
   });
   let address: string;
   try {
@@ -277,6 +273,17 @@ function buildChannels(config: Config, log: PinoLogger, clock: Clock): ChannelRe
     channels.voice = createVoiceChannel(options);
   }
   return channels;
+}
+
+/** AI drafting when both ai.baseUrl and ai.model are set (config refuses one without the other); else off. */
+function buildAiDrafting(config: Config, log: PinoLogger): AiDrafting | undefined {
+  const { baseUrl, model, apiKey, timeoutSeconds, builtInRedactions, redact } = config.ai;
+  if (!baseUrl || !model) return undefined;
+  log.info({ model, endpoint: baseUrl }, `AI drafting is on: model ${model} at ${baseUrl}`);
+  return {
+    llm: createOpenAiClient({ baseUrl, model, apiKey, timeoutMs: timeoutSeconds * 1000 }),
+    redact: redactionPatterns(builtInRedactions, redact),
+  };
 }
 
 function buildAnnouncer(config: Config): ChatAnnouncer | undefined {

@@ -1,4 +1,5 @@
 import type { PriorityScheme, SeverityPolicy } from "#domain/incident/severity.ts";
+import type { TemplateSettings } from "#domain/templates/builtin.ts";
 import type { Clock } from "#domain/time.ts";
 import type { Db } from "#store/db.ts";
 import type { ChangeFeed } from "./events.ts";
@@ -39,6 +40,8 @@ export interface AppContext {
   events: ChangeFeed;
   /** Base URL people and senders reach Foghorn at (server.publicUrl, else the listen address). */
   publicUrl?: string;
+  /** Communication template settings (time zone, installation texts); absent: UTC and the built-in texts. */
+  templates?: TemplateSettings;
 }
 
 /** What code that runs before anyone is signed in (sign-in, first-run setup) gets: no actor. */

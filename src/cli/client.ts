@@ -36,6 +36,9 @@ function isProblem(value: unknown): value is Problem {
 
 /** "affected_services.0" → "--service #1": a field named the way the user typed it. */
 function fieldLabel(field: string, names: Record<string, string>): string {
+  // An exact name first: `custom_fields.customer_tier` → `--field customer_tier`.
+  const exact = names[field];
+  if (exact) return exact;
   const [head = "", ...rest] = field.split(".");
   const flag = names[head];
   if (!flag) return field;

@@ -4,14 +4,18 @@ import { checkGroup } from "./commands/check.ts";
 import { contactGroup } from "./commands/contact.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { escalationRuleGroup } from "./commands/escalation-rule.ts";
+import { fieldGroup } from "./commands/field.ts";
 import { helpCommand } from "./commands/help.ts";
 import { incidentGroup } from "./commands/incident.ts";
+import { incidentTypeGroup } from "./commands/incident-type.ts";
 import { integrationGroup } from "./commands/integration.ts";
 import { loginCommand } from "./commands/login.ts";
 import { maintenanceGroup } from "./commands/maintenance.ts";
 import { migrateCommand } from "./commands/migrate.ts";
 import { pagingGroup } from "./commands/paging.ts";
 import { policyGroup } from "./commands/policy.ts";
+import { postmortemGroup } from "./commands/postmortem.ts";
+import { runbookGroup } from "./commands/runbook.ts";
 import { oncallCommand, scheduleGroup } from "./commands/schedule.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { serviceGroup } from "./commands/service.ts";
@@ -24,10 +28,14 @@ import { versionCommand } from "./commands/version.ts";
 /** Every top-level command, in the order `foghorn help` lists them. */
 export const COMMANDS: readonly CommandNode[] = [
   incidentGroup,
+  incidentTypeGroup,
+  fieldGroup,
+  postmortemGroup,
   alertGroup,
   serviceGroup,
   integrationGroup,
   checkGroup,
+  runbookGroup,
   maintenanceGroup,
   userGroup,
   contactGroup,

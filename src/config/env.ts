@@ -25,6 +25,10 @@ const BINDINGS = [
   ["SMTP_PASSWORD", "email.password"],
   ["TWILIO_ACCOUNT_SID", "twilio.accountSid"],
   ["TWILIO_AUTH_TOKEN", "twilio.authToken"],
+  ["FOGHORN_AI_BASE_URL", "ai.baseUrl"],
+  ["FOGHORN_AI_MODEL", "ai.model"],
+  ["OPENAI_API_KEY", "ai.apiKey"],
+  ["FOGHORN_AI_TIMEOUT_SECONDS", "ai.timeoutSeconds"],
 ] as const;
 
 export interface ConfigEnvVar {

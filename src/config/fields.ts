@@ -31,6 +31,10 @@ function typeLabel(node: JsonSchema): string {
       if (min !== undefined && max !== undefined) return `integer (${min}–${max})`;
       return min !== undefined ? `integer ≥ ${min}` : "integer";
     }
+    case "array": {
+      const items = Array.isArray(node.items) ? undefined : node.items;
+      return typeof items === "object" ? `list of ${typeLabel(items)}` : "list";
+    }
     case "string":
       if (node.format === "uri") return "URL";
       return node.minLength && node.minLength > 1 ? `string (≥ ${node.minLength} chars)` : "string";

@@ -70,8 +70,22 @@ function toConfigIssues(
   return [{ key: parent, source: sourceOf(issue.path), message: `${issue.message}, got ${got}` }];
 }
 
-/** Combinations that parse but contradict each other. */
-function contradictions(config: Config, sourceOf: (path: KeyPath) => string): ConfigIssue[] {
+/** AI drafting needs both an endpoint and a model: one without the other is a half-done setup. */
+function aiHalfConfigured(config: Config, sourceOf: (path: KeyPath) => string): ConfigIssue[] {
+  const { baseUrl, model } = config.ai;
+  if ((baseUrl === undefined) === (model === undefined)) return [];
+  const [missing, given] = baseUrl === undefined ? ["baseUrl", "model"] : ["model", "baseUrl"];
+  return [
+    {
+      key: `ai.${missing}`,
+      source: "default",
+      message: `is required when ai.${given} (${sourceOf(["ai", given])}) is set; set both to turn AI drafting on, or neither`,
+    },
+  ];
+}
+
+/** storage.dataDir is for PGlite: set beside storage.databaseUrl, one of the two is a mistake. */
+function dataDirUnused(config: Config, sourceOf: (path: KeyPath) => string): ConfigIssue[] {
   const dataDirSource = sourceOf(["storage", "dataDir"]);
   if (config.storage.databaseUrl === undefined || dataDirSource === "default") return [];
   const urlSource = sourceOf(["storage", "databaseUrl"]);
@@ -84,6 +98,11 @@ function contradictions(config: Config, sourceOf: (path: KeyPath) => string): Co
         "remove one of the two",
     },
   ];
+}
+
+/** Combinations that parse but contradict each other. */
+function contradictions(config: Config, sourceOf: (path: KeyPath) => string): ConfigIssue[] {
+  return [...dataDirUnused(config, sourceOf), ...aiHalfConfigured(config, sourceOf)];
 }
 
 /**
@@ -119,5 +138,6 @@ export function loadConfig(opts: LoadConfigOptions): Config {
   const config = parsed.data;
   config.storage.dataDir = resolve(opts.cwd, config.storage.dataDir);
   if (config.server.publicUrl) config.server.publicUrl = config.server.publicUrl.replace(/\/+$/, "");
+  if (config.ai.baseUrl) config.ai.baseUrl = config.ai.baseUrl.replace(/\/+$/, "");
   return config;
 }

@@ -8,7 +8,10 @@ export function isMapping(value: unknown): value is Record<string, unknown> {
 
 export function getIn(data: unknown, path: KeyPath): unknown {
   let node = data;
-  for (const segment of path) node = isMapping(node) ? node[String(segment)] : undefined;
+  for (const segment of path) {
+    if (isMapping(node)) node = node[String(segment)];
+    else node = Array.isArray(node) ? node[Number(segment)] : undefined;
+  }
   return node;
 }
 

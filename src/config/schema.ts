@@ -5,6 +5,8 @@ import {
   type Severity,
   type SeverityLevelPolicy,
 } from "#domain/incident/severity.ts";
+import { BUILT_IN_REDACTION_NAMES, parseRedactionPattern } from "#domain/redaction.ts";
+import { templatesSchema } from "./templates.ts";
 
 /**
  * Every setting Foghorn reads, with its default and a one-line description. The descriptions and
@@ -328,6 +330,63 @@ const webhookSchema = group({
   .prefault({})
   .describe("Webhook contact methods: JSON POSTs signed with HMAC-SHA256.");
 
+const redactionPattern = z
+  .string({ error: "expected a regular expression as a string" })
+  .superRefine((value, ctx) => {
+    const parsed = parseRedactionPattern(value);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
+  });
+
+const aiSchema = group({
+  baseUrl: z
+    .url({
+      protocol: /^https?$/,
+      error: "expected an http:// or https:// URL such as http://127.0.0.1:11434/v1",
+    })
+    .refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), {
+      error: "expected a URL without user:password; put the key in ai.apiKey",
+    })
+    .optional()
+    .meta({
+      description:
+        "OpenAI-compatible API base URL (ending in /v1); unset: AI drafting is off and its button is hidden.",
+      examples: ["http://127.0.0.1:11434/v1"],
+    }),
+  model: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({
+      description: "Chat model to draft with; required with ai.baseUrl.",
+      examples: ["gpt-4o-mini"],
+    }),
+  apiKey: secretString(
+    "API key, sent as a bearer token; a local server such as Ollama needs none.",
+    "sk-CHANGE-ME",
+  ),
+  timeoutSeconds: integer(1, 600)
+    .default(60)
+    .describe("How long one draft may take, retries included; raise it for slow local models."),
+  builtInRedactions: z
+    .array(oneOf(BUILT_IN_REDACTION_NAMES), { error: "expected a list of redaction set names" })
+    .default([...BUILT_IN_REDACTION_NAMES])
+    .describe(
+      "Built-in redactions applied before anything is sent: secrets (bearer tokens, API keys, passwords), emails, ip-addresses; [] turns them off.",
+    ),
+  redact: z
+    .array(redactionPattern, { error: "expected a list of regular expressions" })
+    .default([])
+    .meta({
+      description:
+        "More regular expressions whose matches are replaced by [redacted] before sending; /pattern/i for flags.",
+      examples: [["\\bACME-\\d{6}\\b", "/customer [a-z]+/i"]],
+    }),
+})
+  .prefault({})
+  .describe(
+    "Optional AI drafts of postmortems through an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM); see docs/ai.md.",
+  );
+
 export const configSchema = z.strictObject(
   {
     server: serverSchema,
@@ -341,6 +400,8 @@ export const configSchema = z.strictObject(
     email: emailSchema,
     twilio: twilioSchema,
     webhook: webhookSchema,
+    templates: templatesSchema,
+    ai: aiSchema,
   },
   { error: "expected a mapping of settings at the top level" },
 );

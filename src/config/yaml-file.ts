@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { ConfigIssue } from "./errors.ts";
 
 /** A parsed foghorn.config.yaml. */
@@ -57,6 +57,14 @@ export function readConfigFile(path: string, namedBy: string | undefined): ReadC
     let node: unknown = doc.contents;
     let offset: number | undefined;
     for (const segment of keyPath) {
+      if (isSeq(node)) {
+        // A list item (ai.redact.1): its own line.
+        const item: unknown = node.items[Number(segment)];
+        if (!isNode(item)) break;
+        offset = item.range?.[0];
+        node = item;
+        continue;
+      }
       if (!isMap(node)) break;
       const pair = node.items.find(
         (item) => isScalar(item.key) && String(item.key.value) === String(segment),

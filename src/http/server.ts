@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fastifyCookie from "@fastify/cookie";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import type { Prober } from "#app/alerts/health-checks.ts";
 import type { AlertIntake } from "#app/alerts/intake.ts";
 import type { SessionAuthenticator } from "#app/auth/sessions.ts";
 import type { TokenAuthenticator } from "#app/auth/tokens.ts";
@@ -12,12 +13,17 @@ import { ApiRegistry } from "./openapi.ts";
 import { notFoundHandler, problemErrorHandler } from "./problem.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerAlertRoutes } from "./routes/alerts.ts";
+import { registerChecklistRoutes } from "./routes/checklist.ts";
 import { registerEventRoutes } from "./routes/events.ts";
+import { registerIncidentTypeRoutes } from "./routes/incident-types.ts";
 import { registerIncidentRoutes } from "./routes/incidents.ts";
 import { registerOnCallRoutes } from "./routes/oncall.ts";
 import { type PagingRouteDeps, registerPagingApi, registerPagingRoutes } from "./routes/paging.ts";
+import { registerPostmortemRoutes } from "./routes/postmortems.ts";
+import { registerRunbookRoutes } from "./routes/runbooks.ts";
 import { registerSessionRoutes } from "./routes/session.ts";
 import { registerSystemRoutes, type SystemDeps } from "./routes/system.ts";
+import { registerTemplateRoutes } from "./routes/templates.ts";
 import { registerWebhookRoutes } from "./routes/webhooks.ts";
 import { registerWebUi } from "./web.ts";
 
@@ -35,6 +41,8 @@ export interface ServerDeps {
   paging?: Omit<PagingRouteDeps, "context">;
   /** AI drafting (postmortem "draft with AI"), when an OpenAI-compatible endpoint is configured. */
   ai?: AiDrafting | undefined;
+  /** Runs one HTTP health check ("check affected services"); without it that action answers 503. */
+  prober?: Prober | undefined;
   /** The built web UI (web/dist) to serve at `/`; without it only the API and the probes are served. */
   webRoot?: string | undefined;
 }
@@ -87,13 +95,18 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerSystemRoutes(app, api, metrics, deps.system);
   registerSessionRoutes(app, api);
   registerIncidentRoutes(app, api);
+  registerIncidentTypeRoutes(app, api);
+  registerTemplateRoutes(app, api);
+  registerChecklistRoutes(app, api);
   registerAdminRoutes(app, api);
   registerEventRoutes(app, api);
   registerAlertRoutes(app, api, deps.intake);
   registerOnCallRoutes(app, api);
+  registerRunbookRoutes(app, api, deps.prober);
   registerWebhookRoutes(app, api, deps.context, deps.intake, deps.bodyLimit);
   registerPagingRoutes(app, { context: deps.context, ...deps.paging });
   registerPagingApi(app, api);
+  registerPostmortemRoutes(app, api, deps.ai);
   app.setNotFoundHandler(deps.webRoot ? registerWebUi(app, deps.webRoot) : notFoundHandler);
   return app;
 }

@@ -24,6 +24,10 @@ export interface IncidentListQuery {
   createdAfter?: Date;
   createdBefore?: Date;
   text?: string;
+  /** Declared with this incident type. */
+  typeId?: string;
+  /** Custom field values: every entry must hold, each by any of its values (jsonb containment, GIN-served). */
+  fieldValues?: readonly { key: string; values: readonly (string | number)[] }[];
   limit: number;
   /** Keyset position: the previous page's last sort value and incident number. */
   after?: { value: string | number; number: number };
@@ -76,6 +80,31 @@ const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::flo
 const fromEpochMs = (value: unknown): Date | null =>
   value === null || value === undefined ? null : new Date(Math.round(Number(value)));
 
+/**
+ * Custom field filters as `custom_fields @> '{…}'` so the GIN index (jsonb_path_ops) serves them: every
+ * single-valued filter in one containment, each multi-valued one as an OR of containments. jsonb compares
+ * numbers numerically, so 12 matches a stored 12.0.
+ */
+function customFieldConditions(filters: NonNullable<IncidentListQuery["fieldValues"]>): SQL[] {
+  const single: Record<string, string | number> = {};
+  const conditions: SQL[] = [];
+  const contains = (value: Record<string, unknown>) =>
+    sql`i.custom_fields @> ${JSON.stringify(value)}::jsonb`;
+  for (const { key, values } of filters) {
+    const [only] = values;
+    if (values.length === 1 && only !== undefined) single[key] = only;
+    else if (values.length > 1)
+      conditions.push(
+        sql`(${sql.join(
+          values.map((v) => contains({ [key]: v })),
+          sql` or `,
+        )})`,
+      );
+  }
+  if (Object.keys(single).length) conditions.unshift(contains(single));
+  return conditions;
+}
+
 /** One page of incidents, keyset-paginated on (sort value, number); one statement. */
 export async function listIncidentPage(db: Db, q: IncidentListQuery): Promise<IncidentListRow[]> {
   const sortExpr = sortExpression(q.sort, q.now);
@@ -107,6 +136,8 @@ export async function listIncidentPage(db: Db, q: IncidentListQuery): Promise<In
   if (q.createdAfter) where.push(sql`i.created_at >= ${q.createdAfter.toISOString()}::timestamptz`);
   if (q.createdBefore) where.push(sql`i.created_at < ${q.createdBefore.toISOString()}::timestamptz`);
   if (q.text) where.push(sql`i.title ilike ${`%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
+  if (q.typeId) where.push(sql`i.type_id = ${q.typeId}::uuid`);
+  if (q.fieldValues?.length) where.push(...customFieldConditions(q.fieldValues));
   if (q.after) {
     const op = q.descending ? sql`<` : sql`>`;
     where.push(

@@ -122,6 +122,8 @@ export interface DeclaredIncident {
   event: { seq: number; kind: string; actor: string; at: Date; data: Record<string, unknown>; hash: string };
   serviceIds: readonly string[];
   commander: { person: string; assignedBy: string; assignedAt: Date } | null;
+  /** Other role holders (from an incident type), assigned by the declarer at the declare time. */
+  otherRoles?: readonly { role: string; person: string }[];
 }
 
 /**
@@ -146,6 +148,10 @@ export async function insertDeclaredIncidents(db: Db, batch: readonly DeclaredIn
     created_at: d.incident.createdAt.toISOString(),
     last_event_seq: d.incident.lastEventSeq ?? 0,
     last_event_hash: d.incident.lastEventHash ?? null,
+    type_id: d.incident.typeId ?? null,
+    custom_fields: d.incident.customFields ?? {},
+    checklist: d.incident.checklist ?? null,
+    other_roles: d.otherRoles ?? [],
     event_seq: d.event.seq,
     event_kind: d.event.kind,
     event_actor: d.event.actor,
@@ -163,13 +169,16 @@ export async function insertDeclaredIncidents(db: Db, batch: readonly DeclaredIn
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
         ord int, id uuid, title text, description text, severity text, status text, commander text,
         tags text[], related_alerts text[], service_names text[], created_by text, created_at timestamptz, last_event_seq int,
-        last_event_hash text, event_seq int, event_kind text, event_actor text, event_at timestamptz,
+        last_event_hash text, type_id uuid, custom_fields jsonb, checklist jsonb, other_roles jsonb, event_seq int, event_kind text, event_actor text, event_at timestamptz,
         event_data jsonb, event_hash text, service_ids uuid[], role_person text, role_by text, role_at timestamptz)
     ), inc as (
       insert into incidents (id, title, description, severity, status, commander, tags, related_alerts,
-                             service_names, created_by, created_at, updated_at, last_event_seq, last_event_hash)
+                             service_names, created_by, created_at, updated_at, last_event_seq, last_event_hash,
+                             type_id, custom_fields, checklist)
       select id, title, description, severity, status, commander, tags, related_alerts,
-             service_names, created_by, created_at, created_at, last_event_seq, last_event_hash
+             service_names, created_by, created_at, created_at, last_event_seq, last_event_hash,
+             -- jsonb_to_recordset keeps a JSON null as the jsonb value null: the column wants SQL NULL.
+             type_id, coalesce(custom_fields, '{}'::jsonb), nullif(checklist, 'null'::jsonb)
       from input order by ord
       returning id, number
     ), ev as (
@@ -181,6 +190,9 @@ export async function insertDeclaredIncidents(db: Db, batch: readonly DeclaredIn
     ), roles as (
       insert into incident_roles (incident_id, role, person, assigned_by, assigned_at)
       select id, 'commander', role_person, role_by, role_at from input where role_person is not null
+      union all
+      select input.id, r.role, r.person, input.created_by, input.created_at
+      from input, jsonb_to_recordset(coalesce(input.other_roles, '[]'::jsonb)) as r(role text, person text)
     ), outbox as (
       insert into jobs (kind, key, payload, run_at, created_at)
       select ${INCIDENT_EVENTS_JOB}, id::text, jsonb_build_object('incident_id', id, 'v', 1), created_at, created_at

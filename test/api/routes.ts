@@ -94,6 +94,41 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: "GET", path: "/api/v1/on-call" },
   { method: "POST", path: "/api/v1/schedules/{schedule}/calendar-token" },
   { method: "POST", path: "/api/v1/users/{username}/calendar-token" },
+  // Communication templates and the triage checklist (test/api/templates-checklist.test.ts).
+  { method: "GET", path: "/api/v1/incidents/{id}/templates" },
+  { method: "GET", path: "/api/v1/incidents/{id}/templates/{name}" },
+  { method: "GET", path: "/api/v1/incidents/{id}/checklist" },
+  { method: "PUT", path: "/api/v1/incidents/{id}/checklist/{key}" },
+  // Runbooks and "check affected services" (test/api/runbooks.test.ts).
+  { method: "GET", path: "/api/v1/runbooks" },
+  { method: "POST", path: "/api/v1/runbooks/import" },
+  { method: "GET", path: "/api/v1/runbooks/template" },
+  { method: "GET", path: "/api/v1/services/{name}/runbook" },
+  { method: "PUT", path: "/api/v1/services/{name}/runbook" },
+  { method: "GET", path: "/api/v1/services/{name}/runbook/versions" },
+  { method: "GET", path: "/api/v1/services/{name}/runbook/versions/{version}" },
+  { method: "POST", path: "/api/v1/services/{name}/runbook/restore" },
+  { method: "GET", path: "/api/v1/incidents/{id}/runbooks" },
+  { method: "POST", path: "/api/v1/incidents/{id}/check-services" },
+  // Postmortems (test/api/postmortems.test.ts).
+  { method: "GET", path: "/api/v1/postmortems" },
+  { method: "GET", path: "/api/v1/incidents/{id}/postmortem" },
+  { method: "POST", path: "/api/v1/incidents/{id}/postmortem" },
+  { method: "PUT", path: "/api/v1/incidents/{id}/postmortem" },
+  { method: "POST", path: "/api/v1/incidents/{id}/postmortem/status" },
+  { method: "GET", path: "/api/v1/incidents/{id}/postmortem.md" },
+  { method: "POST", path: "/api/v1/incidents/{id}/postmortem/ai-draft" },
+  // Custom fields and incident types (test/api/incident-types.test.ts).
+  { method: "GET", path: "/api/v1/custom-fields" },
+  { method: "POST", path: "/api/v1/custom-fields" },
+  { method: "GET", path: "/api/v1/custom-fields/{key}" },
+  { method: "PATCH", path: "/api/v1/custom-fields/{key}" },
+  { method: "DELETE", path: "/api/v1/custom-fields/{key}" },
+  { method: "GET", path: "/api/v1/incident-types" },
+  { method: "POST", path: "/api/v1/incident-types" },
+  { method: "GET", path: "/api/v1/incident-types/{name}" },
+  { method: "PATCH", path: "/api/v1/incident-types/{name}" },
+  { method: "DELETE", path: "/api/v1/incident-types/{name}" },
 ];
 
 /** Operations of the document that need no authentication: signing in and first-run setup (session.test.ts). */

@@ -4,12 +4,15 @@ import { AlertsPage } from "./features/alerts/AlertsPage.tsx";
 import { LoginPage, Logo } from "./features/auth/LoginPage.tsx";
 import { SetupPage } from "./features/auth/SetupPage.tsx";
 import { SessionProvider, useSession, useUser } from "./features/auth/session.tsx";
+import { incidentSettingsRoute } from "./features/incident-types/routes.tsx";
 import { DeclarePage } from "./features/incidents/DeclarePage.tsx";
 import { DetailPage } from "./features/incidents/DetailPage.tsx";
 import { ListPage } from "./features/incidents/ListPage.tsx";
 import { ONCALL_PATHS } from "./features/oncall/common.tsx";
 import { onCallRoute } from "./features/oncall/routes.tsx";
 import { PagingPage } from "./features/paging/PagingPage.tsx";
+import { PostmortemPage } from "./features/postmortems/PostmortemPage.tsx";
+import { runbookRoute } from "./features/runbooks/routes.tsx";
 import { ServicePage } from "./features/services/ServicePage.tsx";
 import { ServicesPage } from "./features/services/ServicesPage.tsx";
 import { useLiveStatus } from "./live/events.ts";
@@ -163,11 +166,17 @@ function Routes() {
   if (pathname === "/login") return null;
   if (pathname === "/" || pathname === "/incidents" || pathname === "/incidents/") return <ListPage />;
   if (pathname === "/declare" || pathname === "/incidents/new") return <DeclarePage />;
+  const postmortem = /^\/incidents\/([^/]+)\/postmortem\/?$/.exec(pathname);
+  if (postmortem?.[1]) return <PostmortemPage key={postmortem[1]} id={decodeURIComponent(postmortem[1])} />;
   const match = /^\/incidents\/([^/]+)\/?$/.exec(pathname);
   if (match?.[1]) return <DetailPage key={match[1]} id={decodeURIComponent(match[1])} />;
   if (pathname === "/alerts" || pathname === "/alerts/") return <AlertsPage />;
   const alert = /^\/alerts\/([^/]+)\/?$/.exec(pathname);
   if (alert?.[1]) return <AlertPage key={alert[1]} id={decodeURIComponent(alert[1])} />;
+  const runbook = runbookRoute(pathname);
+  if (runbook) return runbook;
+  const settings = incidentSettingsRoute(pathname);
+  if (settings) return settings;
   if (pathname === "/services" || pathname === "/services/") return <ServicesPage />;
   const service = /^\/services\/([^/]+)\/?$/.exec(pathname);
   if (service?.[1]) return <ServicePage key={service[1]} name={decodeURIComponent(service[1])} />;
@@ -210,6 +219,9 @@ function Header({ devToken, onHelp }: { devToken: boolean; onHelp: () => void })
         <Link href="/services" aria-current={section("/services")}>
           Services
         </Link>
+        <Link href="/runbooks" aria-current={section("/runbooks")}>
+          Runbooks
+        </Link>
         <Link
           href="/oncall"
           aria-current={ONCALL_PATHS.some((p) => section(p)) ? "page" : undefined}
@@ -219,6 +231,9 @@ function Header({ devToken, onHelp }: { devToken: boolean; onHelp: () => void })
         </Link>
         <Link href="/paging" aria-current={section("/paging")}>
           Paging
+        </Link>
+        <Link href="/settings/incident-types" aria-current={section("/settings")}>
+          Settings
         </Link>
       </nav>
       <span

@@ -3,11 +3,13 @@ import { formatHumanId } from "#domain/incident/human-id.ts";
 import { INCIDENT_STATUSES, OPEN_STATUSES } from "#domain/incident/status.ts";
 import { formatDuration } from "#domain/time.ts";
 import { INCIDENT_SORT_KEYS, type IncidentSortKey, listIncidentPage } from "#store/incident-list.ts";
+import { findIncidentTypeById } from "#store/incident-types.ts";
 import { listIncidentRoles, listIncidentServiceNames } from "#store/incidents.ts";
 import { listActionItems, listEvidence, listStatusUpdates } from "#store/records.ts";
 import { findServicesByName } from "#store/services.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { resolveTypeFilters, splitFieldParams } from "../incident-types/list-filter.ts";
 import { csvParam, parseInput } from "../validation.ts";
 import { loadIncident } from "./internal.ts";
 import { handle, isoInstant, severityInput, toSeverity } from "./schemas.ts";
@@ -23,18 +25,24 @@ import {
 /** One incident with everything the detail view shows, except the timeline (see getTimeline). */
 export async function getIncident(ctx: AppContext, ref: string) {
   const row = await loadIncident(ctx.db, ref);
-  const [services, roles, evidence, updates, items] = await Promise.all([
+  const [services, roles, evidence, updates, items, type] = await Promise.all([
     listIncidentServiceNames(ctx.db, row.id),
     listIncidentRoles(ctx.db, row.id),
     listEvidence(ctx.db, row.id),
     listStatusUpdates(ctx.db, row.id),
     listActionItems(ctx.db, row.id),
+    row.typeId ? findIncidentTypeById(ctx.db, row.typeId) : undefined,
   ]);
   const now = ctx.clock.now();
   const id = formatHumanId(row.number);
   const view = incidentView(
     row,
-    { services: services.map((s) => s.name), roles, lastUpdateAt: updates.at(-1)?.createdAt ?? null },
+    {
+      services: services.map((s) => s.name),
+      roles,
+      lastUpdateAt: updates.at(-1)?.createdAt ?? null,
+      typeName: type?.name ?? null,
+    },
     ctx.policy,
     now,
   );
@@ -70,6 +78,7 @@ export const ListIncidentsQuery = z
     created_after: isoInstant("must be an ISO 8601 date-time, e.g. 2026-06-01T00:00:00Z").optional(),
     created_before: isoInstant("must be an ISO 8601 date-time, e.g. 2026-06-01T00:00:00Z").optional(),
     q: z.string().max(200).optional(),
+    type: z.string().max(100).optional().describe("an incident type's name"),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(500).optional(),
   })
@@ -112,7 +121,10 @@ function decodeCursor(cursor: string, sort: string): Cursor {
 
 /** A page of incidents with seed 002's list columns, filtered and sorted, keyset-paginated. */
 export async function listIncidents(ctx: AppContext, input: unknown) {
-  const q = parseInput(ListIncidentsQuery, input, "query");
+  // `field.<key>=<value>` parameters (custom fields) are open-ended, so they are read apart from the schema.
+  const { rest, fields } = splitFieldParams(input);
+  const q = parseInput(ListIncidentsQuery, rest, "query");
+  const typed = await resolveTypeFilters(ctx, q.type, fields);
   const descending = q.sort.startsWith("-");
   const sort = q.sort.replace(/^-/, "") as IncidentSortKey;
   const statuses = q.status?.flatMap((s) =>
@@ -136,6 +148,8 @@ export async function listIncidents(ctx: AppContext, input: unknown) {
     ...(q.created_after ? { createdAfter: new Date(q.created_after) } : {}),
     ...(q.created_before ? { createdBefore: new Date(q.created_before) } : {}),
     ...(q.q ? { text: q.q } : {}),
+    ...(typed.typeId ? { typeId: typed.typeId } : {}),
+    ...(typed.fieldValues ? { fieldValues: typed.fieldValues } : {}),
     ...(after ? { after: { value: after.v, number: after.n } } : {}),
     limit: q.limit + 1,
     now,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkFieldValues, mergeFieldValues } from "#domain/incident/custom-fields.ts";
 import { formatHumanId } from "#domain/incident/human-id.ts";
 import { withTransaction } from "#store/db.ts";
 import { linkIncidentServices, listIncidentServiceNames, unlinkIncidentServices } from "#store/incidents.ts";
@@ -6,11 +7,26 @@ import { ensureServicesByName } from "#store/services.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { publishIncidentChange } from "../events.ts";
+import {
+  fieldDefinitions,
+  fieldValueInput,
+  invalidInput,
+  storedValues,
+  valueErrors,
+} from "../incident-types/internal.ts";
 import { parseInput } from "../validation.ts";
 import { incidentAfterChange } from "./get.ts";
 import { applyChange, lockIncident, type NewTimelineEvent } from "./internal.ts";
 import { longText, serviceList, severityInput, tagName, title, toSeverity } from "./schemas.ts";
 import { sortNames } from "./views.ts";
+
+/** Custom field changes checked against the field definitions (every bad key or value named), or undefined. */
+async function checkFieldChanges(ctx: AppContext, given: Record<string, string | number | null> | undefined) {
+  if (given === undefined || Object.keys(given).length === 0) return undefined;
+  const checked = checkFieldValues(await fieldDefinitions(ctx.db), given, { allowNull: true });
+  if (checked.problems.length) throw invalidInput(valueErrors(checked.problems, "custom_fields"));
+  return checked.values;
+}
 
 export const UpdateIncidentInput = z
   .object({
@@ -23,6 +39,10 @@ export const UpdateIncidentInput = z
     resolution: longText(20_000).optional(),
     add_services: serviceList.optional(),
     remove_services: serviceList.optional(),
+    custom_fields: z
+      .record(z.string().max(100), fieldValueInput.nullable())
+      .optional()
+      .describe('custom field values by key; null removes a value, e.g. {"customer_tier": "gold"}'),
   })
   .strict();
 export type UpdateIncidentInput = z.input<typeof UpdateIncidentInput>;
@@ -36,8 +56,8 @@ const TEXT_FIELDS = [
 ] as const;
 
 /**
- * Changes an incident's fields (title, severity, tags, impact, root cause, resolution) and its affected
- * services. Each changed field is recorded with its old and new value in one timeline event.
+ * Changes an incident's fields (title, severity, tags, impact, root cause, resolution, custom field values)
+ * and its affected services. Each changed field is recorded with its old and new value in one timeline event.
  */
 export async function updateIncident(ctx: AppContext, ref: string, input: unknown) {
   const req = parseInput(UpdateIncidentInput, input);
@@ -49,6 +69,7 @@ export async function updateIncident(ctx: AppContext, ref: string, input: unknow
   }
   const severity =
     req.severity === undefined ? undefined : toSeverity(req.severity, ctx.policy.priorityScheme);
+  const fieldChanges = await checkFieldChanges(ctx, req.custom_fields);
   const now = ctx.clock.now();
   const { number, kind } = await withTransaction(ctx.db, async (tx) => {
     const incident = await lockIncident(tx, ref);
@@ -71,6 +92,11 @@ export async function updateIncident(ctx: AppContext, ref: string, input: unknow
         changes.tags = { from: incident.tags, to: tags };
         patch.tags = tags;
       }
+    }
+    if (fieldChanges) {
+      const merged = mergeFieldValues(storedValues(incident.customFields), fieldChanges);
+      for (const [key, change] of Object.entries(merged.changed)) changes[`field.${key}`] = change;
+      if (Object.keys(merged.changed).length) patch.customFields = merged.values;
     }
     const events: NewTimelineEvent[] = [];
     if (Object.keys(changes).length) events.push({ kind: "incident.updated", data: { changes } });

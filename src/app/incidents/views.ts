@@ -46,7 +46,13 @@ export function durationSeconds(createdAt: Date, resolvedAt: Date | null, now: D
 
 export function incidentView(
   row: IncidentRow,
-  extra: { services: readonly string[]; roles: readonly IncidentRoleRow[]; lastUpdateAt: Date | null },
+  extra: {
+    services: readonly string[];
+    roles: readonly IncidentRoleRow[];
+    lastUpdateAt: Date | null;
+    /** The name of the incident type it was declared with; null: none (or the type was deleted since). */
+    typeName?: string | null;
+  },
   policy: IncidentPolicy,
   now: Date,
 ) {
@@ -71,6 +77,8 @@ export function incidentView(
     roles: rolesView(extra.roles),
     affected_services: [...extra.services],
     tags: row.tags,
+    type: extra.typeName ?? null,
+    custom_fields: row.customFields,
     related_alerts: row.relatedAlerts,
     impact: row.impact,
     root_cause: row.rootCause,

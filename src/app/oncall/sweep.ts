@@ -3,7 +3,7 @@ import { describeRule, ruleDueAt, updateReminderDueAt } from "#domain/escalation
 import { formatHumanId } from "#domain/incident/human-id.ts";
 import type { Severity } from "#domain/incident/severity.ts";
 import { finalShifts, userShifts } from "#domain/schedule/on-call.ts";
-import type { Layer, Override, ScheduleSpec } from "#domain/schedule/types.ts";
+import type { Layer, ScheduleSpec } from "#domain/schedule/types.ts";
 import { describeLocal } from "#domain/schedule/wall-clock.ts";
 import { formatDuration, MINUTE } from "#domain/time.ts";
 import { withTransaction } from "#store/db.ts";
@@ -14,7 +14,6 @@ import {
   findPersonByUsername,
   insertNotifications,
   listAllSchedules,
-  type OverrideRow,
   openIncidentsForSweep,
   overridesBetween,
   recordRuleFiring,
@@ -23,6 +22,7 @@ import {
 import type { AppContext } from "../context.ts";
 import { publishIncidentChange } from "../events.ts";
 import { applyChange } from "../incidents/internal.ts";
+import { remindOverduePostmortems } from "../postmortems/remind.ts";
 import { pageSummary, planNotifications } from "./paging.ts";
 import { storedOverrides } from "./schedule-facts.ts";
 import { resolveTargets } from "./targets.ts";
@@ -36,16 +36,19 @@ export interface SweepResult {
   rulesFired: number;
   reminders: number;
   handoffNotices: number;
+  /** Overdue-postmortem reminders (app/postmortems/remind.ts). */
+  postmortemReminders: number;
 }
 
 /**
  * The periodic look at everything time-driven that is not an escalation step (job `oncall.sweep`):
- * escalation rules whose condition has held long enough, status-update reminders to commanders, and
- * hand-off notices. Each writes notifications with dedup keys, so two replicas sweeping at once notify once.
+ * escalation rules whose condition has held long enough, status-update reminders to commanders, overdue
+ * postmortem reminders, and hand-off notices. Each writes notifications with dedup keys, so two replicas
+ * sweeping at once notify once.
  */
 export async function runOnCallSweep(ctx: AppContext, opts: SweepOptions): Promise<SweepResult> {
   const now = ctx.clock.now();
-  const result: SweepResult = { rulesFired: 0, reminders: 0, handoffNotices: 0 };
+  const result: SweepResult = { rulesFired: 0, reminders: 0, handoffNotices: 0, postmortemReminders: 0 };
   const [rules, open] = await Promise.all([enabledRules(ctx.db), openIncidentsForSweep(ctx.db)]);
   for (const incident of open) {
     for (const rule of rules) {
@@ -66,6 +69,7 @@ export async function runOnCallSweep(ctx: AppContext, opts: SweepOptions): Promi
       if (due <= now && (await remind(ctx, incident, since, now))) result.reminders += 1;
     }
   }
+  result.postmortemReminders = await remindOverduePostmortems(ctx, now);
   if (opts.handoffNoticeMinutes > 0)
     result.handoffNotices = await handoffNotices(ctx, opts.handoffNoticeMinutes, now);
   return result;

@@ -5,6 +5,7 @@ import type { IncidentView } from "#app/incidents/views.ts";
 import type { CommandContext, CommandSpec } from "../command.ts";
 import { usageError } from "../errors.ts";
 import { printIncidentChange } from "../render/incident.ts";
+import { FIELD_FLAG_HELP, fieldFlagNames, parseFieldFlags } from "./field-flags.ts";
 import { INCIDENT_ARG, INCIDENT_FIELD_FLAGS, incidentPath } from "./incident-shared.ts";
 
 const TEXT_FLAGS = [
@@ -29,7 +30,8 @@ const update: CommandSpec = {
   kind: "command",
   name: "update",
   aliases: ["edit"],
-  summary: "Change an incident's title, severity, services, tags, impact, root cause or resolution",
+  summary:
+    "Change an incident's title, severity, services, tags, impact, root cause, resolution or custom fields",
   args: [INCIDENT_ARG],
   flags: [
     { name: "title", type: "string", value: "TEXT", description: "New title" },
@@ -54,12 +56,20 @@ const update: CommandSpec = {
     { name: "impact", type: "string", value: "TEXT", description: "Who or what is affected, and how" },
     { name: "root-cause", type: "string", value: "TEXT", description: "Why it happened" },
     { name: "resolution", type: "string", value: "TEXT", description: "What fixed it" },
+    { name: "field", type: "string", multiple: true, value: "KEY=VALUE", description: FIELD_FLAG_HELP },
+    {
+      name: "clear-field",
+      type: "string",
+      multiple: true,
+      value: "KEY",
+      description: "Remove a custom field's value",
+    },
   ],
   connects: true,
   examples: [
     "foghorn incident update INC-7 --severity SEV1 --add-service payments --remove-service api",
     'foghorn incident update INC-7 --tag data-breach --impact "EU customers could not pay for 40 minutes"',
-    'foghorn incident update INC-7 --root-cause "Pool size 10 under Black Friday load" --resolution "Raised to 50"',
+    "foghorn incident edit INC-7 --field customer_tier=gold --field orders_lost=120 --clear-field region",
   ],
   async run(ctx) {
     const ref = ctx.args.arg("INCIDENT");
@@ -74,11 +84,14 @@ const update: CommandSpec = {
     if (remove.length) body.remove_services = remove;
     const tags = await nextTags(ctx, ref);
     if (tags) body.tags = tags;
+    const fields: Record<string, string | null> = parseFieldFlags(ctx.args.values("field"));
+    for (const key of ctx.args.strings("clear-field")) fields[key] = null;
+    if (Object.keys(fields).length) body.custom_fields = fields;
     if (Object.keys(body).length === 0)
       throw usageError(`incident update needs at least one change, e.g. ${update.examples[0]}`);
-    const incident = await ctx
-      .api()
-      .patch<IncidentView>(incidentPath(ref), body, { fieldNames: INCIDENT_FIELD_FLAGS });
+    const incident = await ctx.api().patch<IncidentView>(incidentPath(ref), body, {
+      fieldNames: { ...INCIDENT_FIELD_FLAGS, ...fieldFlagNames(Object.keys(body.custom_fields ?? {})) },
+    });
     ctx.out.result(incident, (i) => printIncidentChange(ctx.out, "Updated", i));
     return 0;
   },

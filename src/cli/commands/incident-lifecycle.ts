@@ -2,6 +2,7 @@ import type { DeclareIncidentInput } from "#app/incidents/declare.ts";
 import type { IncidentView } from "#app/incidents/views.ts";
 import type { CommandContext, CommandSpec } from "../command.ts";
 import { printIncidentChange } from "../render/incident.ts";
+import { FIELD_FLAG_HELP, fieldFlagNames, parseFieldFlags } from "./field-flags.ts";
 import { INCIDENT_ARG, INCIDENT_FIELD_FLAGS, incidentPath, NOTE_FLAG } from "./incident-shared.ts";
 
 const declare: CommandSpec = {
@@ -17,8 +18,15 @@ const declare: CommandSpec = {
       name: "severity",
       type: "string",
       value: "SEV",
-      description: "SEV1–SEV4, critical|high|medium|low or P1–P4 (required)",
+      description: "SEV1–SEV4, critical|high|medium|low or P1–P4 (required unless --type gives one)",
     },
+    {
+      name: "type",
+      type: "string",
+      value: "NAME",
+      description: "An incident type: its defaults fill in what you leave out",
+    },
+    { name: "field", type: "string", multiple: true, value: "KEY=VALUE", description: FIELD_FLAG_HELP },
     { name: "service", type: "string", multiple: true, value: "NAME", description: "An affected service" },
     { name: "assignee", type: "string", value: "HANDLE", description: "The incident commander, e.g. bob" },
     { name: "description", type: "string", value: "TEXT", description: "What is known so far" },
@@ -28,21 +36,26 @@ const declare: CommandSpec = {
   examples: [
     'foghorn incident declare --title "Checkout errors" --severity SEV2 --service checkout --service api --assignee bob',
     'foghorn incident declare --title "Slow search" --severity low --description "p99 at 4s since 14:02"',
-    'id=$(foghorn incident declare --title "Disk full on db-1" --severity SEV3 --json | jq -r .id)',
+    'foghorn incident declare --title "Leaked API keys" --type "Security breach" --field customer_tier=gold',
   ],
   async run(ctx) {
     const a = ctx.args;
+    const fields = parseFieldFlags(a.values("field"));
+    const type = a.string("type");
+    const severity = type === undefined ? a.requiredString("severity") : a.string("severity");
     const body: DeclareIncidentInput = {
       title: a.requiredString("title"),
-      severity: a.requiredString("severity"),
+      ...(severity !== undefined ? { severity } : {}),
+      ...(type !== undefined ? { type } : {}),
+      ...(Object.keys(fields).length ? { custom_fields: fields } : {}),
       affected_services: a.strings("service"),
       ...(a.string("assignee") ? { assignee: a.string("assignee") } : {}),
       ...(a.string("description") !== undefined ? { description: a.string("description") } : {}),
       ...(a.strings("tag").length ? { tags: a.strings("tag") } : {}),
     };
-    const incident = await ctx
-      .api()
-      .post<IncidentView>("/api/v1/incidents", body, { fieldNames: INCIDENT_FIELD_FLAGS });
+    const incident = await ctx.api().post<IncidentView>("/api/v1/incidents", body, {
+      fieldNames: { ...INCIDENT_FIELD_FLAGS, type: "--type", ...fieldFlagNames(Object.keys(fields)) },
+    });
     ctx.out.result(incident, (i) => {
       printIncidentChange(ctx.out, "Declared", i);
       ctx.out.print(`Next: foghorn incident ack ${i.id}`);

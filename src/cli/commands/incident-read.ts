@@ -6,6 +6,7 @@ import { fetchPages, type Page, pagingFlags, printPage } from "../paging.ts";
 import { printIncidentTable } from "../render/incident.ts";
 import { printIncidentDetail } from "../render/incident-detail.ts";
 import { printTimelineEvents, type Timeline } from "../render/timeline.ts";
+import { fieldFlagNames, parseFieldFlags } from "./field-flags.ts";
 import { INCIDENT_ARG, incidentPath } from "./incident-shared.ts";
 
 type Verdict = Awaited<ReturnType<typeof verifyTimeline>>;
@@ -22,8 +23,17 @@ function fetchIncidents(ctx: CommandContext): Promise<Page<IncidentListItem>> {
     assignee: a.string("assignee"),
     sort: a.string("sort"),
     q: a.string("search"),
+    type: a.string("type"),
+    ...Object.fromEntries(
+      Object.entries(parseFieldFlags(a.values("field"))).map(([k, v]) => [`field.${k}`, v]),
+    ),
   };
-  return fetchPages<IncidentListItem>(ctx, "/api/v1/incidents", filters, { q: "--search" });
+  const names = {
+    q: "--search",
+    type: "--type",
+    ...fieldFlagNames(Object.keys(parseFieldFlags(a.values("field"))), "field"),
+  };
+  return fetchPages<IncidentListItem>(ctx, "/api/v1/incidents", filters, names);
 }
 
 const list: CommandSpec = {
@@ -50,6 +60,14 @@ const list: CommandSpec = {
     { name: "service", type: "string", multiple: true, value: "NAME", description: "Affecting this service" },
     { name: "assignee", type: "string", value: "HANDLE", description: "Commanded by this person" },
     { name: "search", type: "string", value: "TEXT", description: "Text in the title or description" },
+    { name: "type", type: "string", value: "NAME", description: "Declared with this incident type" },
+    {
+      name: "field",
+      type: "string",
+      multiple: true,
+      value: "KEY=VALUE",
+      description: "With this custom field value (several: all must match)",
+    },
     {
       name: "sort",
       type: "string",
@@ -63,7 +81,7 @@ const list: CommandSpec = {
   examples: [
     "foghorn incident list --status open --severity SEV1 --severity SEV2",
     "foghorn incident list --service checkout --assignee bob --sort -created_at --limit 20",
-    "foghorn incident list --all --json | jq -r '.items[].id'",
+    'foghorn incident list --type "Security breach" --field customer_tier=gold',
   ],
   async run(ctx) {
     printPage(

@@ -1,9 +1,12 @@
 import type { CommandGroup, CommandNode } from "../command.ts";
 import { actionGroup } from "./incident-action.ts";
+import { checkServicesCommand } from "./incident-check.ts";
+import { incidentChecklistCommands } from "./incident-checklist.ts";
 import { incidentEditCommands } from "./incident-edit.ts";
 import { incidentLifecycleCommands } from "./incident-lifecycle.ts";
 import { incidentReadCommands } from "./incident-read.ts";
 import { incidentRecordCommands } from "./incident-records.ts";
+import { incidentTemplateCommand } from "./incident-template.ts";
 
 /** The subcommands in the order a responder meets them, which is the order help lists them. */
 function inOrder(nodes: readonly CommandNode[], names: readonly string[]): CommandNode[] {
@@ -27,6 +30,9 @@ export const incidentGroup: CommandGroup = {
       ...incidentReadCommands,
       ...incidentEditCommands,
       ...incidentRecordCommands,
+      ...incidentChecklistCommands,
+      incidentTemplateCommand,
+      checkServicesCommand,
       actionGroup,
     ],
     [
@@ -40,7 +46,11 @@ export const incidentGroup: CommandGroup = {
       "assign",
       "update",
       "evidence",
+      "check-services",
       "post",
+      "template",
+      "checklist",
+      "tick",
       "action",
       "timeline",
       "verify",

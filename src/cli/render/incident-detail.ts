@@ -48,6 +48,8 @@ function printSummary(out: Output, i: IncidentDetail, now: Date): void {
     ["Services", i.affected_services.join(", ") || "-"],
     ["Tags", i.tags.join(", ") || "-"],
   ];
+  if (i.type) rows.push(["Type", i.type]);
+  for (const [key, value] of Object.entries(i.custom_fields ?? {})) rows.push([key, String(value)]);
   if (i.resolved_at) rows.push(["Resolved", timestamp(i.resolved_at)]);
   if (i.impact) rows.push(["Impact", i.impact]);
   if (i.root_cause) rows.push(["Root cause", i.root_cause]);

@@ -80,6 +80,8 @@ export function describeEvent(event: { kind: string; data: Data }): string {
     case "page.failed":
       return `${str(d.reason)} to ${str(d.to)} via ${str(d.via)} failed: ${d.error ? str(d.error) : "unknown error"}`;
     case "reminder.sent":
+      if (d.about === "postmortem")
+        return `reminded ${str(d.to)} that the postmortem is overdue${d.due_at ? ` (due ${str(d.due_at).slice(0, 16).replace("T", " ")} UTC)` : ""}`;
       return `reminded ${str(d.to)}${d.last_update_ago ? ` (last update ${str(d.last_update_ago)} ago)` : ""}`;
     case "task.completed":
       return `checklist: ${str(d.title)} done`;

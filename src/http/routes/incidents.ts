@@ -57,7 +57,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
       tag,
       summary: "List incidents",
       description:
-        "Sort with sort=<column> or sort=-<column>; filter by status (or open/closed), severity, service, assignee, created range and text; paginate with limit and the next_cursor of the previous page.",
+        "Sort with sort=<column> or sort=-<column>; filter by status (or open/closed), severity, service, assignee, created range, text, incident type (type=<name>) and custom field values (field.<key>=<value>, several AND-ed); paginate with limit and the next_cursor of the previous page.",
       query: ListIncidentsQuery,
       success: 200,
       responseDescription: "A page of incidents and next_cursor (null on the last page)",

@@ -63,6 +63,9 @@ export interface ListParams {
   q?: string;
   limit?: number;
   cursor?: string;
+  /** Incident type name, and `field.<key>` custom field filters. */
+  type?: string;
+  [field: `field.${string}`]: string | undefined;
 }
 
 export function incidentsQuery(params: ListParams | AlertListParams): string {
@@ -85,9 +88,13 @@ export const getTimeline = (id: string, signal?: AbortSignal) =>
 export interface DeclareInput {
   title: string;
   description: string;
-  severity: string;
+  /** Required unless `type` gives a default. */
+  severity?: string;
   affected_services: string[];
   assignee?: string;
+  /** An incident type's name; custom field values by key (docs/incident-types.md). */
+  type?: string;
+  custom_fields?: Record<string, string | number>;
 }
 
 export const declareIncident = (input: DeclareInput) =>
@@ -102,6 +109,8 @@ export interface IncidentPatch {
   resolution?: string;
   add_services?: string[];
   remove_services?: string[];
+  /** Custom field values by key; null removes one. */
+  custom_fields?: Record<string, string | number | null>;
 }
 
 export const patchIncident = (id: string, patch: IncidentPatch) =>

@@ -104,6 +104,9 @@ export interface Incident {
   roles: Roles;
   affected_services: string[];
   tags: string[];
+  /** The incident type it was declared with (null: none), and its custom field values by key. */
+  type: string | null;
+  custom_fields: Record<string, string | number>;
   related_alerts: string[];
   impact: string;
   root_cause: string;

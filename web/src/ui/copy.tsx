@@ -3,7 +3,7 @@ import { toast } from "./toast.tsx";
 
 // A value people paste elsewhere (webhook URLs, routing keys) with a button that copies it.
 
-async function writeClipboard(text: string): Promise<boolean> {
+export async function writeClipboard(text: string): Promise<boolean> {
   try {
     if (navigator.clipboard && window.isSecureContext) {
       await navigator.clipboard.writeText(text);

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { declareIncident } from "../../api/endpoints.ts";
+import { keyedErrors } from "../../api/incident-types.ts";
 import type { Severity } from "../../api/types.ts";
 import { Link, navigate } from "../../router.tsx";
 import { useAction } from "../../ui/action.ts";
@@ -9,6 +10,13 @@ import { useDocumentTitle } from "../../ui/title.ts";
 import { toast } from "../../ui/toast.tsx";
 import { TokenInput, withPending } from "../../ui/token-input.tsx";
 import { useUser } from "../auth/session.tsx";
+import {
+  applyTypeToDraft,
+  CustomFieldInputs,
+  TypePicker,
+  typedRequest,
+  useCustomFields,
+} from "../incident-types/DeclareType.tsx";
 import { minutesText, refreshServices, useServiceNames, useSeverityPolicy } from "./reference-data.ts";
 
 // Declare an incident: what is wrong, how bad (with the policy's meaning of each level), where, who
@@ -21,6 +29,9 @@ interface Draft {
   services: string[];
   pendingService: string;
   assignee: string;
+  /** Incident type name ("" none) and custom field values as typed. */
+  type: string;
+  fields: Record<string, string>;
 }
 
 const DRAFT_KEY = "foghorn.declare-draft";
@@ -31,8 +42,10 @@ const EMPTY: Draft = {
   services: [],
   pendingService: "",
   assignee: "",
+  type: "",
+  fields: {},
 };
-const PLACED = ["title", "description", "severity", "affected_services", "assignee"];
+const PLACED = ["title", "description", "severity", "affected_services", "assignee", "type", "custom_fields"];
 
 function loadDraft(): Draft {
   try {
@@ -52,6 +65,8 @@ export function DeclarePage() {
   const [draft, setDraft] = useState<Draft>(loadDraft);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const titleRef = useRef<HTMLInputElement>(null);
+  const customFields = useCustomFields();
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
 
   useEffect(() => {
     titleRef.current?.focus();
@@ -66,12 +81,18 @@ export function DeclarePage() {
   }, [draft]);
 
   const declare = useAction(async () => {
+    setFieldErrors({});
     const incident = await declareIncident({
       title: draft.title.trim(),
       description: draft.description,
-      severity: draft.severity,
+      // With a type the server applies its default severity; without one it says severity is required.
+      ...(draft.severity || !draft.type ? { severity: draft.severity } : {}),
       affected_services: withPending(draft.services, draft.pendingService),
       ...(draft.assignee.trim() ? { assignee: draft.assignee.trim() } : {}),
+      ...typedRequest(draft, customFields),
+    }).catch((e: unknown) => {
+      setFieldErrors(keyedErrors(e, "custom_fields"));
+      throw e;
     });
     sessionStorage.removeItem(DRAFT_KEY);
     refreshServices();
@@ -132,6 +153,12 @@ export function DeclarePage() {
             />
           )}
         </Field>
+
+        <TypePicker
+          value={draft.type}
+          error={f.type}
+          onPick={(type, name) => setDraft((d) => applyTypeToDraft(d, type, name))}
+        />
 
         <fieldset
           className={`severity-picker${f.severity ? " has-error" : ""}`}
@@ -219,6 +246,12 @@ export function DeclarePage() {
             </div>
           )}
         </Field>
+
+        <CustomFieldInputs
+          values={draft.fields}
+          errors={fieldErrors}
+          onChange={(key, value) => setDraft((d) => ({ ...d, fields: { ...d.fields, [key]: value } }))}
+        />
 
         <div className="form-actions">
           <button type="submit" className="btn btn-danger" disabled={declare.busy}>

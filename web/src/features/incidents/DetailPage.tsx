@@ -14,7 +14,11 @@ import { LiveDuration, RelativeTime } from "../../ui/time.tsx";
 import { useDocumentTitle } from "../../ui/title.ts";
 import { toast } from "../../ui/toast.tsx";
 import { AlertsSection } from "../alerts/IncidentAlerts.tsx";
+import { CustomFieldsPanel } from "../incident-types/CustomFieldsPanel.tsx";
+import { PostmortemSection } from "../postmortems/PostmortemSummary.tsx";
+import { RunbooksPanel } from "../runbooks/RunbooksPanel.tsx";
 import { ActionItemsSection } from "./detail/ActionItems.tsx";
+import { ChecklistSection } from "./detail/Checklist.tsx";
 import { CommunicationSection } from "./detail/Communication.tsx";
 import { EvidenceSection } from "./detail/Evidence.tsx";
 import { PagingSection } from "./detail/Paging.tsx";
@@ -108,16 +112,20 @@ export function DetailPage({ id }: { id: string }) {
         <div className="detail-main">
           <AlertsSection {...props} />
           <PagingSection {...props} timeline={timeline.data} />
+          <ChecklistSection {...props} />
           <TimelineSection {...props} timeline={timeline.data} timelineError={timeline.error} />
           <CommunicationSection {...props} />
           <EvidenceSection {...props} />
           <ActionItemsSection {...props} />
           <WriteUpSection {...props} />
+          <PostmortemSection incident={detail} />
         </div>
         <aside className="detail-side" aria-label="Incident summary">
           <SummaryPanel {...props} fetchedAt={incident.data?.fetchedAt ?? serverNow()} />
+          <CustomFieldsPanel {...props} />
           <RolesPanel {...props} />
           <ServicesPanel {...props} />
+          <RunbooksPanel incident={detail} />
         </aside>
       </div>
     </main>

@@ -20,6 +20,7 @@ import { Kbd } from "../../ui/shortcuts.tsx";
 import { ListTable, PlainHeader, SortHeader } from "../../ui/table.tsx";
 import { LiveDuration, RelativeTime } from "../../ui/time.tsx";
 import { useDocumentTitle } from "../../ui/title.ts";
+import { clearTypeFilters, TypeAndFieldFilters } from "../incident-types/ListFilters.tsx";
 import { apiParams, hasFilters, type ListQuery, readListQuery, type View, withParams } from "./list-query.ts";
 import { ServiceFilter } from "./ServiceFilter.tsx";
 
@@ -77,14 +78,27 @@ export function ListPage() {
   };
 
   const paging = cursorPaging("incidents", search, list.data?.page.next_cursor, update);
-  const clear = () => update({ status: null, severity: null, service: null, assignee: null, q: null });
+  const clear = () =>
+    update({
+      status: null,
+      severity: null,
+      service: null,
+      assignee: null,
+      q: null,
+      ...clearTypeFilters(query.fields),
+    });
 
   const searchRef = useRef<HTMLInputElement>(null);
 
   const items = list.data?.page.items;
   const [filtersOpen, setFiltersOpen] = useState(false);
   const activeFilters =
-    (query.status ? 1 : 0) + query.severity.length + (query.service ? 1 : 0) + (query.assignee ? 1 : 0);
+    (query.status ? 1 : 0) +
+    query.severity.length +
+    (query.service ? 1 : 0) +
+    (query.assignee ? 1 : 0) +
+    (query.type ? 1 : 0) +
+    Object.keys(query.fields).length;
 
   return (
     <main className="page page-list" id="main">
@@ -128,6 +142,7 @@ export function ListPage() {
             value={query.assignee}
             onCommit={(assignee) => update({ assignee }, true)}
           />
+          <TypeAndFieldFilters type={query.type} fields={query.fields} update={update} />
           <CompactField label="Sort" className="sort-select">
             {(id) => (
               <select

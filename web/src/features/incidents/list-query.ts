@@ -1,10 +1,11 @@
 import type { ListParams } from "../../api/endpoints.ts";
 import { SORT_KEYS, type SortKey } from "../../api/types.ts";
 import { withQueryParams } from "../../ui/list-page.tsx";
+import { readFieldFilters } from "../incident-types/ListFilters.tsx";
 
 // The list's filters and sort live in the URL query (shareable, survive reload):
 //   ?view=open|closed|all  status=<one status>  severity=SEV1,SEV2  service=api  assignee=bob  q=text
-//   sort=-created_at  after=<cursor>
+//   type=<incident type>  field.<key>=<value>  sort=-created_at  after=<cursor>
 // No `view` means open incidents: that is what a responder opens the list for.
 
 export type View = "open" | "closed" | "all";
@@ -16,6 +17,9 @@ export interface ListQuery {
   service: string;
   assignee: string;
   q: string;
+  type: string;
+  /** Custom field filters by key (`field.<key>` in the URL and the API). */
+  fields: Record<string, string>;
   sort: SortKey;
   descending: boolean;
   after: string;
@@ -37,6 +41,8 @@ export function readListQuery(search: URLSearchParams): ListQuery {
     service: search.get("service") ?? "",
     assignee: search.get("assignee") ?? "",
     q: search.get("q") ?? "",
+    type: search.get("type") ?? "",
+    fields: readFieldFilters(search),
     sort: (valid ? key : "created_at") as SortKey,
     descending: valid ? sortParam.startsWith("-") : true,
     after: search.get("after") ?? "",
@@ -53,6 +59,8 @@ export function apiParams(query: ListQuery): ListParams {
     ...(query.service ? { service: query.service } : {}),
     ...(query.assignee ? { assignee: query.assignee } : {}),
     ...(query.q ? { q: query.q } : {}),
+    ...(query.type ? { type: query.type } : {}),
+    ...Object.fromEntries(Object.entries(query.fields).map(([k, v]) => [`field.${k}`, v])),
     limit: PAGE_SIZE,
     ...(query.after ? { cursor: query.after } : {}),
   };
@@ -64,5 +72,13 @@ export function withParams(search: URLSearchParams, changes: Record<string, stri
 }
 
 export function hasFilters(query: ListQuery): boolean {
-  return Boolean(query.status || query.severity.length || query.service || query.assignee || query.q);
+  return Boolean(
+    query.status ||
+      query.severity.length ||
+      query.service ||
+      query.assignee ||
+      query.q ||
+      query.type ||
+      Object.keys(query.fields).length,
+  );
 }

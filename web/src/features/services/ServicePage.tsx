@@ -78,6 +78,9 @@ export function ServicePage({ name }: { name: string }) {
           <Link href={`/incidents?service=${encoded}`} className="meta-item">
             Open incidents
           </Link>
+          <Link href={`/services/${encoded}/runbook`} className="meta-item">
+            Runbook
+          </Link>
           <a href="#paging" className="meta-item">
             {service.escalation_policy ? `Pages by ${service.escalation_policy}` : "Pages nobody"}
           </a>

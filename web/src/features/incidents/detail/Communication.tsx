@@ -1,4 +1,5 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
+import type { RenderedTemplate } from "../../../api/communication.ts";
 import { postStatusUpdate } from "../../../api/endpoints.ts";
 import { PUBLIC_STATUSES, type PublicStatus } from "../../../api/types.ts";
 import { useAction } from "../../../ui/action.ts";
@@ -10,6 +11,7 @@ import { Section } from "../../../ui/section.tsx";
 import { RelativeTime } from "../../../ui/time.tsx";
 import { toast } from "../../../ui/toast.tsx";
 import type { DetailProps } from "../DetailPage.tsx";
+import { TemplatePicker } from "./Templates.tsx";
 
 // Status updates: internal ones for responders and stakeholders, external ones for the status page.
 
@@ -23,6 +25,17 @@ export function CommunicationSection({ incident, refresh }: DetailProps) {
   const [message, setMessage] = useState("");
   const [visibility, setVisibility] = useState<"internal" | "external">("internal");
   const [status, setStatus] = useState<PublicStatus | "">("");
+  const messageRef = useRef<HTMLTextAreaElement | null>(null);
+  /** "Post as status update": the template's text goes into the form to review, edit and post. */
+  const fillFromTemplate = (template: RenderedTemplate) => {
+    setMessage(template.text);
+    setVisibility(template.suggested_update.visibility);
+    setStatus(template.suggested_update.status ?? "");
+    post.clear();
+    messageRef.current?.focus();
+    messageRef.current?.scrollIntoView({ block: "nearest" });
+    toast(`${template.title} is in the update form: review it, then post`);
+  };
   const post = useAction(async () => {
     await postStatusUpdate(incident.id, {
       message: message.trim(),
@@ -49,12 +62,14 @@ export function CommunicationSection({ incident, refresh }: DetailProps) {
       title="Communication"
       count={incident.status_updates.length || ""}
     >
+      <TemplatePicker incident={incident} onUse={fillFromTemplate} />
       <form className="update-form" onSubmit={submit} noValidate>
         <Field label="Status update" error={post.fields.message}>
           {(ids) => (
             <textarea
               {...ids}
-              rows={3}
+              ref={messageRef}
+              rows={message.includes("\n") ? 8 : 3}
               placeholder="What is happening, what is the impact, when is the next update?"
               value={message}
               onChange={(e) => setMessage(e.target.value)}

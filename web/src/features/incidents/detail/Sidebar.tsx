@@ -9,6 +9,7 @@ import { formatExact, formatSpan, LiveDuration, Stamp, useNow } from "../../../u
 import { toast } from "../../../ui/toast.tsx";
 import { TokenInput, withPending } from "../../../ui/token-input.tsx";
 import { ServiceHealthBadge } from "../../alerts/IncidentAlerts.tsx";
+import { CheckServices } from "../../runbooks/CheckServices.tsx";
 import type { DetailProps } from "../DetailPage.tsx";
 import { refreshServices, useServiceNames } from "../reference-data.ts";
 
@@ -343,7 +344,7 @@ function RoleRow({
   );
 }
 
-export function ServicesPanel({ incident, apply }: DetailProps) {
+export function ServicesPanel({ incident, apply, refresh }: DetailProps) {
   const names = useServiceNames();
   const [adding, setAdding] = useState<string[]>([]);
   const [pending, setPending] = useState("");
@@ -385,6 +386,7 @@ export function ServicesPanel({ incident, apply }: DetailProps) {
       ) : (
         <p className="muted">No services named.</p>
       )}
+      <CheckServices incident={incident} refresh={refresh} />
       <form
         className="mini-form"
         onSubmit={(e) => {

@@ -34,6 +34,8 @@ const FILTERS: { value: string; label: string; kinds: string[] }[] = [
     kinds: ["alert.attached", "alert.acknowledged", "alert.changed", "alert.resolved"],
   },
   { value: "paging", label: "Paging", kinds: PAGING_KINDS },
+  { value: "checklist", label: "Checklist", kinds: ["task.completed", "task.reopened"] },
+  { value: "postmortem", label: "Postmortem", kinds: ["postmortem.created", "postmortem.status_changed"] },
 ];
 
 const ORDER_KEY = "foghorn.timeline-order";
@@ -160,6 +162,7 @@ function describe(event: TimelineEvent): { icon: string; text: ReactNode; body?:
         text: (
           <>
             declared the incident <SeverityBadge severity={str(d.severity) as Severity} />
+            {d.type ? <span className="muted"> as {str(d.type)}</span> : null}
           </>
         ),
         body:
@@ -335,9 +338,48 @@ function describe(event: TimelineEvent): { icon: string; text: ReactNode; body?:
         ),
         body: d.summary ? <span className="muted">{str(d.summary)}</span> : undefined,
       };
+    case "task.completed":
+      return {
+        icon: "done",
+        text: (
+          <>
+            ticked <strong>{str(d.title)}</strong> <span className="muted">(checklist)</span>
+          </>
+        ),
+      };
+    case "task.reopened":
+      return {
+        icon: "action",
+        text: (
+          <>
+            reopened <strong>{str(d.title)}</strong> <span className="muted">(checklist)</span>
+          </>
+        ),
+      };
     default:
-      return { icon: "edit", text: event.kind };
+      return event.kind.startsWith("postmortem.")
+        ? describePostmortem(event)
+        : { icon: "edit", text: event.kind };
   }
+}
+
+/** Postmortem events, whatever their verb: "started the postmortem", "moved the postmortem draft → in review". */
+function describePostmortem(event: TimelineEvent): { icon: string; text: ReactNode } {
+  const d = event.data;
+  if (event.kind === "postmortem.created") return { icon: "edit", text: "started the postmortem" };
+  if (d.from !== undefined || d.to !== undefined)
+    return {
+      icon: d.to === "published" ? "done" : "edit",
+      text: (
+        <>
+          moved the postmortem{" "}
+          <span className="muted">
+            {str(d.from).replace("_", " ") || "—"} → {str(d.to).replace("_", " ") || "—"}
+          </span>
+        </>
+      ),
+    };
+  return { icon: "edit", text: <>postmortem: {event.kind.slice("postmortem.".length).replace("_", " ")}</> };
 }
 
 /** A member count (a number, or a list of members). */

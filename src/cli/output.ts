@@ -54,6 +54,11 @@ export class Output {
     for (const line of renderTable(headers, rows, this.color)) this.print(line);
   }
 
+  /** A progress line on stderr, so stdout stays the result (pipe-friendly, and valid JSON with --json). */
+  progress(text: string): void {
+    this.#stderr.write(`${this.color.dim(text)}\n`);
+  }
+
   /** A diagnostic on stderr, prefixed like every CLI error. */
   error(message: string, details: readonly string[] = []): void {
     this.#stderr.write(`foghorn: ${message}\n`);

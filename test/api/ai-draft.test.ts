@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { testBackends } from "#store/testing.ts";
+import { cli, serverEnv } from "../cli/run-cli.ts";
 import { T0, uniqueName } from "../helpers/factories.ts";
 import { type FakeOpenAi, SAMPLE_DRAFT, startFakeOpenAi } from "../helpers/fake-openai.ts";
 import { ManualClock, startTestFoghorn, type TestFoghorn } from "../helpers/foghorn.ts";
@@ -84,6 +85,24 @@ for (const backend of await testBackends()) {
       assert.equal(mark.model, "gpt-4o-mini");
       assert.equal(mark.redactions, 3);
       assert.match(String(drafted.markdown), /> Drafted by AI \(gpt-4o-mini\)/);
+    });
+
+    test("foghorn postmortem draft fills the draft and says to review it; a failing model is one line, exit 5 (server side)", async () => {
+      const id = await incidentWithSecrets();
+      const ok = await cli(["postmortem", "draft", id], { env: serverEnv(foghorn) });
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(
+        ok.stdout,
+        new RegExp(`Drafted the summary, impact and five whys of ${id} with AI: review them`),
+      );
+      const shown = await cli(["postmortem", "show", id], { env: serverEnv(foghorn) });
+      assert.match(shown.stdout, /> Drafted by AI \(gpt-4o-mini\)/);
+      assert.ok(shown.stdout.includes(SAMPLE_DRAFT.summary));
+
+      openai.answerNext({ status: 401, message: "Incorrect API key provided" });
+      const failed = await cli(["postmortem", "draft", id], { env: serverEnv(foghorn) });
+      assert.equal(failed.code, 5);
+      assert.match(failed.stderr, /^foghorn: .*answered 401: Incorrect API key provided/m);
     });
 
     test("a failing endpoint answers 503 naming it, and the postmortem is unchanged", async () => {

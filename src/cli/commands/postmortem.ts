@@ -66,6 +66,29 @@ const show: CommandSpec = {
   },
 };
 
+const aiDraft: CommandSpec = {
+  kind: "command",
+  name: "draft",
+  summary: "Fill the summary, impact and five whys with an AI draft (needs the ai settings)",
+  args: [INCIDENT_ARG],
+  connects: true,
+  examples: [
+    "foghorn postmortem draft INC-7",
+    "foghorn postmortem draft INC-7 && foghorn postmortem show INC-7",
+  ],
+  async run(ctx) {
+    const ref = ctx.args.arg("INCIDENT");
+    ctx.out.progress(`Asking the configured model for a draft of ${ref}'s postmortem…`);
+    const pm = await ctx.api().post<PostmortemView>(pmPath(ref, "/ai-draft"));
+    printSummary(
+      ctx,
+      pm,
+      `Drafted the summary, impact and five whys of ${pm.incident_id} with AI: review them before publishing`,
+    );
+    return 0;
+  },
+};
+
 /** Reads --file: YAML or JSON, either the sections themselves or { sections, reviewers }. */
 async function readSectionsFile(ctx: CommandContext, file: string): Promise<Record<string, unknown>> {
   let text: string | undefined;
@@ -285,7 +308,7 @@ export const postmortemGroup: CommandGroup = {
   kind: "group",
   name: "postmortem",
   summary: "Write, review, publish and export incident postmortems",
-  children: [start, show, edit, submit, publish, reopen, list, exportCommand],
+  children: [start, show, edit, aiDraft, submit, publish, reopen, list, exportCommand],
   examples: [
     "foghorn postmortem start INC-7",
     'foghorn postmortem edit INC-7 --summary "…" && foghorn postmortem submit INC-7',

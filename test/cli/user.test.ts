@@ -51,13 +51,19 @@ describe("foghorn user set-password, offline (pglite folder)", () => {
     assert.ok(await adminPasswordIs(dataDir, "second password!!"));
   });
 
-  test("a short or missing password changes nothing; an unknown user is exit 3", async () => {
+  test("a short, missing or two-line password changes nothing; an unknown user is exit 3", async () => {
     const short = await cli(["user", "set-password", "admin"], { env, stdin: "short\n" });
     assert.equal(short.code, 1);
     assert.equal(short.stderr, "foghorn: the password must be at least 12 characters; nothing was changed\n");
     const none = await cli(["user", "set-password", "admin"], { env, stdin: "" });
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no password: type it when asked/);
+    const twice = await cli(["user", "set-password", "admin"], {
+      env,
+      stdin: "long enough password\nlong enough password\n",
+    });
+    assert.equal(twice.code, 2);
+    assert.match(twice.stderr, /more than one line; pipe the password alone/);
     const missingArg = await cli(["user", "set-password"], { env, stdin: "long enough password" });
     assert.equal(missingArg.code, 2);
     const unknown = await cli(["user", "set-password", "nobody"], { env, stdin: "long enough password" });

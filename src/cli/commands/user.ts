@@ -21,6 +21,12 @@ async function readNewPassword(ctx: CommandContext, username: string): Promise<s
   const piped = await ctx.readStdin();
   // One line: the trailing newline of `echo` or a file is not part of the password.
   const password = (piped ?? "").replace(/\r?\n$/, "");
+  // Two lines (a habit from the terminal's "repeat it") would set a password no sign-in form can type.
+  if (/[\r\n]/.test(password))
+    throw new CliError(
+      EXIT.USAGE,
+      "standard input holds more than one line; pipe the password alone, on one line (nothing was changed)",
+    );
   if (!password)
     throw new CliError(
       EXIT.USAGE,

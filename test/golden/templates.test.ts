@@ -4,7 +4,7 @@
  * refresh them with `UPDATE_GOLDEN=1 npm test -- --only-tests golden/templates` and review the diff.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { loadDemoData } from "#app/demo/load.ts";
 import { listIncidentTemplates } from "#app/incidents/templates.ts";
@@ -14,27 +14,10 @@ import { PLACEHOLDER_NAMES } from "#domain/templates/placeholders.ts";
 import { ManualClock, MINUTE } from "#domain/time.ts";
 import { openTestDb, type TestDatabase, testBackends } from "#store/testing.ts";
 import { appContext } from "../helpers/factories.ts";
+import { expectGolden as compareGolden, slug } from "./golden.ts";
 
-const GOLDEN = new URL("./templates/", import.meta.url);
-const update = process.env.UPDATE_GOLDEN === "1";
-
-function slug(title: string): string {
-  return title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
-}
-
-function expectGolden(file: string, actual: string): void {
-  const url = new URL(file, GOLDEN);
-  if (update) {
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(url, actual);
-    return;
-  }
-  assert.ok(existsSync(url), `${file} is missing: run with UPDATE_GOLDEN=1 to write it`);
-  assert.equal(actual, readFileSync(url, "utf8"), `${file} differs (UPDATE_GOLDEN=1 refreshes it)`);
-}
+const GOLDEN_DIR = new URL("./templates/", import.meta.url);
+const expectGolden = (file: string, actual: string) => compareGolden(GOLDEN_DIR, file, actual);
 
 for (const backend of await testBackends()) {
   describe(`communication templates of the demo incidents (${backend.kind})`, { skip: backend.skip }, () => {

@@ -24,6 +24,7 @@ import { publishIncidentChange } from "../events.ts";
 import { applyChange } from "../incidents/internal.ts";
 import { remindOverduePostmortems } from "../postmortems/remind.ts";
 import { pageSummary, planNotifications } from "./paging.ts";
+import { sendReminder } from "./remind.ts";
 import { storedOverrides } from "./schedule-facts.ts";
 import { resolveTargets } from "./targets.ts";
 
@@ -127,39 +128,26 @@ async function remind(
   since: Date,
   now: Date,
 ): Promise<boolean> {
-  if (!open.commander) return false;
-  const person = await findPersonByUsername(ctx.db, open.commander);
+  const commander = open.commander;
+  if (!commander) return false;
+  const person = await findPersonByUsername(ctx.db, commander);
   const number = await withTransaction(ctx.db, async (tx) => {
     const incident = await lockIncidentById(tx, open.id);
     if (!incident) return null;
     await setLastReminder(tx, open.id, now);
     const ago = formatDuration(now.getTime() - since.getTime());
     const summary = `${incident.severity} ${formatHumanId(incident.number)}: last update ${ago} ago — post a status update (${incident.title})`;
-    let reached = false;
-    if (person) {
-      const { rows } = await planNotifications({ db: tx }, [{ ...person, via: "commander" }], {
-        incidentId: incident.id,
-        reason: "reminder",
-        step: `remind:${incident.id}:${now.toISOString()}`,
-        summary,
-        now,
-      });
-      reached = (await insertNotifications(tx, rows, now)).length > 0;
-    }
-    await applyChange(
+    await sendReminder(
       tx,
       incident,
-      [
-        {
-          kind: "reminder.sent",
-          data: {
-            to: open.commander,
-            last_update_ago: ago,
-            ...(reached ? {} : { unreachable: true }),
-          },
-        },
-      ],
-      "foghorn",
+      {
+        to: commander,
+        person,
+        via: "commander",
+        step: `remind:${incident.id}:${now.toISOString()}`,
+        summary,
+        data: { last_update_ago: ago },
+      },
       now,
     );
     return incident.number;

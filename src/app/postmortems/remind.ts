@@ -8,12 +8,11 @@ import {
 import { HOUR } from "#domain/time.ts";
 import { withTransaction } from "#store/db.ts";
 import { lockIncidentById } from "#store/incidents.ts";
-import { findPersonByUsername, insertNotifications } from "#store/paging.ts";
+import { findPersonByUsername } from "#store/paging.ts";
 import { postmortemReminderCandidates, recordPostmortemReminder } from "#store/postmortems.ts";
 import type { AppContext } from "../context.ts";
 import { publishIncidentChange } from "../events.ts";
-import { applyChange } from "../incidents/internal.ts";
-import { planNotifications } from "../oncall/paging.ts";
+import { sendReminder } from "../oncall/remind.ts";
 
 /** At most this many reminders per sweep; the rest go out on the next ones. */
 const BATCH = 50;
@@ -55,36 +54,17 @@ export async function remindOverduePostmortems(ctx: AppContext, now: Date): Prom
       const id = formatHumanId(incident.number);
       const late = Math.floor((now.getTime() - dueAt.getTime()) / HOUR);
       const summary = `${incident.severity} ${id}: postmortem overdue${late ? ` by ${late} h` : ""} (due ${dueAt.toISOString().slice(0, 16).replace("T", " ")} UTC) — ${c.status ? "finish and publish it" : "start it"} (${incident.title})`;
-      let reached = false;
-      if (person) {
-        const { rows } = await planNotifications(
-          { db: tx },
-          [{ ...person, via: c.commander ? "commander" : "declared by" }],
-          {
-            incidentId: incident.id,
-            reason: "reminder",
-            step: `postmortem:${incident.id}:${now.toISOString()}`,
-            summary,
-            now,
-          },
-        );
-        reached = (await insertNotifications(tx, rows, now)).length > 0;
-      }
-      await applyChange(
+      await sendReminder(
         tx,
         incident,
-        [
-          {
-            kind: "reminder.sent",
-            data: {
-              to,
-              about: "postmortem",
-              due_at: dueAt.toISOString(),
-              ...(reached ? {} : { unreachable: true }),
-            },
-          },
-        ],
-        "foghorn",
+        {
+          to,
+          person,
+          via: c.commander ? "commander" : "declared by",
+          step: `postmortem:${incident.id}:${now.toISOString()}`,
+          summary,
+          data: { about: "postmortem", due_at: dueAt.toISOString() },
+        },
         now,
       );
       return incident.number;

@@ -1,3 +1,5 @@
+import type { FiledIssue, IssueDraft } from "#domain/backlog/types.ts";
+
 /**
  * Outbound ports: what the engine needs from the outside world, declared here and implemented in
  * integrations/ (ARCHITECTURE.md: "outbound work goes through ports"). main.ts builds the registry and
@@ -158,4 +160,26 @@ export interface AiDrafting {
   llm: LlmClient;
   /** Matches are replaced by "[redacted]" before any text leaves Foghorn. */
   redact: readonly RegExp[];
+}
+
+/** A label to make sure exists before filing (created when missing, never changed when present). */
+export interface LabelSpec {
+  name: string;
+  color: string;
+  description: string;
+}
+
+/**
+ * Where action items are filed (integrations/github/ with Octokit: github.com or GitHub Enterprise Server).
+ * Implementations honour rate limits themselves (retry-after, secondary limits) and report waits through
+ * `onWait`.
+ */
+export interface IssueTracker {
+  /** "owner/repo" */
+  readonly repository: string;
+  /** The issues already filed for these markers (any state), by marker: the idempotency lookup. */
+  findByMarkers(markers: readonly string[]): Promise<Map<string, FiledIssue>>;
+  /** Creates the labels that do not exist yet. */
+  ensureLabels(labels: readonly LabelSpec[]): Promise<void>;
+  createIssue(draft: IssueDraft): Promise<FiledIssue>;
 }

@@ -60,6 +60,10 @@ export async function createActionItem(ctx: AppContext, ref: string, input: unkn
       createdAt: now,
       updatedAt: now,
       completedAt: null,
+      issueRepository: null,
+      issueNumber: null,
+      issueUrl: null,
+      filedAt: null,
     };
     await insertActionItem(tx, row);
     await applyChange(

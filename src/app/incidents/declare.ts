@@ -113,6 +113,7 @@ export async function declareIncident(ctx: AppContext, input: unknown): Promise<
       impact: "",
       rootCause: "",
       resolution: "",
+      sourceRef: null,
       acknowledgedAt: null,
       mitigatedAt: null,
       resolvedAt: null,

@@ -53,6 +53,8 @@ export const incidents = pgTable(
       .default(sql`'{}'::jsonb`),
     /** The incident's own checklist (from its type); null: the built-in triage checklist (seed 001). */
     checklist: jsonb("checklist").$type<unknown[]>(),
+    /** Where an imported incident came from (a markdown incident folder); re-importing it updates nothing. */
+    sourceRef: text("source_ref").unique(),
     lastEventSeq: integer("last_event_seq").notNull().default(0),
     lastEventHash: text("last_event_hash"),
   },

@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { incidents } from "./incidents.ts";
 
 /** Links to metrics, logs, traces and screenshots attached to an incident. */
@@ -52,6 +52,15 @@ export const actionItems = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
     completedAt: timestamp("completed_at", { withTimezone: true }),
+    /** The GitHub issue it was filed as ("owner/repo", number, html URL); null until filed. */
+    issueRepository: text("issue_repository"),
+    issueNumber: integer("issue_number"),
+    issueUrl: text("issue_url"),
+    filedAt: timestamp("filed_at", { withTimezone: true }),
   },
-  (t) => [index("action_items_incident_idx").on(t.incidentId, t.createdAt)],
+  (t) => [
+    index("action_items_incident_idx").on(t.incidentId, t.createdAt),
+    // GitHub's "issue closed" webhook finds the item by repository and number.
+    index("action_items_issue_idx").on(t.issueRepository, t.issueNumber),
+  ],
 );

@@ -183,3 +183,11 @@ export interface IssueTracker {
   ensureLabels(labels: readonly LabelSpec[]): Promise<void>;
   createIssue(draft: IssueDraft): Promise<FiledIssue>;
 }
+
+/** Tells a chat channel what a backlog sync filed ("4 backlog items created from API timeout incident"). */
+export interface BacklogAnnouncer {
+  announce(summary: {
+    incidentTitle: string;
+    issues: readonly { title: string; number: number; url: string }[];
+  }): Promise<void>;
+}

@@ -11,10 +11,12 @@ import pino, { type Logger as PinoLogger } from "pino";
 import { AlertIntake } from "#app/alerts/intake.ts";
 import { SessionAuthenticator } from "#app/auth/sessions.ts";
 import { type BootstrapResult, bootstrapAdmin, TokenAuthenticator } from "#app/auth/tokens.ts";
+import type { IncidentFilingDeps } from "#app/backlog/file-incident-items.ts";
 import { type BaseContext, SYSTEM_ACTOR } from "#app/context.ts";
 import { LocalChangeFeed } from "#app/events.ts";
 import { DEFAULT_DELIVERY } from "#app/oncall/deliver.ts";
 import type { AiDrafting, ChannelRegistry, ChatAnnouncer } from "#app/ports.ts";
+import type { ConnectBacklog } from "#cli/commands/backlog.ts";
 import { runCli } from "#cli/main.ts";
 import type { Config } from "#config/load.ts";
 import { redactConfig } from "#config/redact.ts";
@@ -26,9 +28,11 @@ import { createPagingEngine, type PagingEngine } from "#engine/oncall.ts";
 import { AlertSweeps } from "#engine/sweeps.ts";
 import { createConsoleChannel } from "#integrations/console/channel.ts";
 import { createEmailChannel } from "#integrations/email/channel.ts";
+import { createGitHubTracker, type GitHubTrackerOptions } from "#integrations/github/tracker.ts";
 import { probeHealthCheck } from "#integrations/http-check/prober.ts";
 import { createOpenAiClient } from "#integrations/llm/openai.ts";
 import { createSlackAnnouncer } from "#integrations/slack/announcer.ts";
+import { createBacklogAnnouncer } from "#integrations/slack/backlog-announcer.ts";
 import { createSlackChannel } from "#integrations/slack/channel.ts";
 import { createSmsChannel, createVoiceChannel } from "#integrations/twilio/channel.ts";
 import { createWebhookChannel } from "#integrations/webhook/channel.ts";
@@ -187,6 +191,7 @@ export async function startFoghorn(
   if (!existsSync(webRoot))
     log.info({ webRoot }, "the web UI is not built: `npm run build:web`, then restart, serves it at /");
   const { buildServer } = await serverModule;
+  const ai = buildAiDrafting(config, log);
   const app = buildServer({
     context,
     authenticator: new TokenAuthenticator(database.db, clock),
@@ -199,7 +204,9 @@ export async function startFoghorn(
     trustProxy: config.server.trustProxy,
     logger: log,
     webRoot,
-    ai: buildAiDrafting(config, log),
+    ai,
+    backlog: buildBacklogFiling(config, log, ai),
+    githubWebhookSecret: config.github.webhookSecret,
   });
   let address: string;
   try {
@@ -283,6 +290,29 @@ function buildAiDrafting(config: Config, log: PinoLogger): AiDrafting | undefine
   return {
     llm: createOpenAiClient({ baseUrl, model, apiKey, timeoutMs: timeoutSeconds * 1000 }),
     redact: redactionPatterns(builtInRedactions, redact),
+  };
+}
+
+/** Filing action items as GitHub issues from the platform: when github.token and github.repository are set. */
+function buildBacklogFiling(
+  config: Config,
+  log: PinoLogger,
+  ai: AiDrafting | undefined,
+): IncidentFilingDeps | undefined {
+  const { token, repository, apiUrl, owners } = config.github;
+  if (!token || !repository) return undefined;
+  const announcer = createBacklogAnnouncer(config.slack);
+  return {
+    tracker: createGitHubTracker({
+      token,
+      repository,
+      apiUrl,
+      onWait: (line) => log.info({ repository }, line),
+      onNotice: (line) => log.warn({ repository }, line),
+    }),
+    owners,
+    ...(ai ? { ai } : {}),
+    ...(announcer ? { announcer } : {}),
   };
 }
 
@@ -386,5 +416,37 @@ export async function serve(config: Config): Promise<void> {
 
 /** The `foghorn` executable (bin/foghorn.mjs): every command, with `serve` wired to the real server. */
 export async function run(argv: string[]): Promise<number> {
-  return runCli(argv, { env: process.env, cwd: process.cwd(), serve, version: VERSION });
+  return runCli(argv, {
+    env: process.env,
+    cwd: process.cwd(),
+    serve,
+    version: VERSION,
+    connectBacklog: backlogConnector(),
+  });
+}
+
+/**
+ * `foghorn backlog sync`'s clients from the configuration: the GitHub tracker (when a token and repository
+ * are given), AI enrichment (ai.baseUrl + ai.model) and the Slack summary (slack.backlogChannel). `tuning`
+ * changes the tracker's pacing and retries (tests use a fast one against a local GitHub).
+ */
+export function backlogConnector(
+  tuning: Pick<GitHubTrackerOptions, "writeIntervalMs" | "searchIntervalMs" | "retryBaseMs"> = {},
+): ConnectBacklog {
+  return (config, github, hooks) => {
+    const { baseUrl, model, apiKey, timeoutSeconds, builtInRedactions, redact } = config.ai;
+    return {
+      tracker: github
+        ? createGitHubTracker({ ...tuning, ...github, apiUrl: config.github.apiUrl, ...hooks })
+        : undefined,
+      ai:
+        baseUrl && model
+          ? {
+              llm: createOpenAiClient({ baseUrl, model, apiKey, timeoutMs: timeoutSeconds * 1000 }),
+              redact: redactionPatterns(builtInRedactions, redact),
+            }
+          : undefined,
+      announcer: createBacklogAnnouncer(config.slack),
+    };
+  };
 }

@@ -86,6 +86,15 @@ export class ParsedArgs {
     return this.#positionals[index];
   }
 
+  /** The words a `rest` argument took, one per word (`backlog sync a.md b/`: two paths); [] when none. */
+  restArgs(argName: string): string[] {
+    const specs = this.#spec.args ?? [];
+    const index = specs.findIndex((a) => a.name === argName);
+    if (index < 0 || !specs[index]?.rest)
+      throw new Error(`${this.#name} declares no rest argument ${argName}`);
+    return this.#positionals.slice(index);
+  }
+
   /** The first example that mentions `hint`, else the first example. */
   #example(hint: string): string {
     const examples = this.#spec.examples;

@@ -1,6 +1,7 @@
 import type { Config } from "#config/load.ts";
 import type { ParsedArgs } from "./args.ts";
 import type { ApiClient } from "./client.ts";
+import type { ConnectBacklog } from "./commands/backlog.ts";
 import type { Connection } from "./connection.ts";
 import type { Output } from "./output.ts";
 
@@ -47,6 +48,10 @@ export interface CommandContext {
   version: string;
   serve(config: Config): Promise<void>;
   now(): Date;
+  /** The working directory the command was started in (relative paths start here). */
+  cwd: string;
+  /** Builds GitHub, AI and Slack clients for `backlog sync` (wired by main.ts); absent in builds without it. */
+  connectBacklog?: ConnectBacklog | undefined;
 }
 
 export interface CommandSpec {

@@ -5,6 +5,7 @@ import { parseCommandLine } from "./args.ts";
 import { ApiClient } from "./client.ts";
 import type { CommandContext, CommandSpec } from "./command.ts";
 import { type FoundCommand, findCommand } from "./command-tree.ts";
+import type { ConnectBacklog } from "./commands/backlog.ts";
 import { type Connection, loginFilePath, resolveConnection } from "./connection.ts";
 import { CliError, codeOf, EXIT, messageOf, usageError } from "./errors.ts";
 import { renderMainHelp, renderNodeHelp } from "./help.ts";
@@ -30,6 +31,8 @@ export interface CliDeps {
   stdin?: Input;
   /** The current time for relative times and --due; defaults to the system clock. */
   now?: () => Date;
+  /** GitHub, AI and Slack clients for `backlog sync` (main.ts builds them: the CLI may not import integrations). */
+  connectBacklog?: ConnectBacklog;
 }
 
 function wantsHelp(words: readonly string[]): boolean {
@@ -64,6 +67,8 @@ function buildContext(found: FoundCommand, spec: CommandSpec, deps: CliDeps, out
     version: deps.version,
     serve: deps.serve,
     now: deps.now ?? (() => new Date()),
+    cwd: deps.cwd,
+    connectBacklog: deps.connectBacklog,
     connection() {
       const urlFlag = spec.serverUrlFlag ?? "url";
       connection ??= resolveConnection({

@@ -1,5 +1,6 @@
 import type { CommandNode } from "./command.ts";
 import { alertGroup } from "./commands/alert.ts";
+import { backlogGroup } from "./commands/backlog.ts";
 import { checkGroup } from "./commands/check.ts";
 import { contactGroup } from "./commands/contact.ts";
 import { demoCommand } from "./commands/demo.ts";
@@ -11,6 +12,7 @@ import { incidentTypeGroup } from "./commands/incident-type.ts";
 import { integrationGroup } from "./commands/integration.ts";
 import { loginCommand } from "./commands/login.ts";
 import { maintenanceGroup } from "./commands/maintenance.ts";
+import { importGroup } from "./commands/markdown-incidents.ts";
 import { migrateCommand } from "./commands/migrate.ts";
 import { pagingGroup } from "./commands/paging.ts";
 import { policyGroup } from "./commands/policy.ts";
@@ -31,6 +33,8 @@ export const COMMANDS: readonly CommandNode[] = [
   incidentTypeGroup,
   fieldGroup,
   postmortemGroup,
+  importGroup,
+  backlogGroup,
   alertGroup,
   serviceGroup,
   integrationGroup,

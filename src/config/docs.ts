@@ -34,8 +34,8 @@ function code(value: unknown): string {
 }
 
 function yamlValue(value: unknown): string {
-  // Lists in flow style (JSON is valid YAML) so they fit on the one commented-out line.
-  if (Array.isArray(value)) return JSON.stringify(value);
+  // Lists and mappings in flow style (JSON is valid YAML) so they fit on the one commented-out line.
+  if (Array.isArray(value) || (typeof value === "object" && value !== null)) return JSON.stringify(value);
   return stringify(value).trimEnd();
 }
 

@@ -19,6 +19,7 @@ const BINDINGS = [
   ["FOGHORN_PRIORITY_SCHEME", "incidents.priorityScheme"],
   ["SLACK_BOT_TOKEN", "slack.botToken"],
   ["SLACK_SIGNING_SECRET", "slack.signingSecret"],
+  ["SLACK_BACKLOG_CHANNEL", "slack.backlogChannel"],
   ["SMTP_HOST", "email.host"],
   ["SMTP_PORT", "email.port"],
   ["SMTP_USER", "email.user"],
@@ -29,6 +30,11 @@ const BINDINGS = [
   ["FOGHORN_AI_MODEL", "ai.model"],
   ["OPENAI_API_KEY", "ai.apiKey"],
   ["FOGHORN_AI_TIMEOUT_SECONDS", "ai.timeoutSeconds"],
+  ["GITHUB_TOKEN", "github.token"],
+  ["GITHUB_REPOSITORY", "github.repository"],
+  ["GITHUB_API_URL", "github.apiUrl"],
+  ["GITHUB_WEBHOOK_SECRET", "github.webhookSecret"],
+  ["FOGHORN_BACKLOG_ROOT", "github.backlogRoot"],
 ] as const;
 
 export interface ConfigEnvVar {

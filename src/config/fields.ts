@@ -35,6 +35,10 @@ function typeLabel(node: JsonSchema): string {
       const items = Array.isArray(node.items) ? undefined : node.items;
       return typeof items === "object" ? `list of ${typeLabel(items)}` : "list";
     }
+    case "object": {
+      const values = node.additionalProperties;
+      return typeof values === "object" ? `mapping of names to ${typeLabel(values)}` : "mapping";
+    }
     case "string":
       if (node.format === "uri") return "URL";
       return node.minLength && node.minLength > 1 ? `string (≥ ${node.minLength} chars)` : "string";
@@ -54,7 +58,8 @@ function collect(node: JsonSchema, prefix: string, out: ConfigField[]): void {
   for (const [name, child] of Object.entries(node.properties ?? {})) {
     if (typeof child === "boolean") continue;
     const key = prefix ? `${prefix}.${name}` : name;
-    const group = child.type === "object";
+    // A record (owner → login map) is an object without declared properties: a value, not a group.
+    const group = child.type === "object" && child.properties !== undefined;
     out.push({
       key,
       group,

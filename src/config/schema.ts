@@ -277,6 +277,15 @@ const slackSchema = group({
   dedicatedChannels: boolean()
     .default(false)
     .describe("Open a channel per SEV1/SEV2 incident (#inc-42-api-timeout) and invite the responders."),
+  backlogChannel: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({
+      description:
+        'Channel for `foghorn backlog sync` summaries ("4 backlog items created from …"); unset: no summary. See docs/backlog.md.',
+      examples: ["#scraut-bot"],
+    }),
 })
   .prefault({})
   .describe(
@@ -387,6 +396,53 @@ const aiSchema = group({
     "Optional AI drafts of postmortems through an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM); see docs/ai.md.",
   );
 
+const githubSchema = group({
+  token: secretString(
+    "GitHub token that files action items as issues (needs issues: write; GitHub Actions' GITHUB_TOKEN works).",
+    "ghp_CHANGE-ME",
+  ),
+  repository: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: "expected owner/repo, e.g. acme/api" })
+    .optional()
+    .meta({ description: "Repository the issues are filed in, as owner/repo.", examples: ["acme/api"] }),
+  apiUrl: z
+    .url({
+      protocol: /^https?$/,
+      error: "expected an http:// or https:// URL such as https://api.github.com",
+    })
+    .default("https://api.github.com")
+    .meta({
+      description: "GitHub REST API base URL; GitHub Enterprise Server: https://<host>/api/v3.",
+      examples: ["https://github.example.com/api/v3"],
+    }),
+  owners: z
+    .record(z.string().min(1), z.string().regex(/^@?[A-Za-z0-9-]+$/, { error: "expected a GitHub login" }), {
+      error: "expected a mapping of owner names to GitHub logins",
+    })
+    .default({})
+    .meta({
+      description:
+        "Owner name as written in action-items.md → GitHub login; names not listed are matched case-insensitively (Bob → bob).",
+      examples: [{ Bob: "bob-gh", "Alice Smith": "asmith" }],
+    }),
+  webhookSecret: secretString(
+    "Secret of the GitHub webhook (Issues events) sent to /webhooks/github: closing an issue filed from an action item completes the item.",
+    "CHANGE-ME-random-string",
+  ),
+  backlogRoot: z
+    .string()
+    .min(1)
+    .default(".scraut")
+    .describe(
+      "Folder (relative to the repository root) holding sprint/NN/incidents/YYYY-MM-DD-slug/; see docs/backlog.md.",
+    ),
+})
+  .prefault({})
+  .describe(
+    "GitHub issues for action items: `foghorn backlog sync` and filing from the platform; see docs/backlog.md.",
+  );
+
 export const configSchema = z.strictObject(
   {
     server: serverSchema,
@@ -402,6 +458,7 @@ export const configSchema = z.strictObject(
     webhook: webhookSchema,
     templates: templatesSchema,
     ai: aiSchema,
+    github: githubSchema,
   },
   { error: "expected a mapping of settings at the top level" },
 );

@@ -5,6 +5,7 @@ import type { Prober } from "#app/alerts/health-checks.ts";
 import type { AlertIntake } from "#app/alerts/intake.ts";
 import type { SessionAuthenticator } from "#app/auth/sessions.ts";
 import type { TokenAuthenticator } from "#app/auth/tokens.ts";
+import type { IncidentFilingDeps } from "#app/backlog/file-incident-items.ts";
 import type { BaseContext } from "#app/context.ts";
 import type { AiDrafting } from "#app/ports.ts";
 import { authenticate } from "./auth.ts";
@@ -13,6 +14,7 @@ import { ApiRegistry } from "./openapi.ts";
 import { notFoundHandler, problemErrorHandler } from "./problem.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerAlertRoutes } from "./routes/alerts.ts";
+import { registerBacklogRoutes, registerGitHubWebhook } from "./routes/backlog.ts";
 import { registerChecklistRoutes } from "./routes/checklist.ts";
 import { registerEventRoutes } from "./routes/events.ts";
 import { registerIncidentTypeRoutes } from "./routes/incident-types.ts";
@@ -43,6 +45,13 @@ export interface ServerDeps {
   ai?: AiDrafting | undefined;
   /** Runs one HTTP health check ("check affected services"); without it that action answers 503. */
   prober?: Prober | undefined;
+  /**
+   * Filing action items as GitHub issues (the `github` configuration); without it the file route answers
+   * 409 saying how to configure it.
+   */
+  backlog?: IncidentFilingDeps | undefined;
+  /** The GitHub webhook's secret (github.webhookSecret); without it /webhooks/github answers 404. */
+  githubWebhookSecret?: string | undefined;
   /** The built web UI (web/dist) to serve at `/`; without it only the API and the probes are served. */
   webRoot?: string | undefined;
 }
@@ -107,6 +116,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerPagingRoutes(app, { context: deps.context, ...deps.paging });
   registerPagingApi(app, api);
   registerPostmortemRoutes(app, api, deps.ai);
+  registerBacklogRoutes(app, api, deps.backlog, deps.githubWebhookSecret !== undefined);
+  registerGitHubWebhook(app, deps.context, deps.githubWebhookSecret, deps.bodyLimit);
   app.setNotFoundHandler(deps.webRoot ? registerWebUi(app, deps.webRoot) : notFoundHandler);
   return app;
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import type { ConnectBacklog } from "#cli/commands/backlog.ts";
 import { runCli } from "#cli/main.ts";
 import type { Config } from "#config/load.ts";
 
@@ -21,6 +22,8 @@ export interface CliOptions {
   stdin?: string;
   cwd?: string;
   serve?: (config: Config) => Promise<void>;
+  /** The clients of `backlog sync` (main.ts's backlogConnector, tuned for a local GitHub). */
+  connectBacklog?: ConnectBacklog;
 }
 
 function buffer() {
@@ -51,6 +54,7 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
     stdout: out.writer,
     stderr: err.writer,
     stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]),
+    ...(options.connectBacklog ? { connectBacklog: options.connectBacklog } : {}),
   });
   return { code, stdout: out.chunks.join(""), stderr: err.chunks.join("") };
 }

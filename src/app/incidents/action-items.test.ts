@@ -43,6 +43,7 @@ for (const backend of await testBackends()) {
           created_at: now,
           updated_at: now,
           completed_at: null,
+          issue: null,
         },
       );
       const { events } = await getTimeline(ctx, incident.id);

@@ -84,8 +84,17 @@ export async function createActionItem(ctx: AppContext, ref: string, input: unkn
   return view;
 }
 
-/** Edits an action item; setting status done completes it (see completeActionItem). */
-export async function updateActionItem(ctx: AppContext, ref: string, itemId: string, input: unknown) {
+/**
+ * Edits an action item; setting status done completes it (see completeActionItem). `eventData` adds to the
+ * timeline event what the change came from (a GitHub issue closed: `{via: "github", issue, by}`).
+ */
+export async function updateActionItem(
+  ctx: AppContext,
+  ref: string,
+  itemId: string,
+  input: unknown,
+  opts: { eventData?: Record<string, unknown> } = {},
+) {
   const req = parseInput(UpdateActionItemInput, input);
   if (Object.keys(req).length === 0)
     throw new AppError("INVALID_INPUT", 'Nothing to update: give at least one field, e.g. {"owner": "bob"}');
@@ -124,6 +133,7 @@ export async function updateActionItem(ctx: AppContext, ref: string, itemId: str
             title: row.title,
             ...changed,
             ...(req.due_at !== undefined ? { due_at: req.due_at } : {}),
+            ...opts.eventData,
           },
         },
       ],
@@ -137,8 +147,13 @@ export async function updateActionItem(ctx: AppContext, ref: string, itemId: str
 }
 
 /** Marks an action item done. */
-export async function completeActionItem(ctx: AppContext, ref: string, itemId: string) {
-  return updateActionItem(ctx, ref, itemId, { status: "done" });
+export async function completeActionItem(
+  ctx: AppContext,
+  ref: string,
+  itemId: string,
+  opts: { eventData?: Record<string, unknown> } = {},
+) {
+  return updateActionItem(ctx, ref, itemId, { status: "done" }, opts);
 }
 
 function parseItemId(id: string): string {

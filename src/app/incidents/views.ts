@@ -143,6 +143,11 @@ export function actionItemView(row: ActionItemRow, incidentRef: string, now: Dat
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
     completed_at: iso(row.completedAt),
+    /** The GitHub issue it was filed as; null until filed. */
+    issue:
+      row.issueRepository !== null && row.issueNumber !== null
+        ? { repository: row.issueRepository, number: row.issueNumber, url: row.issueUrl ?? "" }
+        : null,
   };
 }
 

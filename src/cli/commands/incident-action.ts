@@ -104,11 +104,89 @@ const done: CommandSpec = {
   },
 };
 
+type FileAnswer = {
+  incident_id: string;
+  repository: string;
+  dry_run: boolean;
+  items: {
+    id: string;
+    title: string;
+    result: "filed" | "existing" | "already-filed" | "would-file";
+    issue: { repository: string; number: number; url: string } | null;
+    enriched_by: "ai" | "template" | null;
+    fallback_reason?: string;
+    issue_title?: string;
+  }[];
+};
+
+/** One line per item: what happened to it and where its issue is. */
+function fileLine(item: FileAnswer["items"][number]): string {
+  const at = item.issue ? `${item.issue.repository}#${item.issue.number}` : "";
+  switch (item.result) {
+    case "filed":
+      return `filed ${at} ${item.title}${item.issue ? ` → ${item.issue.url}` : ""}${item.fallback_reason ? ` (template: ${item.fallback_reason})` : ""}`;
+    case "existing":
+      return `linked ${at} ${item.title} (the issue was already on GitHub)`;
+    case "already-filed":
+      return `skipped ${item.title}: already filed as ${at}`;
+    default:
+      return `would file "${item.issue_title ?? item.title}" (${item.title})`;
+  }
+}
+
+const file: CommandSpec = {
+  kind: "command",
+  name: "file",
+  summary: "File action items as GitHub issues (all open unfiled ones, or the ones named)",
+  description:
+    "Files through the server's GitHub configuration (GITHUB_TOKEN, GITHUB_REPOSITORY), the same way as the web UI's File to GitHub button and `foghorn backlog sync`: each item once, items already filed are skipped. Closing the issue on GitHub completes the item when the webhook is set up (docs/backlog.md).",
+  args: [
+    INCIDENT_ARG,
+    {
+      name: "ITEM",
+      description:
+        "Numbers or ids as `foghorn incident show` lists them (default: every open item not filed yet)",
+      optional: true,
+      rest: true,
+    },
+  ],
+  flags: [{ name: "dry-run", type: "boolean", description: "Show the issues it would file; file nothing" }],
+  connects: true,
+  examples: ["foghorn incident action file INC-7", "foghorn incident action file INC-7 1 3 --dry-run"],
+  async run(ctx) {
+    const ref = ctx.args.arg("INCIDENT");
+    const words = (ctx.args.optionalArg("ITEM") ?? "").split(/[\s,]+/).filter(Boolean);
+    const itemIds = [];
+    for (const word of words) itemIds.push(await findItemId(ctx, ref, word));
+    const dryRun = ctx.args.boolean("dry-run");
+    if (!ctx.out.json)
+      ctx.out.progress(
+        `${dryRun ? "Dry run: " : ""}filing ${words.length ? `${words.length} item(s)` : "open action items"} of ${ref} to GitHub…`,
+      );
+    const answer = await ctx.api().post<FileAnswer>(incidentPath(ref, "/action-items/file"), {
+      ...(itemIds.length ? { item_ids: itemIds } : {}),
+      ...(dryRun ? { dry_run: true } : {}),
+    });
+    ctx.out.result(answer, (a) => {
+      for (const item of a.items) ctx.out.print(fileLine(item));
+      const count = (r: string) => a.items.filter((i) => i.result === r).length;
+      ctx.out.print(
+        a.items.length === 0
+          ? `Nothing to file: every open action item of ${a.incident_id} is filed already.`
+          : a.dry_run
+            ? `Dry run: would file ${count("would-file")} issue(s) in ${a.repository}.`
+            : `${count("filed")} filed, ${count("existing")} linked, ${count("already-filed")} already filed (${a.repository}).`,
+      );
+    });
+    return 0;
+  },
+};
+
 export const actionGroup: CommandGroup = {
   kind: "group",
   name: "action",
-  summary: "Add action items (follow-up tasks) to an incident, or mark them done",
-  children: [add, done],
+  summary: "Add action items (follow-up tasks) to an incident, mark them done, or file them to GitHub",
+  children: [add, done, file],
   examples: [
     'foghorn incident action add INC-7 "Alert on pool saturation" --owner bob --due 14d',
     "foghorn incident action done INC-7 1",

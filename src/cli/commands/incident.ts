@@ -7,6 +7,7 @@ import { incidentLifecycleCommands } from "./incident-lifecycle.ts";
 import { incidentReadCommands } from "./incident-read.ts";
 import { incidentRecordCommands } from "./incident-records.ts";
 import { incidentTemplateCommand } from "./incident-template.ts";
+import { incidentExportCommand } from "./markdown-incidents.ts";
 
 /** The subcommands in the order a responder meets them, which is the order help lists them. */
 function inOrder(nodes: readonly CommandNode[], names: readonly string[]): CommandNode[] {
@@ -34,6 +35,7 @@ export const incidentGroup: CommandGroup = {
       incidentTemplateCommand,
       checkServicesCommand,
       actionGroup,
+      incidentExportCommand,
     ],
     [
       "declare",
@@ -54,6 +56,7 @@ export const incidentGroup: CommandGroup = {
       "action",
       "timeline",
       "verify",
+      "export",
     ],
   ),
   examples: [

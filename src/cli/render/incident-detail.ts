@@ -85,7 +85,7 @@ function printRecords(out: Output, i: IncidentDetail): void {
   section(out, `Action items (${i.action_items.length})`);
   if (i.action_items.length)
     out.table(
-      ["#", "ID", "STATUS", "PRIORITY", "OWNER", "DUE", "TITLE"],
+      ["#", "ID", "STATUS", "PRIORITY", "OWNER", "DUE", "ISSUE", "TITLE"],
       i.action_items.map((a, n) => [
         String(n + 1),
         a.id.slice(0, 8),
@@ -93,6 +93,7 @@ function printRecords(out: Output, i: IncidentDetail): void {
         a.priority,
         orDash(a.owner),
         a.due_at ? a.due_at.slice(0, 10) : "-",
+        a.issue ? `#${a.issue.number}` : "-",
         a.title,
       ]),
     );

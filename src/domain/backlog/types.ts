@@ -98,6 +98,8 @@ export interface BacklogItem {
   };
   /** The sprint label's number (the sprint after the incident's folder); null: no sprint label. */
   nextSprint: number | null;
+  /** Zero-padding of the sprint label, as the folder writes its sprint ("001" → 3: `sprint:002`); default 1. */
+  sprintDigits?: number;
   /** Where the item was read (file and line) for messages; absent for platform items. */
   source?: { file: string; line: number };
 }

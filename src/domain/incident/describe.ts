@@ -57,9 +57,11 @@ export function describeEvent(event: { kind: string; data: Data }): string {
     case "action_item.created":
       return `action item: ${str(d.title)}${d.owner ? ` (owner ${str(d.owner)})` : ""}`;
     case "action_item.completed":
-      return `action item done: ${str(d.title)}`;
+      return `action item done: ${str(d.title)}${d.via === "github" ? ` (issue ${str(d.issue)} closed on GitHub${d.by ? ` by ${str(d.by)}` : ""})` : ""}`;
+    case "action_item.filed":
+      return `action item filed as ${str(d.repository)}#${str(d.number)}: ${str(d.title)}`;
     case "action_item.updated":
-      return `action item updated: ${str(d.title)}`;
+      return `action item ${d.via === "github" && d.status === "open" ? `reopened (issue ${str(d.issue)} reopened on GitHub${d.by ? ` by ${str(d.by)}` : ""})` : "updated"}: ${str(d.title)}`;
     case "escalation.started":
     case "escalation.escalated": {
       const paged = Array.isArray(d.paged) ? d.paged.map(str) : [];

@@ -15,6 +15,7 @@ export const TIMELINE_KINDS = [
   "action_item.created",
   "action_item.updated",
   "action_item.completed",
+  "action_item.filed",
   "alert.attached",
   "alert.acknowledged",
   "alert.changed",

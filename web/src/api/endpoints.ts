@@ -5,9 +5,11 @@ import type {
   AlertDetail,
   AlertPage,
   AlertSeverity,
+  BacklogStatus,
   DryRunResult,
   Evidence,
   EvidenceKind,
+  FileItemsResult,
   Incident,
   IncidentAlerts,
   IncidentDetail,
@@ -154,6 +156,13 @@ export const updateActionItem = (
 
 export const completeActionItem = (id: string, itemId: string) =>
   request<ActionItem>(`${inc(id)}/action-items/${encodeURIComponent(itemId)}/complete`, { method: "POST" });
+
+export const getBacklogStatus = (signal?: AbortSignal) =>
+  request<BacklogStatus>(`${base}/backlog`, signal ? { signal } : {});
+
+/** Files the items given (default: every open item not filed yet) as GitHub issues. */
+export const fileActionItems = (id: string, itemIds?: string[]) =>
+  request<FileItemsResult>(`${inc(id)}/action-items/file`, { body: itemIds ? { item_ids: itemIds } : {} });
 
 // ---- services, integrations, alerts ----
 

@@ -157,6 +157,26 @@ export interface ActionItem {
   created_at: string;
   updated_at: string;
   completed_at: string | null;
+  /** The GitHub issue it was filed as; null until filed. */
+  issue: { repository: string; number: number; url: string } | null;
+}
+
+/** Whether action items can be filed to GitHub (GET /api/v1/backlog). */
+export interface BacklogStatus {
+  github: { configured: boolean; repository: string | null; webhook: boolean; hint: string | null };
+}
+
+/** What filing did to each item (POST …/action-items/file). */
+export interface FileItemsResult {
+  incident_id: string;
+  repository: string;
+  dry_run: boolean;
+  items: {
+    id: string;
+    title: string;
+    result: "filed" | "existing" | "already-filed" | "would-file";
+    issue: { repository: string; number: number; url: string } | null;
+  }[];
 }
 
 export interface IncidentDetail extends Incident {

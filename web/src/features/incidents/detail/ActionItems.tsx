@@ -1,6 +1,19 @@
 import { type FormEvent, useEffect, useState } from "react";
-import { completeActionItem, createActionItem, updateActionItem } from "../../../api/endpoints.ts";
-import { ACTION_ITEM_PRIORITIES, type ActionItem, type ActionItemPriority } from "../../../api/types.ts";
+import {
+  completeActionItem,
+  createActionItem,
+  fileActionItems,
+  getBacklogStatus,
+  updateActionItem,
+} from "../../../api/endpoints.ts";
+import { useResource } from "../../../api/resource.ts";
+import {
+  ACTION_ITEM_PRIORITIES,
+  type ActionItem,
+  type ActionItemPriority,
+  type BacklogStatus,
+  type FileItemsResult,
+} from "../../../api/types.ts";
 import { useAction } from "../../../ui/action.ts";
 import { Tag } from "../../../ui/badge.tsx";
 import { ErrorNote } from "../../../ui/banner.tsx";
@@ -11,7 +24,15 @@ import { formatExact } from "../../../ui/time.tsx";
 import { toast } from "../../../ui/toast.tsx";
 import type { DetailProps } from "../DetailPage.tsx";
 
-// Follow-ups found during the incident: add, assign an owner, complete.
+// Follow-ups found during the incident: add, assign an owner, complete, file to GitHub.
+
+/** "Filed 3 issues in acme/api" after a File to GitHub click. */
+function filedToast(result: FileItemsResult): string {
+  const filed = result.items.filter((i) => i.result === "filed" || i.result === "existing").length;
+  return filed
+    ? `Filed ${filed} issue${filed === 1 ? "" : "s"} in ${result.repository}`
+    : "Nothing new to file: every item is on GitHub already";
+}
 
 const dueFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
 
@@ -45,6 +66,12 @@ export function ActionItemsSection({ incident, refresh }: DetailProps) {
   };
   const items = incident.action_items;
   const open = items.filter((i) => i.status !== "done").length;
+  const backlog = useResource("backlog", (signal) => getBacklogStatus(signal)).data;
+  const unfiled = items.filter((i) => i.status !== "done" && !i.issue).length;
+  const fileAll = useAction(async () => {
+    toast(filedToast(await fileActionItems(incident.id)));
+    refresh();
+  });
 
   return (
     <Section
@@ -56,12 +83,36 @@ export function ActionItemsSection({ incident, refresh }: DetailProps) {
       {items.length ? (
         <ul className="action-items">
           {items.map((item) => (
-            <ActionItemRow key={item.id} item={item} incidentId={incident.id} refresh={refresh} />
+            <ActionItemRow
+              key={item.id}
+              item={item}
+              incidentId={incident.id}
+              refresh={refresh}
+              backlog={backlog}
+            />
           ))}
         </ul>
       ) : (
         <p className="muted empty-inline">No action items yet.</p>
       )}
+      {items.length && backlog ? (
+        <div className="form-actions file-to-github">
+          <button
+            type="button"
+            className="btn btn-secondary btn-sm"
+            disabled={!backlog.github.configured || fileAll.busy || unfiled === 0}
+            title={
+              backlog.github.hint ??
+              `File every open item not filed yet as an issue in ${backlog.github.repository}`
+            }
+            onClick={() => void fileAll.run()}
+          >
+            {fileAll.busy ? "Filing…" : unfiled ? `File ${unfiled} to GitHub` : "All filed to GitHub"}
+          </button>
+          {backlog.github.hint ? <span className="muted">{backlog.github.hint}</span> : null}
+          {fileAll.error ? <ErrorNote>{fileAll.error}</ErrorNote> : null}
+        </div>
+      ) : null}
       <form className="inline-form action-form" onSubmit={submit} noValidate>
         <Field label="New action item" error={add.fields.title} className="field-grow">
           {(ids) => (
@@ -118,11 +169,17 @@ function ActionItemRow({
   item,
   incidentId,
   refresh,
+  backlog,
 }: {
   item: ActionItem;
   incidentId: string;
   refresh: () => void;
+  backlog: BacklogStatus | undefined;
 }) {
+  const fileOne = useAction(async () => {
+    toast(filedToast(await fileActionItems(incidentId, [item.id])));
+    refresh();
+  });
   const [editing, setEditing] = useState(false);
   const [owner, setOwner] = useState(item.owner ?? "");
   const done = item.status === "done";
@@ -173,8 +230,30 @@ function ActionItemRow({
               {dueFormat.format(new Date(item.due_at))}
             </span>
           ) : null}
+          {item.issue ? (
+            <a
+              className="issue-link"
+              href={item.issue.url}
+              target="_blank"
+              rel="noreferrer"
+              title={`GitHub issue ${item.issue.repository}#${item.issue.number}`}
+            >
+              #{item.issue.number}
+            </a>
+          ) : backlog?.github.configured && !done ? (
+            <button
+              type="button"
+              className="btn btn-ghost btn-sm"
+              disabled={fileOne.busy}
+              aria-label={`File “${item.title}” to GitHub`}
+              onClick={() => void fileOne.run()}
+            >
+              {fileOne.busy ? "Filing…" : "File to GitHub"}
+            </button>
+          ) : null}
         </span>
         {toggle.error ? <span className="field-error">{toggle.error}</span> : null}
+        {fileOne.error ? <span className="field-error">{fileOne.error}</span> : null}
       </div>
       <div className="action-owner">
         {editing ? (

@@ -25,7 +25,7 @@ const FILTERS: { value: string; label: string; kinds: string[] }[] = [
   {
     value: "actions",
     label: "Action items",
-    kinds: ["action_item.created", "action_item.updated", "action_item.completed"],
+    kinds: ["action_item.created", "action_item.updated", "action_item.completed", "action_item.filed"],
   },
   { value: "edits", label: "Edits", kinds: ["incident.updated"] },
   {
@@ -280,6 +280,24 @@ function describe(event: TimelineEvent): { icon: string; text: ReactNode; body?:
         text: (
           <>
             completed <strong>{str(d.title)}</strong>
+            {d.via === "github" ? (
+              <span className="muted">
+                {" "}
+                (issue {str(d.issue)} closed on GitHub{d.by ? ` by ${str(d.by)}` : ""})
+              </span>
+            ) : null}
+          </>
+        ),
+      };
+    case "action_item.filed":
+      return {
+        icon: "action",
+        text: (
+          <>
+            filed <strong>{str(d.title)}</strong> as{" "}
+            <a href={str(d.url)} target="_blank" rel="noreferrer">
+              {str(d.repository)}#{str(d.number)}
+            </a>
           </>
         ),
       };

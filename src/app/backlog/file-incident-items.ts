@@ -61,6 +61,7 @@ export function backlogItemFor(
   return {
     marker: actionItemMarker(item.id),
     action: item.title,
+    details: item.description,
     owner: item.owner,
     priority: item.priority as ActionItemPriority,
     type: inferItemType(`${item.title} ${item.description}`),

@@ -120,6 +120,18 @@ describe("enrichment template rules", () => {
     );
   });
 
+  test("a platform item's own description follows as its own paragraph, and goes to the model too", () => {
+    const withDetails = item("Add retries to the webhook sender", {
+      details: "Three attempts with backoff; the sender dropped 40 events during the incident.",
+    });
+    assert.match(
+      templateEnrichment(withDetails).description,
+      /Add retries to the webhook sender\.\n\nThree attempts with backoff; the sender dropped 40 events during the incident\.$/,
+    );
+    assert.match(describeItemForPrompt(withDetails), /^Details: Three attempts with backoff/m);
+    assert.doesNotMatch(describeItemForPrompt(item("Add retries to the webhook sender")), /Details:/);
+  });
+
   test("a title named '… incident' is not doubled, and an acronym keeps its capital", () => {
     const enriched = templateEnrichment(
       item("Add alert on queue depth", {

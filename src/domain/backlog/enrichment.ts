@@ -71,7 +71,10 @@ export function templateDescription(item: BacklogItem): string {
   const opening = cause ? `During ${incident}, ${lowerFirst(cause)}.` : `Follow-up from ${incident}.`;
   // The whole action, not the title (which may be cut at 80 characters).
   const action = normalizeAction(item.action);
-  return action ? `${opening} ${action}.` : opening;
+  const text = action ? `${opening} ${action}.` : opening;
+  // A platform item's own description says more than the one line: it follows as its own paragraph.
+  const details = item.details?.trim();
+  return details ? `${text}\n\n${details}` : text;
 }
 
 /** Leading verbs and how the "done" criterion says them ("Added: index to …"). */
@@ -221,6 +224,7 @@ export function describeItemForPrompt(item: BacklogItem): string {
   const { incident } = item;
   const lines = [
     `Action item: ${clip(item.action, PROMPT_FIELD_MAX)}`,
+    ...(item.details?.trim() ? [`Details: ${clip(item.details.trim(), PROMPT_FIELD_MAX)}`] : []),
     `Type: ${item.type}`,
     `Priority: p:${item.priority}`,
     `Owner: ${item.owner ?? "not named"}`,

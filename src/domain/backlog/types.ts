@@ -84,6 +84,8 @@ export interface BacklogItem {
   /** See IssueDraft.marker. */
   marker: string;
   action: string;
+  /** More about the action than its one line (a platform item's description); empty for markdown bullets. */
+  details?: string;
   owner: string | null;
   priority: ActionItemPriority;
   type: "bug" | "task";

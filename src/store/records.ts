@@ -26,8 +26,13 @@ export async function listStatusUpdates(db: Db, incidentId: string): Promise<Sta
     .orderBy(asc(statusUpdates.createdAt));
 }
 
-export async function insertActionItem(db: Db, row: ActionItemRow): Promise<void> {
-  await db.insert(actionItems).values(row);
+export type NewActionItem = typeof actionItems.$inferInsert;
+
+/** Inserts an action item and answers its `seq` (insertion order), the one column the database assigns. */
+export async function insertActionItem(db: Db, values: NewActionItem): Promise<number> {
+  const [row] = await db.insert(actionItems).values(values).returning({ seq: actionItems.seq });
+  if (!row) throw new Error("insert into action_items returned no row");
+  return row.seq;
 }
 
 export async function listActionItems(db: Db, incidentId: string): Promise<ActionItemRow[]> {
@@ -35,7 +40,7 @@ export async function listActionItems(db: Db, incidentId: string): Promise<Actio
     .select()
     .from(actionItems)
     .where(eq(actionItems.incidentId, incidentId))
-    .orderBy(asc(actionItems.createdAt), asc(actionItems.id));
+    .orderBy(asc(actionItems.createdAt), asc(actionItems.seq));
 }
 
 export async function lockActionItem(

@@ -14,7 +14,7 @@ import type { Severity } from "#domain/incident/severity.ts";
 import type { StoredTimelineEvent } from "#domain/incident/timeline.ts";
 import { findIncidentBySourceRef, insertImportedIncident } from "#store/backlog-links.ts";
 import { withTransaction } from "#store/db.ts";
-import { type ActionItemRow, insertActionItem } from "#store/records.ts";
+import { insertActionItem, type NewActionItem } from "#store/records.ts";
 import { insertTimelineEvents } from "#store/timeline.ts";
 import type { AppContext } from "../context.ts";
 import { publishIncidentChange } from "../events.ts";
@@ -157,9 +157,7 @@ async function importFolder(
   const now = ctx.clock.now();
   const id = randomUUID();
   const actor = ctx.actor.name;
-  // A millisecond apart: items list by creation time, so they keep the file's order.
-  const items: ActionItemRow[] = parsedItems.items.map((item, index) => {
-    const createdAt = new Date(now.getTime() + index);
+  const items: NewActionItem[] = parsedItems.items.map((item) => {
     const owner = item.owner === null ? null : ownerHandle(item.owner);
     if (item.owner !== null && owner === null)
       issues.push({
@@ -178,8 +176,8 @@ async function importFolder(
       status: "open",
       dueAt: null,
       createdBy: actor,
-      createdAt,
-      updatedAt: createdAt,
+      createdAt: now,
+      updatedAt: now,
       completedAt: null,
       issueRepository: null,
       issueNumber: null,

@@ -56,6 +56,26 @@ for (const backend of await testBackends()) {
       assert.equal(events.at(-1)?.kind, "action_item.created");
     });
 
+    test("items added in the same instant list in the order they were added, on every read", async () => {
+      const ctx = appContext(database.db);
+      const incident = await declareTestIncident(ctx);
+      const titles = [
+        "Add an index",
+        "Add a load test",
+        "Add a query timeout",
+        "Write the runbook",
+        "Alert on p95",
+      ];
+      for (const title of titles) await createActionItem(ctx, incident.id, { title });
+      for (let read = 0; read < 3; read++) {
+        const detail = await getIncident(ctx, incident.id);
+        assert.deepEqual(
+          detail.action_items.map((i) => i.title),
+          titles,
+        );
+      }
+    });
+
     test("an open item becomes overdue when its due date passes, and stops being overdue when done", async () => {
       const ctx = appContext(database.db);
       const incident = await declareTestIncident(ctx);

@@ -47,7 +47,7 @@ export async function createActionItem(ctx: AppContext, ref: string, input: unkn
   const now = ctx.clock.now();
   const { number, view } = await withTransaction(ctx.db, async (tx) => {
     const incident = await lockIncident(tx, ref);
-    const row = {
+    const values = {
       id: randomUUID(),
       incidentId: incident.id,
       title: req.title,
@@ -65,7 +65,7 @@ export async function createActionItem(ctx: AppContext, ref: string, input: unkn
       issueUrl: null,
       filedAt: null,
     };
-    await insertActionItem(tx, row);
+    const row = { ...values, seq: await insertActionItem(tx, values) };
     await applyChange(
       tx,
       incident,

@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { incidents } from "./incidents.ts";
 
 /** Links to metrics, logs, traces and screenshots attached to an incident. */
@@ -39,6 +39,11 @@ export const actionItems = pgTable(
   "action_items",
   {
     id: uuid("id").primaryKey(),
+    /**
+     * Insertion order: items added in the same instant (one transaction, an import, the demo) keep the order
+     * they were added in, so "action item 2" means the same item on every read.
+     */
+    seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity(),
     incidentId: uuid("incident_id")
       .notNull()
       .references(() => incidents.id, { onDelete: "cascade" }),
@@ -59,7 +64,7 @@ export const actionItems = pgTable(
     filedAt: timestamp("filed_at", { withTimezone: true }),
   },
   (t) => [
-    index("action_items_incident_idx").on(t.incidentId, t.createdAt),
+    index("action_items_incident_idx").on(t.incidentId, t.createdAt, t.seq),
     // GitHub's "issue closed" webhook finds the item by repository and number.
     index("action_items_issue_idx").on(t.issueRepository, t.issueNumber),
   ],

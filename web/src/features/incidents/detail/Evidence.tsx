@@ -43,7 +43,8 @@ export function EvidenceSection({ incident, refresh }: DetailProps) {
           <Field label="Kind" error={add.fields.kind} className="field-kind">
             {(ids) => (
               <select {...ids} value={kind} onChange={(e) => setKind(e.target.value as EvidenceKind)}>
-                {EVIDENCE_KINDS.map((k) => (
+                {/* health_check evidence is written by "Check affected services", with the probe's result. */}
+                {EVIDENCE_KINDS.filter((k) => k !== "health_check").map((k) => (
                   <option key={k} value={k}>
                     {k}
                   </option>

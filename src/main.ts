@@ -25,6 +25,7 @@ import { redactionPatterns } from "#domain/redaction.ts";
 import type { Clock } from "#domain/time.ts";
 import { AlertProcessor } from "#engine/alert-processor.ts";
 import { createPagingEngine, type PagingEngine } from "#engine/oncall.ts";
+import { statusPageHandlers } from "#engine/status-page.ts";
 import { AlertSweeps } from "#engine/sweeps.ts";
 import { createConsoleChannel } from "#integrations/console/channel.ts";
 import { createEmailChannel } from "#integrations/email/channel.ts";
@@ -181,6 +182,7 @@ export async function startFoghorn(
       handoffNoticeMinutes: config.oncall.handoffNoticeMinutes,
       intervalMs: config.oncall.sweepSeconds * 1000,
     },
+    extraHandlers: statusPageHandlers(systemContext, { sender: {} }),
     runner: {
       concurrency: database.kind === "pglite" ? 1 : 4,
       leaseMs: Math.max(config.oncall.jobLeaseSeconds, config.oncall.sendingDeadlineSeconds + 1) * 1000,

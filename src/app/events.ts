@@ -11,6 +11,8 @@ import type { Logger } from "./context.ts";
 export type ChangeEvent =
   /** An incident changed: `kind` is the (first) timeline event the change wrote, e.g. incident.status_changed. */
   | { type: "incident"; id: string; kind: TimelineKind; at: string }
+  /** The public status page's own configuration changed (components, maintenance, settings). */
+  | { type: "status_page"; at: string }
   /** Many things may have changed (e.g. a bulk load): re-read everything. */
   | { type: "reload"; at: string };
 
@@ -73,4 +75,9 @@ export function publishIncidentChange(
   at: Date,
 ): void {
   events.publish({ type: "incident", id: formatHumanId(incidentNumber), kind, at: at.toISOString() });
+}
+
+/** Announces a committed change to the status page's components, maintenance or settings. */
+export function publishStatusPageChange(events: ChangeFeed, at: Date): void {
+  events.publish({ type: "status_page", at: at.toISOString() });
 }

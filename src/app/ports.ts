@@ -191,3 +191,29 @@ export interface BacklogAnnouncer {
     issues: readonly { title: string; number: number; url: string }[];
   }): Promise<void>;
 }
+
+/** One message to one status page subscriber (an incident update, a maintenance notice, a confirmation). */
+export interface SubscriberMessage {
+  /** Stable across retries of this delivery: webhooks send it as a header, email as the Message-ID. */
+  deliveryId: string;
+  /** One line: the email subject, the first line of a Slack message. */
+  subject: string;
+  /** Plain-text body, complete. */
+  text: string;
+  /** The page (or the incident's public page) the message is about. */
+  url: string;
+  /** One-click unsubscribe link (RFC 8058 for email: List-Unsubscribe + List-Unsubscribe-Post). */
+  unsubscribeUrl?: string;
+  /** The JSON body a webhook subscriber receives. */
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Delivers status page notifications (integrations/: nodemailer, fetch with an HMAC-SHA256 signature,
+ * Slack incoming webhooks). Throws ChannelError (permanent for a 4xx other than 429) when it did not go out.
+ */
+export interface SubscriberSender {
+  email?(to: string, message: SubscriberMessage): Promise<void>;
+  webhook?(url: string, secret: string, message: SubscriberMessage): Promise<void>;
+  slack?(webhookUrl: string, message: SubscriberMessage): Promise<void>;
+}

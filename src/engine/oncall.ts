@@ -14,6 +14,8 @@ export interface PagingEngineOptions {
   chat?: ChatOptions;
   sweep: SweepOptions & { intervalMs: number };
   runner?: RunnerOptions;
+  /** More job kinds run by the same runner (the status page's, engine/status-page.ts). */
+  extraHandlers?: Record<string, JobHandler | BatchHandler>;
 }
 
 const str = (v: unknown) => String(v ?? "");
@@ -81,7 +83,7 @@ export function createPagingEngine(ctx: AppContext, opts: PagingEngineOptions) {
       }
     },
   };
-  const runner = new JobRunner(ctx, handlers, opts.runner);
+  const runner = new JobRunner(ctx, { ...opts.extraHandlers, ...handlers }, opts.runner);
   let unsubscribe: (() => void) | undefined;
   return {
     runner,

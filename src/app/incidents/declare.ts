@@ -114,6 +114,7 @@ export async function declareIncident(ctx: AppContext, input: unknown): Promise<
       rootCause: "",
       resolution: "",
       sourceRef: null,
+      publicTitle: null,
       acknowledgedAt: null,
       mitigatedAt: null,
       resolvedAt: null,

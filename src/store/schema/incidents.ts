@@ -55,6 +55,8 @@ export const incidents = pgTable(
     checklist: jsonb("checklist").$type<unknown[]>(),
     /** Where an imported incident came from (a markdown incident folder); re-importing it updates nothing. */
     sourceRef: text("source_ref").unique(),
+    /** The name the public status page shows; null: the title. Set it when the title is internal jargon. */
+    publicTitle: text("public_title"),
     lastEventSeq: integer("last_event_seq").notNull().default(0),
     lastEventHash: text("last_event_hash"),
   },

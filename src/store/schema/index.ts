@@ -7,3 +7,4 @@ export * from "./oncall.ts";
 export * from "./records.ts";
 export * from "./services.ts";
 export * from "./timeline.ts";
+export * from "./status-page.ts";

@@ -19,12 +19,14 @@ import { profileMarkdown, summarizeProfile } from "./profile-summary.mjs";
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(BENCH, "..");
 const KIT = path.resolve(REPO, "../shared/bench-kit");
-const SCENARIOS = ["startup", "list", "create", "alerts", "paging"];
-const APT = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk hyperfine curl";
+const SCENARIOS = ["startup", "list", "create", "alerts", "paging", "status"];
+const APT = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk hyperfine curl nginx";
 
 const HELP = `npm run bench -- [options]
   --only LIST          scenarios, comma-separated: startup,create,list,alerts,paging (default: all);
-                       paging runs bench/paging.mjs (alert → page latency, escalation timer accuracy)
+                       paging runs bench/paging.mjs (alert → page latency, escalation timer accuracy);
+                       status runs bench/status.mjs (GET /status and summary.json next to nginx serving
+                       the same bytes, and the SQL statements of 10,000 page views)
   --engine E           pglite | postgres | both (default both)
   --runs N             wrk runs per figure; the median is reported (default 3)
   --startup-runs N     cold starts per startup figure (default 5, plus 1 warm-up)
@@ -159,7 +161,7 @@ function parseArgs(argv) {
   }
   for (const s of o.only)
     if (!SCENARIOS.includes(s)) {
-      console.error(`--only: unknown scenario ${s} (startup, create, list, alerts, paging)`);
+      console.error(`--only: unknown scenario ${s} (startup, create, list, alerts, paging, status)`);
       process.exit(2);
     }
   for (const e of o.engines)
@@ -237,6 +239,7 @@ const firstLine = (cmd, args) => {
 function ensureTools() {
   const need = ["curl"];
   if (has("list") || has("create") || has("alerts")) need.push("wrk");
+  if (has("status")) need.push("wrk", "nginx");
   if (has("startup")) need.push("hyperfine");
   let missing = need.filter((c) => !have(c));
   if (!missing.length) return;
@@ -1910,6 +1913,34 @@ try {
       { stdio: "inherit" },
     );
     if (result.status !== 0) throw new Error(`bench/paging.mjs exited with ${result.status}`);
+  }
+  if (has("status")) {
+    log(
+      "status: GET /status and /api/v2/summary.json next to nginx (same bytes), statements per page view (bench/status.mjs)",
+    );
+    const engine = opt.engines.length === 2 ? "both" : (opt.engines[0] ?? "both");
+    const result = spawnSync(
+      process.execPath,
+      [
+        path.join(BENCH, "status.mjs"),
+        "--engine",
+        engine,
+        "--runs",
+        String(opt.runs),
+        "--duration",
+        String(opt.duration),
+        "--warmup",
+        String(opt.warmup),
+        "--quiet-wait",
+        String(opt.quietWait),
+        "--pg",
+        opt.pg,
+        "--out",
+        path.join(outDir, "status"),
+      ],
+      { stdio: "inherit" },
+    );
+    if (result.status !== 0) throw new Error(`bench/status.mjs exited with ${result.status}`);
   }
 } catch (error) {
   failure = error instanceof Error ? error.message.split("\n")[0] : String(error);

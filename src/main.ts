@@ -5,6 +5,7 @@
 
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import pino, { type Logger as PinoLogger } from "pino";
@@ -16,6 +17,7 @@ import { type BaseContext, SYSTEM_ACTOR } from "#app/context.ts";
 import { LocalChangeFeed } from "#app/events.ts";
 import { DEFAULT_DELIVERY } from "#app/oncall/deliver.ts";
 import type { AiDrafting, ChannelRegistry, ChatAnnouncer } from "#app/ports.ts";
+import { StatusPageCache } from "#app/status-page/cache.ts";
 import type { ConnectBacklog } from "#cli/commands/backlog.ts";
 import { runCli } from "#cli/main.ts";
 import type { Config } from "#config/load.ts";
@@ -35,6 +37,8 @@ import { createOpenAiClient } from "#integrations/llm/openai.ts";
 import { createSlackAnnouncer } from "#integrations/slack/announcer.ts";
 import { createBacklogAnnouncer } from "#integrations/slack/backlog-announcer.ts";
 import { createSlackChannel } from "#integrations/slack/channel.ts";
+import { createFsSnapshotStore } from "#integrations/status-snapshot/fs-store.ts";
+import { createSubscriberSender } from "#integrations/status-subscribers/sender.ts";
 import { createSmsChannel, createVoiceChannel } from "#integrations/twilio/channel.ts";
 import { createWebhookChannel } from "#integrations/webhook/channel.ts";
 import { type Database, migrateDb, openDb } from "#store/db.ts";
@@ -100,6 +104,8 @@ export interface RunningFoghorn {
   sweeps: AlertSweeps;
   /** Escalation, delivery, chat and on-call sweeps over the jobs table; tests call paging.runner.runUntilIdle(). */
   paging: PagingEngine;
+  /** The public status page's snapshot; tests call statusPage.refresh() or idle(). */
+  statusPage: StatusPageCache;
   stop(): Promise<void>;
 }
 
@@ -169,6 +175,8 @@ export async function startFoghorn(
   const channels = options.channels ?? buildChannels(config, log, clock);
   const announcer =
     options.announcer === undefined ? buildAnnouncer(config) : (options.announcer ?? undefined);
+  // Status page subscribers: webhook and Slack always, email when SMTP is configured (email.host).
+  const subscriberSender = createSubscriberSender({ clock, email: smtpSettings(config) });
   const paging = createPagingEngine(systemContext, {
     delivery: {
       ...DEFAULT_DELIVERY,
@@ -182,7 +190,7 @@ export async function startFoghorn(
       handoffNoticeMinutes: config.oncall.handoffNoticeMinutes,
       intervalMs: config.oncall.sweepSeconds * 1000,
     },
-    extraHandlers: statusPageHandlers(systemContext, { sender: {} }),
+    extraHandlers: statusPageHandlers(systemContext, { sender: subscriberSender }),
     runner: {
       concurrency: database.kind === "pglite" ? 1 : 4,
       leaseMs: Math.max(config.oncall.jobLeaseSeconds, config.oncall.sendingDeadlineSeconds + 1) * 1000,
@@ -194,6 +202,9 @@ export async function startFoghorn(
     log.info({ webRoot }, "the web UI is not built: `npm run build:web`, then restart, serves it at /");
   const { buildServer } = await serverModule;
   const ai = buildAiDrafting(config, log);
+  // The status page is up before the database answers: the snapshot on disk first, then rebuilt.
+  const statusPage = new StatusPageCache(context, { store: statusSnapshotStore(config, options) });
+  await statusPage.start();
   const app = buildServer({
     context,
     authenticator: new TokenAuthenticator(database.db, clock),
@@ -209,11 +220,15 @@ export async function startFoghorn(
     ai,
     backlog: buildBacklogFiling(config, log, ai),
     githubWebhookSecret: config.github.webhookSecret,
+    statusSubscriptions: { emailEnabled: subscriberSender.email !== undefined },
+    statusPage,
+    dbStatements: () => database.statementCount(),
   });
   let address: string;
   try {
     address = await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
+    await statusPage.stop();
     await database.close();
     throw error;
   }
@@ -221,6 +236,7 @@ export async function startFoghorn(
   const publicUrl = (config.server.publicUrl ?? url).replace(/\/+$/, "");
   context.publicUrl = publicUrl;
   systemContext.publicUrl = publicUrl;
+  void statusPage.refresh(); // its links need the public URL, known from here on
   processor.start();
   sweeps.start();
   await paging.start();
@@ -239,9 +255,11 @@ export async function startFoghorn(
     alerts: processor,
     sweeps,
     paging,
+    statusPage,
     async stop() {
       clearInterval(maintenance.interval);
       clearTimeout(maintenance.first);
+      await statusPage.stop();
       await app.close();
       await sweeps.stop();
       await processor.stop();
@@ -249,6 +267,17 @@ export async function startFoghorn(
       await database.close();
     },
   };
+}
+
+/**
+ * Where the status page snapshot is kept: storage.statusSnapshotDir, else <dataDir>/status-snapshot. A
+ * database handed in (tests) keeps it in memory only, unless the folder is configured.
+ */
+function statusSnapshotStore(config: Config, options: StartOptions) {
+  const dir =
+    config.storage.statusSnapshotDir ??
+    (options.database ? undefined : join(config.storage.dataDir, "status-snapshot"));
+  return dir ? createFsSnapshotStore(dir) : undefined;
 }
 
 /** The channels the configuration turns on; console unless turned off, webhook always. */
@@ -260,17 +289,10 @@ function buildChannels(config: Config, log: PinoLogger, clock: Clock): ChannelRe
     }),
   };
   if (config.oncall.consoleChannel) channels.console = createConsoleChannel(log);
-  const { slack, email, twilio } = config;
+  const { slack, twilio } = config;
   if (slack.botToken) channels.slack = createSlackChannel({ token: slack.botToken, apiUrl: slack.apiUrl });
-  if (email.host)
-    channels.email = createEmailChannel({
-      host: email.host,
-      port: email.port,
-      secure: email.secure,
-      from: email.from,
-      ...(email.user ? { user: email.user } : {}),
-      ...(email.password ? { password: email.password } : {}),
-    });
+  const smtp = smtpSettings(config);
+  if (smtp) channels.email = createEmailChannel(smtp);
   if (twilio.accountSid && twilio.authToken && twilio.from) {
     const options = {
       accountSid: twilio.accountSid,
@@ -282,6 +304,20 @@ function buildChannels(config: Config, log: PinoLogger, clock: Clock): ChannelRe
     channels.voice = createVoiceChannel(options);
   }
   return channels;
+}
+
+/** The SMTP settings of the `email` group when email is on (email.host set). */
+function smtpSettings(config: Config) {
+  const { email } = config;
+  if (!email.host) return undefined;
+  return {
+    host: email.host,
+    port: email.port,
+    secure: email.secure,
+    from: email.from,
+    ...(email.user ? { user: email.user } : {}),
+    ...(email.password ? { password: email.password } : {}),
+  };
 }
 
 /** AI drafting when both ai.baseUrl and ai.model are set (config refuses one without the other); else off. */

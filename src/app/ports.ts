@@ -217,3 +217,34 @@ export interface SubscriberSender {
   webhook?(url: string, secret: string, message: SubscriberMessage): Promise<void>;
   slack?(webhookUrl: string, message: SubscriberMessage): Promise<void>;
 }
+
+/** One rendered file of a stored status page snapshot. */
+export interface StoredSnapshotFile {
+  contentType: string;
+  body: string;
+}
+
+/**
+ * The rendered status page as last built, kept on disk so a restarted Foghorn serves the page before its
+ * database answers (or while it does not). Both renderings: under /status, and at the root of the status
+ * domain.
+ */
+export interface StoredSnapshot {
+  version: 1;
+  /** When its data was read (ISO 8601). */
+  generatedAt: string;
+  /** The host name on which `/` serves the page; null: none. */
+  customDomain: string | null;
+  /** The Content-Security-Policy of its HTML pages. */
+  csp: string;
+  /** URL path → file, rendered with base "/status" and with base "". */
+  sites: { status: Record<string, StoredSnapshotFile>; root: Record<string, StoredSnapshotFile> };
+}
+
+/** Where the last good status page snapshot is kept (integrations/status-snapshot/fs-store.ts). */
+export interface SnapshotStore {
+  /** The stored snapshot; null when there is none (or it cannot be read). */
+  load(): Promise<StoredSnapshot | null>;
+  /** Replaces the stored snapshot atomically: a reader sees the old one or the new one, never half. */
+  save(snapshot: StoredSnapshot): Promise<void>;
+}

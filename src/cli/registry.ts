@@ -22,6 +22,7 @@ import { oncallCommand, scheduleGroup } from "./commands/schedule.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { serviceGroup } from "./commands/service.ts";
 import { servicesCommand } from "./commands/services.ts";
+import { statusGroup } from "./commands/status.ts";
 import { teamGroup } from "./commands/team.ts";
 import { tokenGroup } from "./commands/token.ts";
 import { userGroup } from "./commands/user.ts";
@@ -41,6 +42,7 @@ export const COMMANDS: readonly CommandNode[] = [
   checkGroup,
   runbookGroup,
   maintenanceGroup,
+  statusGroup,
   userGroup,
   contactGroup,
   teamGroup,

@@ -12,6 +12,7 @@ const BINDINGS = [
   ["FOGHORN_DATA_DIR", "storage.dataDir"],
   ["DATABASE_URL", "storage.databaseUrl"],
   ["FOGHORN_POOL_SIZE", "storage.poolSize"],
+  ["FOGHORN_STATUS_SNAPSHOT_DIR", "storage.statusSnapshotDir"],
   ["FOGHORN_LOG_LEVEL", "log.level"],
   ["FOGHORN_LOG_PRETTY", "log.pretty"],
   ["FOGHORN_BOOTSTRAP_TOKEN", "auth.bootstrapToken"],

@@ -92,6 +92,13 @@ const storageSchema = group({
   poolSize: integer(1, 100)
     .default(10)
     .describe("Maximum PostgreSQL connections per process (PGlite uses one)."),
+  statusSnapshotDir: nonEmptyString()
+    .optional()
+    .meta({
+      description:
+        "Folder where the public status page's last snapshot is kept, so the page is served while the database is down; not set: <dataDir>/status-snapshot (with PostgreSQL too).",
+      examples: ["/var/lib/foghorn/status-snapshot"],
+    }),
 })
   .prefault({})
   .describe("Where incidents, alerts and schedules are stored.");

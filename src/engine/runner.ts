@@ -201,7 +201,10 @@ export class JobRunner {
     } catch (error) {
       this.failed += 1;
       const message = error instanceof Error ? error.message : String(error);
-      const retryAt = new Date(this.deps.clock.now().getTime() + jobBackoffMs(job.attempts));
+      // A handler may say when to try again (a provider's Retry-After, a schedule of its own).
+      const hint = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+      const delayMs = typeof hint === "number" && hint > 0 ? hint : jobBackoffMs(job.attempts);
+      const retryAt = new Date(this.deps.clock.now().getTime() + delayMs);
       try {
         const outcome = await failJob(this.deps.db, job, this.worker, message, retryAt);
         this.deps.log[outcome === "dead" ? "error" : "warn"](

@@ -25,3 +25,53 @@ export function registerHttpMetrics(app: FastifyInstance): Registry {
   });
   return registry;
 }
+
+/**
+ * Storage and status page counters read at scrape time: SQL statements executed (the status page's
+ * promise is that viewing it adds none) and status page answers by status code, which the fast path in
+ * front of Fastify gives without passing through the request metrics above.
+ */
+export function registerStatusPageMetrics(
+  registry: Registry,
+  sources: {
+    statements?: () => number;
+    statusServed?: () => Readonly<Record<number, number>>;
+    statusRebuilds?: () => Readonly<{ ok: number; failed: number }>;
+  },
+): void {
+  const { statements, statusServed, statusRebuilds } = sources;
+  if (statements)
+    new Counter({
+      name: "foghorn_db_statements_total",
+      help: "SQL statements executed on the database (BEGIN and COMMIT included)",
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(statements());
+      },
+    });
+  if (statusServed)
+    new Counter({
+      name: "foghorn_status_page_responses_total",
+      help: "Public status page answers from its in-memory snapshot, by status code",
+      labelNames: ["status"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [status, n] of Object.entries(statusServed())) this.inc({ status }, n);
+      },
+    });
+  if (statusRebuilds)
+    new Counter({
+      name: "foghorn_status_page_rebuilds_total",
+      help: "Status page snapshot rebuilds, by result (failed: the database did not answer; the last snapshot stayed)",
+      labelNames: ["result"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        const { ok, failed } = statusRebuilds();
+        this.inc({ result: "ok" }, ok);
+        this.inc({ result: "failed" }, failed);
+      },
+    });
+}

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
 import fastifyCookie from "@fastify/cookie";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import type { Prober } from "#app/alerts/health-checks.ts";
@@ -8,8 +9,10 @@ import type { TokenAuthenticator } from "#app/auth/tokens.ts";
 import type { IncidentFilingDeps } from "#app/backlog/file-incident-items.ts";
 import type { BaseContext } from "#app/context.ts";
 import type { AiDrafting } from "#app/ports.ts";
+import type { StatusPageCache } from "#app/status-page/cache.ts";
+import type { SubscriptionOptions } from "#app/status-page/subscribers.ts";
 import { authenticate } from "./auth.ts";
-import { registerHttpMetrics } from "./metrics.ts";
+import { registerHttpMetrics, registerStatusPageMetrics } from "./metrics.ts";
 import { ApiRegistry } from "./openapi.ts";
 import { notFoundHandler, problemErrorHandler } from "./problem.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
@@ -24,6 +27,9 @@ import { type PagingRouteDeps, registerPagingApi, registerPagingRoutes } from ".
 import { registerPostmortemRoutes } from "./routes/postmortems.ts";
 import { registerRunbookRoutes } from "./routes/runbooks.ts";
 import { registerSessionRoutes } from "./routes/session.ts";
+import { registerStatusAdminRoutes } from "./routes/status-admin.ts";
+import { answerFromStatusCache, registerStatusPageRoutes } from "./routes/status-page.ts";
+import { registerStatusSubscriberRoutes } from "./routes/status-subscribe.ts";
 import { registerSystemRoutes, type SystemDeps } from "./routes/system.ts";
 import { registerTemplateRoutes } from "./routes/templates.ts";
 import { registerWebhookRoutes } from "./routes/webhooks.ts";
@@ -52,6 +58,15 @@ export interface ServerDeps {
   backlog?: IncidentFilingDeps | undefined;
   /** The GitHub webhook's secret (github.webhookSecret); without it /webhooks/github answers 404. */
   githubWebhookSecret?: string | undefined;
+  /** What status page subscriptions can be delivered (email needs SMTP); without it email is refused. */
+  statusSubscriptions?: SubscriptionOptions | undefined;
+  /**
+   * The public status page's snapshot: served at /status, /api/v2/*.json and the feeds (and `/` on its
+   * custom domain) without touching the database; without it those paths answer 503.
+   */
+  statusPage?: StatusPageCache | undefined;
+  /** SQL statements executed so far (Database.statementCount), for foghorn_db_statements_total. */
+  dbStatements?: (() => number) | undefined;
   /** The built web UI (web/dist) to serve at `/`; without it only the API and the probes are served. */
   webRoot?: string | undefined;
 }
@@ -70,6 +85,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     requestIdHeader: "x-request-id",
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    // Status page GETs are answered by a plain node handler straight from the snapshot, before routing.
+    ...(deps.statusPage ? { serverFactory: statusFastPath(deps.statusPage, deps.trustProxy) } : {}),
   });
   // The API reads JSON only: without this, Fastify's built-in text/plain parser hands a string to the
   // verbs, which answer 422 instead of 415 Unsupported Media Type.
@@ -101,6 +118,15 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       );
   });
   const metrics = registerHttpMetrics(app);
+  registerStatusPageMetrics(metrics, {
+    ...(deps.dbStatements ? { statements: deps.dbStatements } : {}),
+    ...(deps.statusPage
+      ? {
+          statusServed: () => deps.statusPage?.served ?? {},
+          statusRebuilds: () => deps.statusPage?.rebuilds ?? { ok: 0, failed: 0 },
+        }
+      : {}),
+  });
   registerSystemRoutes(app, api, metrics, deps.system);
   registerSessionRoutes(app, api);
   registerIncidentRoutes(app, api);
@@ -112,12 +138,27 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerAlertRoutes(app, api, deps.intake);
   registerOnCallRoutes(app, api);
   registerRunbookRoutes(app, api, deps.prober);
+  registerStatusAdminRoutes(app, api);
   registerWebhookRoutes(app, api, deps.context, deps.intake, deps.bodyLimit);
   registerPagingRoutes(app, { context: deps.context, ...deps.paging });
   registerPagingApi(app, api);
   registerPostmortemRoutes(app, api, deps.ai);
   registerBacklogRoutes(app, api, deps.backlog, deps.githubWebhookSecret !== undefined);
   registerGitHubWebhook(app, deps.context, deps.githubWebhookSecret, deps.bodyLimit);
+  registerStatusSubscriberRoutes(app, api, {
+    context: deps.context,
+    options: deps.statusSubscriptions ?? { emailEnabled: false },
+    bodyLimit: deps.bodyLimit,
+  });
+  registerStatusPageRoutes(app, api, deps.statusPage, deps.trustProxy);
   app.setNotFoundHandler(deps.webRoot ? registerWebUi(app, deps.webRoot) : notFoundHandler);
   return app;
+}
+
+/** The HTTP server with the status page's fast path in front of Fastify's handler. */
+function statusFastPath(cache: StatusPageCache, trustProxy: boolean): FastifyServerOptions["serverFactory"] {
+  return (handler) =>
+    createServer((req, res) => {
+      if (!answerFromStatusCache(cache, trustProxy, req, res)) handler(req, res);
+    });
 }

@@ -28,7 +28,7 @@ code{font-family:ui-monospace,monospace}pre{padding:.75rem;border:1px solid #888
 // asking for JSON. Another path is a page only for a browser (text/html: 404 with index.html, so the UI can
 // say so); everyone else gets the 404 problem.
 const UI_ROUTES =
-  /^\/(?:(?:incidents|alerts|services|schedules|escalation-policies|people)(?:\/[^/]+(?:\/edit)?)?|declare|login|setup|oncall|escalation-rules|teams|profile|paging)?\/?$/;
+  /^\/(?:(?:incidents|alerts|services|schedules|escalation-policies|people)(?:\/[^/]+(?:\/edit)?)?|status-page(?:\/[a-z-]+)?|declare|login|setup|oncall|escalation-rules|teams|profile|paging)?\/?$/;
 
 function pageStatus(req: FastifyRequest): 200 | 404 | undefined {
   if (req.method !== "GET" && req.method !== "HEAD") return undefined;

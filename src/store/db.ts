@@ -29,6 +29,11 @@ export interface Database {
    */
   maintain(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * SQL statements executed through this handle since it was opened (BEGIN and COMMIT included): the
+   * `foghorn_db_statements_total` metric, and how tests prove a page view issues no query.
+   */
+  statementCount(): number;
 }
 
 /** The SQL migrations; found beside this file, or from the bundle in dist/ (bin/foghorn.mjs builds it). */
@@ -62,6 +67,32 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that loses its server must not crash the process; the next query reports the error.
   pool.on("error", () => {});
+  // Every statement, pooled or in a transaction, goes through some pooled client's query().
+  let statements = 0;
+  pool.on("connect", (client) => {
+    // A connection lost while its client is checked out reaches the query in flight; the event must not
+    // crash the process (the pool only listens on idle clients).
+    client.on("error", () => {});
+    const query = client.query;
+    client.query = function (this: pg.PoolClient, ...args: unknown[]) {
+      statements++;
+      const result = (query as (...a: unknown[]) => unknown).apply(this, args);
+      // drizzle (0.45) sends a transaction's BEGIN outside its try/finally, so a BEGIN that fails (the
+      // connection died while the client sat idle in the pool: a database restart, a network cut) would
+      // never give its client back, and after `poolSize` of them every query waits forever. Such a client
+      // is released here, with the error, which drops it from the pool. Callback-style calls are the pool's
+      // own (pool.query) and release themselves.
+      if (result instanceof Promise && typeof args.at(-1) !== "function" && isBegin(args[0]))
+        result.catch((error: unknown) => {
+          try {
+            client.release(error instanceof Error ? error : new Error(String(error)));
+          } catch {
+            // already released
+          }
+        });
+      return result;
+    } as typeof client.query;
+  });
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   return {
     db,
@@ -74,6 +105,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     async close() {
       await pool.end();
     },
+    statementCount: () => statements,
   };
 }
 
@@ -94,6 +126,7 @@ async function openPglite(dataDir: string | undefined, load: Blob | undefined): 
     release();
     throw error;
   }
+  const counter = countPgliteStatements(client);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     db,
@@ -114,7 +147,56 @@ async function openPglite(dataDir: string | undefined, load: Blob | undefined): 
         release();
       }
     },
+    statementCount: () => counter.count,
   };
+}
+
+/** True for a BEGIN statement (a string, or a query config's text). */
+function isBegin(query: unknown): boolean {
+  const text =
+    typeof query === "string"
+      ? query
+      : typeof query === "object" && query !== null && "text" in query
+        ? String((query as { text: unknown }).text)
+        : "";
+  return /^\s*begin\b/i.test(text);
+}
+
+/**
+ * Counts what a PGlite instance executes: query() and exec() calls, and per transaction its BEGIN and
+ * COMMIT plus the calls made on the transaction handle. PGlite's own internals call private methods, so
+ * nothing is counted twice.
+ */
+function countPgliteStatements(client: PGlite): { count: number } {
+  const counter = { count: 0 };
+  const query = client.query.bind(client);
+  const exec = client.exec.bind(client);
+  const transaction = client.transaction.bind(client);
+  client.query = ((...args: Parameters<PGlite["query"]>) => {
+    counter.count++;
+    return query(...args);
+  }) as PGlite["query"];
+  client.exec = ((...args: Parameters<PGlite["exec"]>) => {
+    counter.count++;
+    return exec(...args);
+  }) as PGlite["exec"];
+  client.transaction = ((callback: Parameters<PGlite["transaction"]>[0]) => {
+    counter.count += 2;
+    return transaction((tx) => {
+      const txQuery = tx.query.bind(tx);
+      const txExec = tx.exec.bind(tx);
+      tx.query = ((...args: Parameters<typeof tx.query>) => {
+        counter.count++;
+        return txQuery(...args);
+      }) as typeof tx.query;
+      tx.exec = ((...args: Parameters<typeof tx.exec>) => {
+        counter.count++;
+        return txExec(...args);
+      }) as typeof tx.exec;
+      return callback(tx);
+    });
+  }) as PGlite["transaction"];
+  return counter;
 }
 
 /**

@@ -133,6 +133,28 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: "GET", path: "/api/v1/incident-types/{name}" },
   { method: "PATCH", path: "/api/v1/incident-types/{name}" },
   { method: "DELETE", path: "/api/v1/incident-types/{name}" },
+  // Status page configuration: settings, components, maintenance (test/api/status-page-admin.test.ts).
+  { method: "GET", path: "/api/v1/status-page/settings" },
+  { method: "PATCH", path: "/api/v1/status-page/settings" },
+  { method: "GET", path: "/api/v1/status-page/components" },
+  { method: "POST", path: "/api/v1/status-page/components" },
+  { method: "GET", path: "/api/v1/status-page/components/{id}" },
+  { method: "PATCH", path: "/api/v1/status-page/components/{id}" },
+  { method: "DELETE", path: "/api/v1/status-page/components/{id}" },
+  { method: "PUT", path: "/api/v1/status-page/components/{id}/status" },
+  { method: "GET", path: "/api/v1/status-page/maintenances" },
+  { method: "POST", path: "/api/v1/status-page/maintenances" },
+  { method: "GET", path: "/api/v1/status-page/maintenances/{id}" },
+  { method: "PATCH", path: "/api/v1/status-page/maintenances/{id}" },
+  { method: "DELETE", path: "/api/v1/status-page/maintenances/{id}" },
+  { method: "POST", path: "/api/v1/status-page/maintenances/{id}/updates" },
+  // The whole public page as files, for `foghorn status export` (test/api/status-page-serving.test.ts).
+  { method: "GET", path: "/api/v1/status-page/export" },
+  // Status page subscribers (test/api/status-subscribers.test.ts).
+  { method: "GET", path: "/api/v1/status-page/subscribers" },
+  { method: "POST", path: "/api/v1/status-page/subscribers" },
+  { method: "DELETE", path: "/api/v1/status-page/subscribers/{id}" },
+  { method: "POST", path: "/api/v1/status-page/subscribers/{id}/enable" },
 ];
 
 /** Operations of the document that need no authentication: signing in and first-run setup (session.test.ts). */

@@ -32,6 +32,8 @@ export interface TestFoghorn {
   sweep(): Promise<void>;
   /** Runs every paging job due now (escalation steps, deliveries, chat) until none is left. */
   pagingIdle(): Promise<number>;
+  /** The public status page's snapshot cache (refresh() rebuilds it now; idle() waits for pending rebuilds). */
+  statusPage: RunningFoghorn["statusPage"];
   close(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function startTestFoghorn(
       await running.paging.runner.idle();
       return running.paging.runner.runUntilIdle();
     },
+    statusPage: running.statusPage,
     async close() {
       await running.stop();
     },

@@ -15,6 +15,7 @@ import { PostmortemPage } from "./features/postmortems/PostmortemPage.tsx";
 import { runbookRoute } from "./features/runbooks/routes.tsx";
 import { ServicePage } from "./features/services/ServicePage.tsx";
 import { ServicesPage } from "./features/services/ServicesPage.tsx";
+import { statusPageRoute } from "./features/status-page/routes.tsx";
 import { useLiveStatus } from "./live/events.ts";
 import { Link, navigate, useLocation } from "./router.tsx";
 import { Banner, ErrorNote } from "./ui/banner.tsx";
@@ -183,6 +184,8 @@ function Routes() {
   if (pathname === "/paging" || pathname === "/paging/") return <PagingPage />;
   const onCall = onCallRoute(pathname);
   if (onCall) return onCall;
+  const statusPage = statusPageRoute(pathname);
+  if (statusPage) return statusPage;
   return (
     <main className="page" id="main">
       <div className="empty">
@@ -231,6 +234,9 @@ function Header({ devToken, onHelp }: { devToken: boolean; onHelp: () => void })
         </Link>
         <Link href="/paging" aria-current={section("/paging")}>
           Paging
+        </Link>
+        <Link href="/status-page" aria-current={section("/status-page")}>
+          Status page
         </Link>
         <Link href="/settings/incident-types" aria-current={section("/settings")}>
           Settings

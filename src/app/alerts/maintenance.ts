@@ -27,13 +27,27 @@ export const CreateMaintenanceInput = z
 
 const LOCAL = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/;
 
-function toInstant(value: string, zone: string, field: string): Date {
+/**
+ * A date-time as people type it: a local "2026-12-24T22:00" (or with a space) read in `zone`, or an
+ * instant with an offset taken as given. Undefined when it is neither. Shared by every verb that takes
+ * times (maintenance windows here, the status page's scheduled maintenance).
+ */
+export function readDateTime(value: string, zone: string): Date | undefined {
   const at = LOCAL.test(value) ? safeLocal(value.replace(" ", "T"), zone) : new Date(value);
-  if (!at || Number.isNaN(at.getTime()))
+  return at && !Number.isNaN(at.getTime()) ? at : undefined;
+}
+
+/** What is said about a date-time that readDateTime could not read. */
+export const DATE_TIME_EXPECTED = "expected 2026-12-24T22:00 or an ISO 8601 instant";
+
+/** readDateTime, or INVALID_INPUT naming the field. */
+export function toInstant(value: string, zone: string, field: string): Date {
+  const at = readDateTime(value, zone);
+  if (!at)
     throw new AppError(
       "INVALID_INPUT",
       `${field} "${value}" is not a date-time; use 2026-12-24T22:00 (local) or ISO 8601`,
-      [{ field, message: "expected 2026-12-24T22:00 or an ISO 8601 instant" }],
+      [{ field, message: DATE_TIME_EXPECTED }],
     );
   return at;
 }

@@ -7,6 +7,7 @@ import { withTransaction } from "#store/db.ts";
 import { insertEvidence, insertStatusUpdate } from "#store/records.ts";
 import type { AppContext } from "../context.ts";
 import { publishIncidentChange } from "../events.ts";
+import { enqueueStatusNotification } from "../status-page/notify.ts";
 import { parseInput, text } from "../validation.ts";
 import { applyChange, lockIncident } from "./internal.ts";
 import { evidenceView, statusUpdateView } from "./views.ts";
@@ -125,6 +126,13 @@ export async function postStatusUpdate(ctx: AppContext, ref: string, input: unkn
       createdAt: now,
     };
     await insertStatusUpdate(tx, row);
+    // The status page's subscribers hear of external updates (app/status-page/notify.ts outbox).
+    if (req.visibility === "external")
+      await enqueueStatusNotification(
+        tx,
+        { kind: "incident_update", incidentId: incident.id, updateId: row.id },
+        now,
+      );
     await applyChange(
       tx,
       incident,

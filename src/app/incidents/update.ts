@@ -37,6 +37,13 @@ export const UpdateIncidentInput = z
     impact: longText(10_000).optional(),
     root_cause: longText(20_000).optional(),
     resolution: longText(20_000).optional(),
+    public_title: z
+      .string({ error: "must be a string (the title the public status page shows), or null" })
+      .trim()
+      .max(200, { error: "must be at most 200 characters" })
+      .nullable()
+      .optional()
+      .describe("The title the public status page shows instead of the title; null or empty: the title"),
     add_services: serviceList.optional(),
     remove_services: serviceList.optional(),
     custom_fields: z
@@ -56,7 +63,7 @@ const TEXT_FIELDS = [
 ] as const;
 
 /**
- * Changes an incident's fields (title, severity, tags, impact, root cause, resolution, custom field values)
+ * Changes an incident's fields (title, public title, severity, tags, impact, root cause, resolution, custom field values)
  * and its affected services. Each changed field is recorded with its old and new value in one timeline event.
  */
 export async function updateIncident(ctx: AppContext, ref: string, input: unknown) {
@@ -80,6 +87,13 @@ export async function updateIncident(ctx: AppContext, ref: string, input: unknow
       if (value !== undefined && value !== incident[column]) {
         changes[field] = { from: incident[column], to: value };
         patch[column] = value;
+      }
+    }
+    if (req.public_title !== undefined) {
+      const publicTitle = req.public_title || null;
+      if (publicTitle !== incident.publicTitle) {
+        changes.public_title = { from: incident.publicTitle, to: publicTitle };
+        patch.publicTitle = publicTitle;
       }
     }
     if (severity !== undefined && severity !== incident.severity) {

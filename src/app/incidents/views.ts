@@ -68,6 +68,8 @@ export function incidentView(
     number: row.number,
     uuid: row.id,
     title: row.title,
+    /** The title the public status page shows; null: the title. */
+    public_title: row.publicTitle,
     description: row.description,
     severity,
     severity_label: severityWord(severity),

@@ -12,8 +12,15 @@ export const STATUS_JOB = {
   notify: "status.notify",
   /** payload: { v: 1, event, subscriber_id } — sends to one subscriber. */
   deliver: "status.deliver",
-  /** payload: { v: 1, maintenance_id, step: "remind" | "start" | "complete" } — a maintenance's own clock. */
+  /**
+   * payload: { v: 1, maintenance_id, step: "remind" | "start" | "complete", at: the start or end it was
+   * queued for (ISO) } — a maintenance's own clock (app/status-page/maintenances.ts).
+   */
   maintenance: "status.maintenance",
+  /** payload: { v: 1, subscriber_id, nonce } — mails an email subscriber its confirmation link (double opt-in). */
+  confirm: "status.confirm",
+  /** payload: { v: 1, subscriber_id } — tells a subscriber it was disabled after failed deliveries. */
+  disabledNotice: "status.disabled_notice",
 } as const;
 
 /** What subscribers are told about. Ids are internal ids (uuids for incidents and updates). */

@@ -8,6 +8,7 @@ import type {
   Impact,
   Indicator,
   MaintenanceStatus,
+  PageInfo,
   PublicIncidentStatus,
 } from "./types.ts";
 
@@ -144,4 +145,48 @@ export function publicIdOf(internalId: string): string {
   let id = "";
   for (let i = 0; i < 12; i++) id += ALPHABET[(digest[i] ?? 0) % ALPHABET.length];
   return id;
+}
+
+/** The page settings as stored (status_page_settings), the fields PageInfo is made of. */
+export interface PageSettings {
+  name: string;
+  url: string | null;
+  logoUrl: string | null;
+  brandColor: string;
+  timeZone: string;
+  customDomain: string | null;
+  footerLinks: { label: string; url: string }[];
+  showResponders: boolean;
+  updatedAt: Date;
+}
+
+/** Where the page is: the configured URL, else its custom domain, else <publicUrl>/status. */
+export function pageUrl(
+  settings: Pick<PageSettings, "url" | "customDomain">,
+  publicUrl: string | undefined,
+): string {
+  if (settings.url) return settings.url.replace(/\/+$/, "");
+  if (settings.customDomain) return `https://${settings.customDomain}`;
+  return `${(publicUrl ?? "").replace(/\/+$/, "")}/status`;
+}
+
+/** The page as the public sees it, from its settings. */
+export function pageInfo(settings: PageSettings, publicUrl: string | undefined): PageInfo {
+  return {
+    id: publicIdOf("status-page"),
+    name: settings.name,
+    url: pageUrl(settings, publicUrl),
+    logoUrl: settings.logoUrl,
+    brandColor: settings.brandColor,
+    timeZone: settings.timeZone,
+    customDomain: settings.customDomain,
+    footerLinks: settings.footerLinks,
+    showResponders: settings.showResponders,
+    updatedAt: settings.updatedAt,
+  };
+}
+
+/** A stored id that already is a public id (components, maintenances) is kept; any other (uuids) is hashed. */
+export function publicIdOfStored(id: string): string {
+  return /^[a-z0-9]{12}$/.test(id) ? id : publicIdOf(id);
 }

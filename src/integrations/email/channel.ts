@@ -31,9 +31,9 @@ const CONNECTION_TIMEOUT_MS = 10_000;
 const GREETING_TIMEOUT_MS = 10_000;
 const SOCKET_TIMEOUT_MS = 30_000;
 
-/** The email channel. */
-export function createEmailChannel(opts: EmailChannelOptions): Channel {
-  const transport = createTransport({
+/** The SMTP transport of the `email` settings, with the timeouts above (pages and status subscribers share it). */
+export function createSmtpTransport(opts: EmailChannelOptions) {
+  return createTransport({
     host: opts.host,
     port: opts.port,
     secure: opts.secure ?? false,
@@ -43,6 +43,11 @@ export function createEmailChannel(opts: EmailChannelOptions): Channel {
     greetingTimeout: GREETING_TIMEOUT_MS,
     socketTimeout: SOCKET_TIMEOUT_MS,
   });
+}
+
+/** The email channel. */
+export function createEmailChannel(opts: EmailChannelOptions): Channel {
+  const transport = createSmtpTransport(opts);
   const idDomain = messageIdDomain(opts.from);
 
   return {
@@ -83,7 +88,7 @@ export function emailMessageId(deliveryId: string, domain: string): string {
 }
 
 /** The From address's domain, the usual right-hand side of a Message-ID. */
-function messageIdDomain(from: string): string {
+export function messageIdDomain(from: string): string {
   const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from);
   return match?.[1] ?? "foghorn.invalid";
 }
@@ -134,7 +139,7 @@ export function renderEmail(message: OutboundMessage): { text: string; html: str
   return { text: `${text.join("\n").trimEnd()}\n`, html: html.join("\n") };
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
@@ -148,7 +153,7 @@ function escapeHtml(text: string): string {
  * connection can succeed). 4yz, connection and timeout errors may pass on a later try. Errors with no
  * reply that a retry cannot fix (bad configuration, no recipient, missing credentials) are permanent.
  */
-function toChannelError(err: unknown, what: string): ChannelError {
+export function toChannelError(err: unknown, what: string): ChannelError {
   const code = errorProperty(err, "code");
   const responseCode = errorProperty(err, "responseCode");
   const reason = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";

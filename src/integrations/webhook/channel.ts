@@ -162,63 +162,109 @@ export function retryAfterMs(value: string | null, now: Date): number | undefine
   return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }
 
-/** The webhook channel. providerRef: `{ url, delivery_id }`, where `update` posts `page.updated`. */
-export function createWebhookChannel(opts: WebhookChannelOptions): Channel {
+/** How a JSON POST is made: the clock (signatures, Retry-After), the answer timeout, fetch for tests. */
+export interface JsonPostOptions {
+  clock: Clock;
+  /** How long a receiver may take to answer. Default 10 s. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  userAgent?: string;
+}
+
+/**
+ * POSTs a JSON body and maps the answer as the module comment says: 2xx is done; 429, 408, 5xx, timeouts
+ * and connection errors are transient ChannelErrors (with Retry-After); 3xx (not followed) and other 4xx
+ * are permanent. Shared by webhook pages and the status page's webhook and Slack subscribers.
+ */
+export async function postJson(
+  opts: JsonPostOptions,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  what: string,
+): Promise<void> {
   const fetchFn = opts.fetch ?? fetch;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-
-  async function post(url: string, deliveryId: string, payload: object, what: string): Promise<void> {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      throw new ChannelError(`${what}: ${JSON.stringify(url)} is not a URL`, { permanent: true });
-    }
-    if (target.protocol !== "https:" && target.protocol !== "http:") {
-      throw new ChannelError(`${what}: only http and https URLs can be called`, { permanent: true });
-    }
-    const body = JSON.stringify(payload);
-    const now = opts.clock.now();
-    let response: Response;
-    try {
-      response = await fetchFn(target, {
-        method: "POST",
-        headers: {
-          "Content-Type": "application/json",
-          "User-Agent": "Foghorn-Webhook/1",
-          [DELIVERY_HEADER]: deliveryId,
-          [SIGNATURE_HEADER]: foghornSignature(opts.signingSecret, body, Math.floor(now.getTime() / 1000)),
-        },
-        body,
-        // A redirect would re-send the page somewhere nobody configured.
-        redirect: "manual",
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (err) {
-      const reason =
-        err instanceof Error && err.name === "TimeoutError"
-          ? `no answer within ${timeoutMs} ms`
-          : describeFetchError(err);
-      throw new ChannelError(`${what}: ${reason}`, { cause: err });
-    }
-    // The answer's body is not used; reading it frees the connection for reuse.
-    await response.arrayBuffer().catch(() => undefined);
-    const status = response.status;
-    if (status >= 200 && status < 300) return;
-    const detail = `${what}: HTTP ${status}`;
-    // 408 (the receiver timed out reading) is as temporary as a 5xx.
-    if (status === 429 || status === 408 || status >= 500) {
-      const after = retryAfterMs(response.headers.get("retry-after"), opts.clock.now());
-      throw new ChannelError(detail, after === undefined ? {} : { retryAfterMs: after });
-    }
-    if (status >= 300 && status < 400) {
-      const location = response.headers.get("location");
-      throw new ChannelError(`${detail}: redirects are not followed${location ? ` (to ${location})` : ""}`, {
-        permanent: true,
-      });
-    }
-    throw new ChannelError(detail, { permanent: true });
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new ChannelError(`${what}: ${JSON.stringify(url)} is not a URL`, { permanent: true });
   }
+  if (target.protocol !== "https:" && target.protocol !== "http:") {
+    throw new ChannelError(`${what}: only http and https URLs can be called`, { permanent: true });
+  }
+  let response: Response;
+  try {
+    response = await fetchFn(target, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "User-Agent": opts.userAgent ?? "Foghorn-Webhook/1",
+        ...headers,
+      },
+      body,
+      // A redirect would re-send the message somewhere nobody configured.
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    const reason =
+      err instanceof Error && err.name === "TimeoutError"
+        ? `no answer within ${timeoutMs} ms`
+        : describeFetchError(err);
+    throw new ChannelError(`${what}: ${reason}`, { cause: err });
+  }
+  // The answer's body is not used; reading it frees the connection for reuse.
+  await response.arrayBuffer().catch(() => undefined);
+  const status = response.status;
+  if (status >= 200 && status < 300) return;
+  const detail = `${what}: HTTP ${status}`;
+  // 408 (the receiver timed out reading) is as temporary as a 5xx.
+  if (status === 429 || status === 408 || status >= 500) {
+    const after = retryAfterMs(response.headers.get("retry-after"), opts.clock.now());
+    throw new ChannelError(detail, after === undefined ? {} : { retryAfterMs: after });
+  }
+  if (status >= 300 && status < 400) {
+    const location = response.headers.get("location");
+    throw new ChannelError(`${detail}: redirects are not followed${location ? ` (to ${location})` : ""}`, {
+      permanent: true,
+    });
+  }
+  throw new ChannelError(detail, { permanent: true });
+}
+
+/**
+ * POSTs `payload` signed with `signingSecret` (X-Foghorn-Signature) and carrying `deliveryId`
+ * (X-Foghorn-Delivery). `extraHeaders` gets the signature's unix time.
+ */
+export async function postSignedJson(
+  opts: JsonPostOptions & { signingSecret: string },
+  url: string,
+  deliveryId: string,
+  payload: object,
+  what: string,
+  extraHeaders?: (unixSeconds: number) => Record<string, string>,
+): Promise<void> {
+  const body = JSON.stringify(payload);
+  const unixSeconds = Math.floor(opts.clock.now().getTime() / 1000);
+  await postJson(
+    opts,
+    url,
+    body,
+    {
+      [DELIVERY_HEADER]: deliveryId,
+      [SIGNATURE_HEADER]: foghornSignature(opts.signingSecret, body, unixSeconds),
+      ...extraHeaders?.(unixSeconds),
+    },
+    what,
+  );
+}
+
+/** The webhook channel. providerRef: `{ url, delivery_id }`, where `update` posts `page.updated`. */
+export function createWebhookChannel(opts: WebhookChannelOptions): Channel {
+  const post = (url: string, deliveryId: string, payload: object, what: string) =>
+    postSignedJson(opts, url, deliveryId, payload, what);
 
   return {
     kind: "webhook",
@@ -249,7 +295,7 @@ export function createWebhookChannel(opts: WebhookChannelOptions): Channel {
 }
 
 /** fetch's "fetch failed" hides the reason in `cause` (ECONNREFUSED, ENOTFOUND, "bad port"…). */
-function describeFetchError(err: unknown): string {
+export function describeFetchError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const cause = err instanceof Error ? err.cause : undefined;
   if (!(cause instanceof Error)) return message;

@@ -6,5 +6,5 @@ export * from "./jobs.ts";
 export * from "./oncall.ts";
 export * from "./records.ts";
 export * from "./services.ts";
-export * from "./timeline.ts";
 export * from "./status-page.ts";
+export * from "./timeline.ts";

@@ -90,6 +90,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Do not treat a 401 as "the session ended" (the session endpoints themselves). */
   allowUnauthenticated?: boolean;
+  /** The browser cache mode, e.g. "no-cache" for public answers that are cached for a while. */
+  cache?: RequestCache;
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
@@ -104,6 +106,7 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
       credentials: "same-origin",
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.cache ? { cache: options.cache } : {}),
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;

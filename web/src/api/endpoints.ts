@@ -113,6 +113,8 @@ export interface IncidentPatch {
   remove_services?: string[];
   /** Custom field values by key; null removes one. */
   custom_fields?: Record<string, string | number | null>;
+  /** What the public status page calls the incident; null: its title. */
+  public_title?: string | null;
 }
 
 export const patchIncident = (id: string, patch: IncidentPatch) =>

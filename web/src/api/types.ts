@@ -21,6 +21,13 @@ import {
   type PublicStatus,
 } from "../../../src/domain/incident/status.ts";
 import { TIMELINE_KINDS } from "../../../src/domain/incident/timeline-kinds.ts";
+import {
+  COMPONENT_STATUS_LABELS,
+  COMPONENT_STATUSES,
+  type ComponentStatus,
+  MAINTENANCE_STATUSES,
+  type MaintenanceStatus,
+} from "../../../src/domain/status-page/types.ts";
 
 export type {
   ActionItemPriority,
@@ -121,6 +128,8 @@ export interface Incident {
   duration_seconds: number;
   sla: SlaClocks;
   timeline_length: number;
+  /** What the public status page calls the incident; null: its title. */
+  public_title?: string | null;
 }
 
 export interface Evidence {
@@ -401,3 +410,109 @@ export interface Problem {
 
 /** A server-sent event from GET /api/v1/events. */
 export type LiveEvent = { type: "incident"; id: string; kind: string; at: string } | { type: "reload" };
+
+// ---- the public status page's admin API (/api/v1/status-page, docs/status-page.md) ----
+
+export type { ComponentStatus, MaintenanceStatus };
+export { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, MAINTENANCE_STATUSES };
+
+export interface StatusPageSettings {
+  name: string;
+  /** A custom public URL; null: derived from the server's public URL. */
+  url: string | null;
+  /** Where the page is reached. */
+  effective_url: string;
+  logo_url: string | null;
+  /** "#rrggbb" */
+  brand_color: string;
+  /** IANA zone the page shows times in. */
+  time_zone: string;
+  /** Host name on which `/` serves the page (no scheme or port); null: none. */
+  custom_domain: string | null;
+  footer_links: { label: string; url: string }[];
+  show_responders: boolean;
+  /** Incident severity → the status it gives the components of its services. */
+  component_status_by_severity: Record<string, ComponentStatus>;
+  updated_at: string;
+}
+
+export interface StatusComponent {
+  id: string;
+  name: string;
+  description: string | null;
+  group_id: string | null;
+  is_group: boolean;
+  position: number;
+  showcase: boolean;
+  only_show_if_degraded: boolean;
+  /** "YYYY-MM-DD" */
+  start_date: string | null;
+  /** Service names. */
+  services: string[];
+  /** The status the public sees now. */
+  status: ComponentStatus;
+  /** Set by hand (wins over incidents and maintenance); null: automatic. */
+  manual_status: ComponentStatus | null;
+  manual_status_by: string | null;
+  manual_status_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StatusMaintenanceUpdate {
+  id: string;
+  status: MaintenanceStatus;
+  body: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface StatusMaintenance {
+  id: string;
+  title: string;
+  body: string;
+  /** Where it stands now. */
+  status: MaintenanceStatus;
+  manual_status: MaintenanceStatus | null;
+  scheduled_for: string;
+  scheduled_until: string;
+  component_ids: string[];
+  components: { id: string; name: string }[];
+  remind_prior: boolean;
+  reminded_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  /** Newest first. */
+  updates: StatusMaintenanceUpdate[];
+}
+
+export const SUBSCRIBER_KINDS = ["email", "webhook", "slack"] as const;
+export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];
+export const SUBSCRIBER_STATES = ["active", "pending", "disabled"] as const;
+export type SubscriberState = (typeof SUBSCRIBER_STATES)[number];
+
+export interface StatusSubscriber {
+  id: string;
+  kind: SubscriberKind;
+  /** Email address or https URL. */
+  target: string;
+  contact_email: string | null;
+  /** Empty: every component. */
+  component_ids: string[];
+  state: SubscriberState;
+  confirmed_at: string | null;
+  consecutive_failures: number;
+  last_error: string | null;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  created_at: string;
+  /** A webhook's signing secret: only in the answer to its creation. */
+  secret?: string;
+}
+
+/** GET /api/v2/status.json (public, Statuspage-compatible). */
+export interface PublicPageStatus {
+  page: { id: string; name: string; url: string; time_zone: string; updated_at: string };
+  status: { indicator: "none" | "minor" | "major" | "critical"; description: string };
+}

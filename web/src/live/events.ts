@@ -10,6 +10,8 @@ export type LiveStatus = "idle" | "connecting" | "open" | "lost";
 type Listener = (event: LiveEvent) => void;
 
 const listeners = new Set<Listener>();
+/** Status page changes (components, maintenance, settings: `status_page` on the stream). */
+const statusPageListeners = new Set<() => void>();
 const statusListeners = new Set<() => void>();
 let status: LiveStatus = "idle";
 let source: EventSource | null = null;
@@ -69,6 +71,9 @@ function open(): void {
   };
   es.addEventListener("incident", onData);
   es.addEventListener("reload", () => emit({ type: "reload" }));
+  es.addEventListener("status_page", () => {
+    for (const l of statusPageListeners) l();
+  });
   es.addEventListener("message", onData);
   es.addEventListener("error", () => {
     if (source !== es) return;
@@ -127,6 +132,19 @@ export function useLiveEvents(handler: (event: LiveEvent) => void): void {
     listeners.add(listener);
     return () => {
       listeners.delete(listener);
+    };
+  }, []);
+}
+
+/** Calls `handler` whenever the status page's components, maintenance or settings change. */
+export function useStatusPageEvents(handler: () => void): void {
+  const ref = useRef(handler);
+  ref.current = handler;
+  useEffect(() => {
+    const listener = () => ref.current();
+    statusPageListeners.add(listener);
+    return () => {
+      statusPageListeners.delete(listener);
     };
   }, []);
 }

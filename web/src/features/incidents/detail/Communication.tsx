@@ -10,6 +10,7 @@ import { Field } from "../../../ui/field.tsx";
 import { Section } from "../../../ui/section.tsx";
 import { RelativeTime } from "../../../ui/time.tsx";
 import { toast } from "../../../ui/toast.tsx";
+import { IncidentPublicTitle } from "../../status-page/IncidentPublicTitle.tsx";
 import type { DetailProps } from "../DetailPage.tsx";
 import { TemplatePicker } from "./Templates.tsx";
 
@@ -21,7 +22,7 @@ const DEFAULT_PUBLIC: Record<string, PublicStatus> = {
   postmortem: "resolved",
 };
 
-export function CommunicationSection({ incident, refresh }: DetailProps) {
+export function CommunicationSection({ incident, refresh, apply }: DetailProps) {
   const [message, setMessage] = useState("");
   const [visibility, setVisibility] = useState<"internal" | "external">("internal");
   const [status, setStatus] = useState<PublicStatus | "">("");
@@ -62,6 +63,7 @@ export function CommunicationSection({ incident, refresh }: DetailProps) {
       title="Communication"
       count={incident.status_updates.length || ""}
     >
+      <IncidentPublicTitle incident={incident} apply={apply} />
       <TemplatePicker incident={incident} onUse={fillFromTemplate} />
       <form className="update-form" onSubmit={submit} noValidate>
         <Field label="Status update" error={post.fields.message}>

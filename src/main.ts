@@ -203,7 +203,10 @@ export async function startFoghorn(
   const { buildServer } = await serverModule;
   const ai = buildAiDrafting(config, log);
   // The status page is up before the database answers: the snapshot on disk first, then rebuilt.
-  const statusPage = new StatusPageCache(context, { store: statusSnapshotStore(config, options) });
+  const statusPage = new StatusPageCache(context, {
+    store: statusSnapshotStore(config, options),
+    emailSubscriptions: subscriberSender.email !== undefined,
+  });
   await statusPage.start();
   const app = buildServer({
     context,

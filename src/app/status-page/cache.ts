@@ -50,6 +50,8 @@ export interface StatusPageCacheOptions {
   refreshMs?: number;
   /** A read that takes longer counts as failed (default 30 s); the page keeps the last snapshot. */
   readTimeoutMs?: number;
+  /** false when no SMTP is configured: the page then offers the feeds, not the email form. */
+  emailSubscriptions?: boolean;
   /** Reads the data (default: readStatusData on the context). */
   read?: () => Promise<StatusData>;
 }
@@ -316,6 +318,8 @@ export class StatusPageCache {
     let data: StatusData;
     try {
       data = await this.#withTimeout(this.#read());
+      if (this.options.emailSubscriptions === false)
+        data = { ...data, page: { ...data.page, emailSubscriptions: false } };
     } catch (error) {
       this.rebuilds.failed++;
       if (!this.#failing) {

@@ -171,6 +171,14 @@ describe("renderStatusPage", () => {
     assert.match(root, /<a class="brand" href="\/">/);
   });
 
+  test("without SMTP the page offers the feeds, not an email form nobody could confirm", () => {
+    const noMail = { ...normal, page: { ...normal.page, emailSubscriptions: false } };
+    const page = renderStatusPage(noMail, { base: "/status" });
+    assert.doesNotMatch(page, /<form class="card subscribe"/);
+    assert.doesNotMatch(page, /type="email"/);
+    assert.match(text(page), /Get updates Follow the RSS or Atom feed/);
+  });
+
   test("footer links, last updated time, brand colour and logo", () => {
     assert.match(html, /<li><a href="https:\/\/example.com\/">Acme Cloud home<\/a><\/li>/);
     assert.match(

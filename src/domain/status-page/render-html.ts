@@ -537,6 +537,12 @@ function historySection(data: StatusData, t: PageTime, base: string): string {
 }
 
 function subscribeSection(data: StatusData, base: string): string {
+  const feeds = `<a href="/history.rss">RSS</a> or <a href="/history.atom">Atom</a> feed`;
+  if (data.page.emailSubscriptions === false)
+    return (
+      `<section id="subscribe" aria-labelledby="h-subscribe"><h2 id="h-subscribe">Get updates</h2>` +
+      `<p class="card subscribe">Follow the ${feeds}, or read <a href="/api/v2/summary.json">the JSON</a>.</p></section>`
+    );
   const components = data.components.filter((c) => !c.isGroup);
   const checks = components.length
     ? `<fieldset><legend>Only for these components (optional; none ticked: all)</legend><div class="checks">${components
@@ -553,7 +559,7 @@ function subscribeSection(data: StatusData, base: string): string {
     `<input type="email" id="subscribe-email" name="email" required autocomplete="email" placeholder="you@example.com">` +
     `<button class="button" type="submit">Subscribe</button></div>${checks}` +
     `<p class="meta">We send a confirmation link first; every email has a one-click unsubscribe link. ` +
-    `Or follow the <a href="/history.rss">RSS</a> or <a href="/history.atom">Atom</a> feed.</p></form></section>`
+    `Or follow the ${feeds}.</p></form></section>`
   );
 }
 

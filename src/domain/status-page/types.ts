@@ -65,6 +65,8 @@ export interface PageInfo {
   footerLinks: FooterLink[];
   showResponders: boolean;
   updatedAt: Date;
+  /** false: no SMTP is configured, so the page offers the feeds instead of the email form (default true). */
+  emailSubscriptions?: boolean;
 }
 
 /** One day of a component's uptime bar, in the page's time zone. */

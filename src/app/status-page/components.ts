@@ -4,6 +4,7 @@ import {
   deriveComponentStatus,
   maintenanceStatusAt,
   newPublicId,
+  statusBySeverity,
   worstStatus,
 } from "#domain/status-page/status.ts";
 import {
@@ -36,7 +37,6 @@ import { AppError, type FieldError } from "../errors.ts";
 import { publishStatusPageChange } from "../events.ts";
 import { serviceName } from "../incidents/schemas.ts";
 import { parseInput, text } from "../validation.ts";
-import { statusBySeverity } from "./settings.ts";
 
 // The status page's components ("API", "Checkout") and groups of them: what each stands for (services),
 // where it is shown, and a status set by hand that wins over what incidents and maintenance say.
@@ -132,7 +132,7 @@ async function statusInputs(db: Db, now: Date): Promise<StatusInputs> {
     if (status === "in_progress" || status === "verifying")
       for (const id of m.componentIds) underMaintenance.add(id);
   }
-  return { bySeverity: statusBySeverity(settings), severities, underMaintenance };
+  return { bySeverity: statusBySeverity(settings.componentStatusBySeverity), severities, underMaintenance };
 }
 
 /**

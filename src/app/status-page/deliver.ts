@@ -12,7 +12,7 @@ import {
   type NotificationTopic,
   notificationContent,
 } from "#domain/status-page/notification.ts";
-import { publicIdOf, publicIdOfStored } from "#domain/status-page/status.ts";
+import { pageUrl, publicIdOf, publicIdOfStored } from "#domain/status-page/status.ts";
 import { withTransaction } from "#store/db.ts";
 import { enqueueJobs } from "#store/jobs.ts";
 import { listStatusUpdates } from "#store/records.ts";
@@ -30,7 +30,6 @@ import { sha256Hex } from "../auth/secrets.ts";
 import type { AppContext } from "../context.ts";
 import { ChannelError, type SubscriberMessage, type SubscriberSender } from "../ports.ts";
 import { STATUS_JOB, type StatusNotificationEvent, statusEventKey } from "./notify.ts";
-import { effectivePageUrl } from "./settings.ts";
 import { readStatusData } from "./snapshot.ts";
 import {
   CONFIRMATION_VALID_MS,
@@ -359,7 +358,7 @@ async function pageFacts(ctx: AppContext) {
   const settings = await getStatusSettings(ctx.db);
   return {
     name: settings.name,
-    url: effectivePageUrl(settings, ctx.publicUrl),
+    url: pageUrl(settings, ctx.publicUrl),
     base: subscriptionBaseUrl(settings, ctx.publicUrl),
     time: new PageTime(settings.timeZone),
   };

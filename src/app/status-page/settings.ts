@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { isValidTimeZone } from "#domain/alert/maintenance.ts";
 import { SEVERITIES } from "#domain/incident/severity.ts";
-import { DEFAULT_STATUS_BY_SEVERITY, pageUrl } from "#domain/status-page/status.ts";
-import { COMPONENT_STATUSES, type ComponentStatus } from "#domain/status-page/types.ts";
+import { pageUrl, statusBySeverity } from "#domain/status-page/status.ts";
+import { COMPONENT_STATUSES } from "#domain/status-page/types.ts";
 import { withTransaction } from "#store/db.ts";
 import {
   getStatusSettings,
@@ -107,30 +107,18 @@ export const UpdateStatusSettingsInput = z
   .strict();
 export type UpdateStatusSettingsInput = z.input<typeof UpdateStatusSettingsInput>;
 
-/** Where the page is (domain rule; kept under this name for the settings view). */
-export const effectivePageUrl = pageUrl;
-
-/** The severity → component status map in force (stored values over the defaults). */
-export function statusBySeverity(row: StatusSettingsRow): Record<string, ComponentStatus> {
-  const merged: Record<string, ComponentStatus> = { ...DEFAULT_STATUS_BY_SEVERITY };
-  for (const [severity, status] of Object.entries(row.componentStatusBySeverity))
-    if ((COMPONENT_STATUSES as readonly string[]).includes(status))
-      merged[severity] = status as ComponentStatus;
-  return merged;
-}
-
 export function settingsView(row: StatusSettingsRow, publicUrl: string | undefined) {
   return {
     name: row.name,
     url: row.url,
-    effective_url: effectivePageUrl(row, publicUrl),
+    effective_url: pageUrl(row, publicUrl),
     logo_url: row.logoUrl,
     brand_color: row.brandColor,
     time_zone: row.timeZone,
     custom_domain: row.customDomain,
     footer_links: row.footerLinks.map((l) => ({ label: l.label, url: l.url })),
     show_responders: row.showResponders,
-    component_status_by_severity: statusBySeverity(row),
+    component_status_by_severity: statusBySeverity(row.componentStatusBySeverity),
     updated_at: row.updatedAt.toISOString(),
   };
 }
@@ -165,7 +153,7 @@ export async function updateStatusPageSettings(ctx: AppContext, input: unknown) 
     if (req.show_responders !== undefined) patch.showResponders = req.show_responders;
     if (req.component_status_by_severity !== undefined)
       patch.componentStatusBySeverity = {
-        ...statusBySeverity(current),
+        ...statusBySeverity(current.componentStatusBySeverity),
         ...(req.component_status_by_severity as Record<string, string>),
       };
     return updateStatusSettings(tx, { ...patch, updatedAt: now });

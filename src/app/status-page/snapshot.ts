@@ -8,13 +8,13 @@
  */
 import { localToInstant } from "#domain/alert/maintenance.ts";
 import {
-  DEFAULT_STATUS_BY_SEVERITY,
   deriveComponentStatus,
   impactOfSeverity,
   maintenanceStatusAt,
   pageInfo,
   publicIdOf,
   publicIdOfStored,
+  statusBySeverity,
   worstStatus,
 } from "#domain/status-page/status.ts";
 import {
@@ -77,11 +77,8 @@ export function buildStatusData(rows: StatusSnapshotRows, now: Date, publicUrl?:
   const { settings } = rows;
   const page: PageInfo = pageInfo(settings, publicUrl);
   const url = page.url;
-  const bySeverity = { ...DEFAULT_STATUS_BY_SEVERITY, ...settings.componentStatusBySeverity };
-  const statusOfSeverity = (severity: string): ComponentStatus => {
-    const s = bySeverity[severity] ?? "operational";
-    return isComponentStatus(s) ? s : "operational";
-  };
+  const bySeverity = statusBySeverity(settings.componentStatusBySeverity);
+  const statusOfSeverity = (severity: string): ComponentStatus => bySeverity[severity] ?? "operational";
 
   // Components by service, for the incidents' component lists.
   const componentsByService = new Map<string, string[]>();

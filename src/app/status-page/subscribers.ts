@@ -34,7 +34,6 @@ import type { AppContext, BaseContext } from "../context.ts";
 import { AppError, type FieldError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { STATUS_JOB } from "./notify.ts";
-import { effectivePageUrl } from "./settings.ts";
 
 export const SUBSCRIBER_KINDS = ["email", "webhook", "slack"] as const;
 export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];

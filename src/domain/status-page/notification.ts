@@ -4,7 +4,6 @@
  * exactly what the public page says (public title, external updates only, public ids).
  */
 import { PageTime, updateLabel } from "./format.ts";
-import { publicIdOfStored } from "./status.ts";
 import { pageStatus, statuspageJson } from "./statuspage-json.ts";
 import type { IncidentData, MaintenanceData, StatusData, UpdateData } from "./types.ts";
 

@@ -59,6 +59,14 @@ export function deriveComponentStatus(input: {
   return worstStatus(statuses);
 }
 
+/** The severity → component status map in force: the stored values (those that are statuses) over the defaults. */
+export function statusBySeverity(stored: Readonly<Record<string, string>>): Record<string, ComponentStatus> {
+  const merged: Record<string, ComponentStatus> = { ...DEFAULT_STATUS_BY_SEVERITY };
+  for (const [severity, status] of Object.entries(stored))
+    if (status in RANK) merged[severity] = status as ComponentStatus;
+  return merged;
+}
+
 function asComponentStatus(value: string): ComponentStatus {
   return value in RANK ? (value as ComponentStatus) : "operational";
 }

@@ -19,20 +19,23 @@ import { profileMarkdown, summarizeProfile } from "./profile-summary.mjs";
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(BENCH, "..");
 const KIT = path.resolve(REPO, "../shared/bench-kit");
-const SCENARIOS = ["startup", "list", "create", "alerts", "paging", "status"];
+const SCENARIOS = ["startup", "list", "create", "alerts", "paging", "status", "metrics"];
 const APT = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk hyperfine curl nginx";
 
 const HELP = `npm run bench -- [options]
   --only LIST          scenarios, comma-separated: startup,create,list,alerts,paging (default: all);
                        paging runs bench/paging.mjs (alert → page latency, escalation timer accuracy);
                        status runs bench/status.mjs (GET /status and summary.json next to nginx serving
-                       the same bytes, and the SQL statements of 10,000 page views)
+                       the same bytes, and the SQL statements of 10,000 page views);
+                       metrics runs bench/metrics.ts (1,000,000 seeded incidents: rollup build, GET
+                       /api/v1/metrics and every section over one year, Insights page interactive)
   --engine E           pglite | postgres | both (default both)
   --runs N             wrk runs per figure; the median is reported (default 3)
   --startup-runs N     cold starts per startup figure (default 5, plus 1 warm-up)
   --duration S         measured seconds per wrk run (default 10; 2 s warm-up before each)
   --warmup S           wrk warm-up seconds (default 2)
-  --count N            incidents seeded for the list scenario (default 100000)
+  --count N            incidents seeded for the list scenario (default 100000); when given, also
+                       for the metrics scenario (default 1000000; e.g. --count 20000 for a quick run)
   --list-conns LIST    wrk connection counts for the list scenario (default 4,16)
   --create-conns N     wrk connections for the create scenario (default 16)
   --list-status S      the one status filter of the list query (default resolved)
@@ -106,6 +109,7 @@ function parseArgs(argv) {
         break;
       case "--count":
         o.count = Number(val());
+        o.countGiven = true;
         break;
       case "--list-conns":
         o.listConns = list(val()).map(Number);
@@ -161,7 +165,7 @@ function parseArgs(argv) {
   }
   for (const s of o.only)
     if (!SCENARIOS.includes(s)) {
-      console.error(`--only: unknown scenario ${s} (startup, create, list, alerts, paging, status)`);
+      console.error(`--only: unknown scenario ${s} (${SCENARIOS.join(", ")})`);
       process.exit(2);
     }
   for (const e of o.engines)
@@ -1941,6 +1945,31 @@ try {
       { stdio: "inherit" },
     );
     if (result.status !== 0) throw new Error(`bench/status.mjs exited with ${result.status}`);
+  }
+  if (has("metrics")) {
+    log(
+      "metrics: rollup build, GET /api/v1/metrics and every section over one year, Insights page (bench/metrics.ts)",
+    );
+    const engine = opt.engines.length === 2 ? "both" : (opt.engines[0] ?? "both");
+    const result = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        path.join(BENCH, "metrics.ts"),
+        "--engine",
+        engine,
+        "--runs",
+        String(opt.runs),
+        ...(opt.countGiven ? ["--count", String(opt.count)] : []),
+        "--pg",
+        opt.pg,
+        "--out",
+        path.join(outDir, "metrics"),
+      ],
+      { stdio: "inherit", cwd: REPO },
+    );
+    if (result.status !== 0) throw new Error(`bench/metrics.ts exited with ${result.status}`);
   }
 } catch (error) {
   failure = error instanceof Error ? error.message.split("\n")[0] : String(error);

@@ -18,9 +18,22 @@
  *    computes, so /timeline/verify passes; later status changes have no events (not seeded).
  *  - incident_number_seq set to N; then ANALYZE (on PostgreSQL autovacuum would do it; PGlite has none).
  * Users/tokens are not created: the server's bootstrap creates the admin on its first start.
+ *
+ * With `--metrics` (issue 9, bench/metrics.ts) the same incidents get realistic stage times, types, teams,
+ * status updates, postmortems, action items, alerts, users and pages as well: see bench/seed-metrics.ts.
+ *   node --import tsx bench/seed.ts --metrics --count 1000000 (--data-dir DIR | --database-url URL)
+ *        [--token T] [--password P]   (the admin's; default FOGHORN_BOOTSTRAP_TOKEN / _PASSWORD)
  */
 import { sql } from "drizzle-orm";
 import { migrateDb, openDb } from "../src/store/db.ts";
+import {
+  finishMetrics,
+  type MetricsSetup,
+  metricsChildrenSql,
+  metricsChunkSql,
+  metricsCounts,
+  setupMetrics,
+} from "./seed-metrics.ts";
 
 const SERVICES = [
   "checkout",
@@ -119,10 +132,23 @@ function arg(name: string): string | undefined {
   return i > 0 ? process.argv[i + 1] : undefined;
 }
 
+const HELP = `node --import tsx bench/seed.ts --count N (--data-dir DIR | --database-url URL) [--chunk 25000]
+  [--metrics [--token T] [--password P]]
+Seeds a fresh store with N incidents over the last 365 days, set-based, before the server starts.
+--metrics also writes teams, incident types, users, status updates, postmortems, action items, alerts and
+pages with realistic distributions for the metrics report (issue 9; see bench/seed-metrics.ts), creating the
+admin user with the given token/password (default FOGHORN_BOOTSTRAP_TOKEN / FOGHORN_BOOTSTRAP_PASSWORD).
+Prints one JSON line: {seeded, ms, engine, statuses[, counts]}.`;
+
 const lit = (xs: readonly string[]) =>
   `(array[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(",")}]::text[])`;
 
 async function main(): Promise<void> {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    console.log(HELP);
+    return;
+  }
+  const metrics = process.argv.includes("--metrics");
   const count = Number(arg("count") ?? 100_000);
   const dataDir = arg("data-dir");
   const databaseUrl = arg("database-url");
@@ -130,7 +156,18 @@ async function main(): Promise<void> {
   const chunk = Number(arg("chunk") ?? 25_000);
   const t0 = performance.now();
   const database = await openDb({ dataDir, databaseUrl, poolSize: 1 });
-  const run = (text: string) => database.db.execute(sql.raw(text));
+  const trace = process.env.FOGHORN_SEED_TRACE === "1";
+  const run = async (text: string) => {
+    const t = performance.now();
+    const result = (await database.db.execute(sql.raw(text))) as unknown as {
+      rows: Record<string, unknown>[];
+    };
+    if (trace)
+      console.error(
+        `${(performance.now() - t).toFixed(0).padStart(6)} ms  ${text.replace(/\s+/g, " ").slice(0, 60)}`,
+      );
+    return result;
+  };
   try {
     await migrateDb(database, databaseUrl);
     const existing = (await database.db.execute(sql.raw("select count(*)::int as n from incidents"))) as {
@@ -144,10 +181,27 @@ async function main(): Promise<void> {
        select gen_random_uuid(), n, 'Seeded service ' || n, now() - interval '400 days' from unnest(${lit(SERVICES)}) n
        on conflict do nothing`,
     );
+    let setup: MetricsSetup | undefined;
+    if (metrics)
+      setup = await setupMetrics(database.db, run, {
+        token: arg("token") ?? process.env.FOGHORN_BOOTSTRAP_TOKEN,
+        password: arg("password") ?? process.env.FOGHORN_BOOTSTRAP_PASSWORD,
+        handles: HANDLES,
+      });
     await run("drop table if exists seed_inc");
     for (let lo = 1; lo <= count; lo += chunk) {
       const hi = Math.min(count, lo + chunk - 1);
-      await run(`create temp table seed_inc as
+      if (metrics)
+        await run(
+          metricsChunkSql(lo, hi, count, {
+            services: lit(SERVICES),
+            handles: lit(HANDLES),
+            symptoms: lit(SYMPTOMS),
+            nSymptoms: SYMPTOMS.length,
+          }),
+        );
+      else
+        await run(`create temp table seed_inc as
       with b as (
         select g as number,
           date_trunc('milliseconds', now() - interval '365 days' + (g::float8 / ${count}) * interval '365 days'
@@ -209,12 +263,12 @@ async function main(): Promise<void> {
           || ',"kind":"incident.declared","prev_hash":null,"seq":1}', 'UTF8')), 'hex')`);
       await run(`insert into incidents (id, number, title, description, severity, status, commander, tags, related_alerts,
           service_names, created_by, created_at, updated_at, acknowledged_at, mitigated_at, resolved_at, closed_at,
-          last_event_seq, last_event_hash)
+          last_event_seq, last_event_hash${metrics ? ", type_id" : ""})
         select id, number, title, description, severity, status, commander, tags, '{}',
           (select coalesce(array_agg(s.name order by lower(s.name) collate "C"), '{}') from services s
             where lower(s.name) in (select lower(n) from unnest(svc_names) n)),
           created_by, created_at, coalesce(closed_at, resolved_at, mitigated_at, acknowledged_at, created_at),
-          acknowledged_at, mitigated_at, resolved_at, closed_at, 1, event_hash
+          acknowledged_at, mitigated_at, resolved_at, closed_at, 1, event_hash${metrics ? ", type_id" : ""}
         from seed_inc order by number`);
       await run(`insert into incident_services (incident_id, service_id, added_at)
         select i.id, s.id, i.created_at from seed_inc i cross join lateral unnest(i.svc_names) n
@@ -223,16 +277,22 @@ async function main(): Promise<void> {
         select id, 'commander', commander, created_by, created_at from seed_inc where commander is not null`);
       await run(`insert into timeline_events (incident_id, seq, kind, actor, at, data, prev_hash, hash)
         select id, 1, 'incident.declared', created_by, created_at, data_text::jsonb, null, event_hash from seed_inc`);
+      if (metrics) for (const text of metricsChildrenSql(lo, hi, count, lit(SERVICES))) await run(text);
       await run("drop table seed_inc");
     }
     await run(`select setval('incident_number_seq', ${count})`);
+    if (setup) await finishMetrics(run, setup);
     await run("analyze");
     const stats = (await database.db.execute(
       sql.raw("select status, count(*)::int as n from incidents group by status order by 2 desc"),
     )) as { rows: { status: string; n: number }[] };
     const ms = Math.round(performance.now() - t0);
     const dist = stats.rows.map((r) => `${r.status}=${r.n}`).join(" ");
-    console.log(JSON.stringify({ seeded: count, ms, engine: database.kind, statuses: dist }));
+    const counts = metrics ? { counts: await metricsCounts(run) } : {};
+    const token = setup?.token ? { token: setup.token } : {};
+    console.log(
+      JSON.stringify({ seeded: count, ms, engine: database.kind, statuses: dist, ...counts, ...token }),
+    );
   } finally {
     await database.close();
   }

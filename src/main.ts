@@ -15,6 +15,8 @@ import { type BootstrapResult, bootstrapAdmin, TokenAuthenticator } from "#app/a
 import type { IncidentFilingDeps } from "#app/backlog/file-incident-items.ts";
 import { type BaseContext, SYSTEM_ACTOR } from "#app/context.ts";
 import { LocalChangeFeed } from "#app/events.ts";
+import type { DigestDeps } from "#app/metrics/digest.ts";
+import { LiveMetricsCache } from "#app/metrics/prometheus.ts";
 import { DEFAULT_DELIVERY } from "#app/oncall/deliver.ts";
 import type { AiDrafting, ChannelRegistry, ChatAnnouncer } from "#app/ports.ts";
 import { StatusPageCache } from "#app/status-page/cache.ts";
@@ -26,6 +28,8 @@ import { templateSettings } from "#config/templates.ts";
 import { redactionPatterns } from "#domain/redaction.ts";
 import type { Clock } from "#domain/time.ts";
 import { AlertProcessor } from "#engine/alert-processor.ts";
+import { MetricsRollups } from "#engine/metrics.ts";
+import { metricsDigestHandlers, startMetricsDigest } from "#engine/metrics-digest.ts";
 import { createPagingEngine, type PagingEngine } from "#engine/oncall.ts";
 import { statusPageHandlers } from "#engine/status-page.ts";
 import { AlertSweeps } from "#engine/sweeps.ts";
@@ -34,6 +38,7 @@ import { createEmailChannel } from "#integrations/email/channel.ts";
 import { createGitHubTracker, type GitHubTrackerOptions } from "#integrations/github/tracker.ts";
 import { probeHealthCheck } from "#integrations/http-check/prober.ts";
 import { createOpenAiClient } from "#integrations/llm/openai.ts";
+import { createDigestSender } from "#integrations/metrics-digest/sender.ts";
 import { createSlackAnnouncer } from "#integrations/slack/announcer.ts";
 import { createBacklogAnnouncer } from "#integrations/slack/backlog-announcer.ts";
 import { createSlackChannel } from "#integrations/slack/channel.ts";
@@ -102,6 +107,8 @@ export interface RunningFoghorn {
   alerts: AlertProcessor;
   /** Heartbeat and health-check sweeps; tests with a manual clock call runOnce(). */
   sweeps: AlertSweeps;
+  /** Metric rollups refreshed every 10 s; tests with a manual clock call runOnce(). */
+  metricRollups: MetricsRollups;
   /** Escalation, delivery, chat and on-call sweeps over the jobs table; tests call paging.runner.runUntilIdle(). */
   paging: PagingEngine;
   /** The public status page's snapshot; tests call statusPage.refresh() or idle(). */
@@ -172,11 +179,13 @@ export async function startFoghorn(
     onCommitted: () => processor.wake(),
   });
   const sweeps = new AlertSweeps(systemContext, intake, probeHealthCheck);
+  const metricRollups = new MetricsRollups(systemContext);
   const channels = options.channels ?? buildChannels(config, log, clock);
   const announcer =
     options.announcer === undefined ? buildAnnouncer(config) : (options.announcer ?? undefined);
   // Status page subscribers: webhook and Slack always, email when SMTP is configured (email.host).
   const subscriberSender = createSubscriberSender({ clock, email: smtpSettings(config) });
+  const digest = buildDigest(config);
   const paging = createPagingEngine(systemContext, {
     delivery: {
       ...DEFAULT_DELIVERY,
@@ -190,7 +199,10 @@ export async function startFoghorn(
       handoffNoticeMinutes: config.oncall.handoffNoticeMinutes,
       intervalMs: config.oncall.sweepSeconds * 1000,
     },
-    extraHandlers: statusPageHandlers(systemContext, { sender: subscriberSender }),
+    extraHandlers: {
+      ...statusPageHandlers(systemContext, { sender: subscriberSender }),
+      ...metricsDigestHandlers(systemContext, digest),
+    },
     runner: {
       concurrency: database.kind === "pglite" ? 1 : 4,
       leaseMs: Math.max(config.oncall.jobLeaseSeconds, config.oncall.sendingDeadlineSeconds + 1) * 1000,
@@ -226,6 +238,8 @@ export async function startFoghorn(
     statusSubscriptions: { emailEnabled: subscriberSender.email !== undefined },
     statusPage,
     dbStatements: () => database.statementCount(),
+    liveMetrics: new LiveMetricsCache(systemContext),
+    digest,
   });
   let address: string;
   try {
@@ -242,7 +256,9 @@ export async function startFoghorn(
   void statusPage.refresh(); // its links need the public URL, known from here on
   processor.start();
   sweeps.start();
+  metricRollups.start();
   await paging.start();
+  await startMetricsDigest(systemContext, digest);
   if (boot.created) {
     const base = (config.server.publicUrl ?? url).replace(/\/+$/, "");
     announceBootstrap(boot, base, log, options.stdout ?? process.stdout);
@@ -257,6 +273,7 @@ export async function startFoghorn(
     database,
     alerts: processor,
     sweeps,
+    metricRollups,
     paging,
     statusPage,
     async stop() {
@@ -265,6 +282,7 @@ export async function startFoghorn(
       await statusPage.stop();
       await app.close();
       await sweeps.stop();
+      await metricRollups.stop();
       await processor.stop();
       await paging.stop();
       await database.close();
@@ -320,6 +338,18 @@ function smtpSettings(config: Config) {
     from: email.from,
     ...(email.user ? { user: email.user } : {}),
     ...(email.password ? { password: email.password } : {}),
+  };
+}
+
+/** The weekly digest (metrics.weeklyDigest): its settings, and email and Slack as configured. */
+function buildDigest(config: Config): DigestDeps {
+  const { botToken, apiUrl } = config.slack;
+  return {
+    settings: config.metrics.weeklyDigest,
+    sender: createDigestSender({
+      email: smtpSettings(config),
+      slack: botToken ? { token: botToken, apiUrl } : undefined,
+    }),
   };
 }
 

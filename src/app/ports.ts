@@ -248,3 +248,27 @@ export interface SnapshotStore {
   /** Replaces the stored snapshot atomically: a reader sees the old one or the new one, never half. */
   save(snapshot: StoredSnapshot): Promise<void>;
 }
+
+/** The weekly metrics digest, rendered (domain/metrics/digest.ts). */
+export interface DigestMessage {
+  /** The same on every retry of one week's digest: the email's Message-ID is made from it. */
+  deliveryId: string;
+  subject: string;
+  /** Plain-text body. */
+  text: string;
+  /** HTML body (everything from people escaped). */
+  html: string;
+  /** Slack mrkdwn message text. */
+  slack: string;
+}
+
+/**
+ * Sends the weekly digest (integrations/: nodemailer for email, chat.postMessage for Slack). Throws
+ * ChannelError (permanent when retrying cannot help) when it did not go out.
+ */
+export interface DigestSender {
+  /** One message to all the addresses. */
+  email?(to: readonly string[], message: DigestMessage): Promise<void>;
+  /** A channel name (#incident-review) or id. */
+  slack?(channel: string, message: DigestMessage): Promise<void>;
+}

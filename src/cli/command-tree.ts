@@ -25,8 +25,16 @@ export function findCommand(commands: readonly CommandNode[], argv: readonly str
   let i = 0;
   for (; i < argv.length; i++) {
     const word = argv[i] ?? "";
-    if (node?.kind === "command") break;
     if (word.startsWith("-")) break;
+    if (node?.kind === "command") {
+      // A command's own subcommands (`metrics digest`); any other word is the command's argument.
+      const sub = node.subcommands?.find((c) => matches(c, word));
+      if (!sub) break;
+      node = sub;
+      name = `${name} ${sub.name}`;
+      if (sub.kind === "group") children = sub.children;
+      continue;
+    }
     const next = children.find((c) => matches(c, word));
     if (!next) {
       const names = children.map((c) => c.name);
@@ -50,6 +58,7 @@ export function walkCommands(nodes: readonly CommandNode[], prefix = "foghorn"):
   return nodes.flatMap((node) => {
     const name = `${prefix} ${node.name}`;
     const self = { node, name, rest: [] };
-    return node.kind === "group" ? [self, ...walkCommands(node.children, name)] : [self];
+    const below = node.kind === "group" ? node.children : (node.subcommands ?? []);
+    return [self, ...walkCommands(below, name)];
   });
 }

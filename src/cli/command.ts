@@ -74,6 +74,11 @@ export interface CommandSpec {
   noJson?: boolean;
   /** Two or three complete command lines. */
   examples: readonly string[];
+  /**
+   * Commands under this one (`metrics digest` under `metrics [SECTION]`): a first word naming one of them
+   * runs it; anything else runs this command.
+   */
+  subcommands?: readonly CommandNode[];
   run(ctx: CommandContext): Promise<number>;
 }
 

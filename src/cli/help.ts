@@ -33,6 +33,8 @@ export function renderCommandHelp(spec: CommandSpec, name: string): string {
     lines.push("", "Arguments:", ...columns(spec.args.map((a) => [a.name, a.description])));
   }
   lines.push("", "Flags:", ...columns(allFlags(spec).map((f) => [flagLabel(f), f.description])));
+  if (spec.subcommands?.length)
+    lines.push("", "Subcommands:", ...columns(spec.subcommands.map((c) => [c.name, c.summary])));
   lines.push("", "Examples:", ...spec.examples.map((e) => `  ${e}`));
   return `${lines.join("\n")}\n`;
 }

@@ -39,6 +39,11 @@ export class Output {
     this.#stdout.write(`${text}\n`);
   }
 
+  /** Text exactly as given on stdout, no newline added (a CSV file's CRLF lines). */
+  raw(text: string): void {
+    this.#stdout.write(text);
+  }
+
   /** The API's JSON, pretty-printed, on stdout. */
   printJson(value: unknown): void {
     this.#stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -13,6 +13,7 @@ import { integrationGroup } from "./commands/integration.ts";
 import { loginCommand } from "./commands/login.ts";
 import { maintenanceGroup } from "./commands/maintenance.ts";
 import { importGroup } from "./commands/markdown-incidents.ts";
+import { metricsCommand } from "./commands/metrics.ts";
 import { migrateCommand } from "./commands/migrate.ts";
 import { pagingGroup } from "./commands/paging.ts";
 import { policyGroup } from "./commands/policy.ts";
@@ -36,6 +37,7 @@ export const COMMANDS: readonly CommandNode[] = [
   postmortemGroup,
   importGroup,
   backlogGroup,
+  metricsCommand,
   alertGroup,
   serviceGroup,
   integrationGroup,

@@ -51,14 +51,19 @@ function description(f: ConfigField): string {
     : f.description;
 }
 
-function settingsTable(group: string): string[] {
-  const rows = childNames(group).map((name) => {
+/** The rows of a group's keys; a nested group (metrics.weeklyDigest) is a row followed by its own keys. */
+function settingsRows(group: string): string[][] {
+  return childNames(group).flatMap((name) => {
     const f = field(`${group}.${name}`);
-    if (f.key === POLICY_KEY) return [`\`${f.key}\``, "mapping", "see below", "", cell(f.description)];
+    if (f.key === POLICY_KEY) return [[`\`${f.key}\``, "mapping", "see below", "", cell(f.description)]];
+    if (f.group) return [[`\`${f.key}\``, "mapping", "", "", cell(f.description)], ...settingsRows(f.key)];
     const env = envOf.get(f.key);
-    return [`\`${f.key}\``, cell(f.type), code(f.default), env ? `\`${env}\`` : "", cell(description(f))];
+    return [[`\`${f.key}\``, cell(f.type), code(f.default), env ? `\`${env}\`` : "", cell(description(f))]];
   });
-  return table(["Key", "Type", "Default", "Env", "Description"], rows);
+}
+
+function settingsTable(group: string): string[] {
+  return table(["Key", "Type", "Default", "Env", "Description"], settingsRows(group));
 }
 
 function policySection(): string[] {
@@ -100,23 +105,32 @@ export const POLICY_OVERRIDE_EXAMPLE = `incidents:
       ackWithinMinutes: 10
 `;
 
+/** The example lines of a group's keys, indented `depth` levels; nested groups (metrics.weeklyDigest) nest. */
+function exampleLines(group: string, depth: number): string[] {
+  const pad = "  ".repeat(depth);
+  const lines: string[] = [];
+  for (const name of childNames(group)) {
+    const f = field(`${group}.${name}`);
+    if (f.key === POLICY_KEY) {
+      lines.push(`${pad}# ${f.description} See "${POLICY_KEY}" in docs/configuration.md.`);
+      lines.push(`${pad}# severityPolicy:`, `${pad}#   SEV2:`, `${pad}#     ackWithinMinutes: 10`);
+      continue;
+    }
+    if (f.group) {
+      lines.push(`${pad}# ${f.description}`, `${pad}${name}:`, ...exampleLines(f.key, depth + 1));
+      continue;
+    }
+    const env = envOf.get(f.key);
+    lines.push(`${pad}# ${f.description}${env ? ` Env: ${env}.` : ""}`);
+    lines.push(`${pad}# ${name}: ${yamlValue(f.default === undefined ? f.examples[0] : f.default)}`);
+  }
+  return lines;
+}
+
 /** A foghorn.config.yaml listing every key, commented out, with its default or an example value. */
 export function renderExampleConfig(): string {
   const lines: string[] = [];
-  for (const group of childNames("")) {
-    lines.push(`${group}:`);
-    for (const name of childNames(group)) {
-      const f = field(`${group}.${name}`);
-      if (f.key === POLICY_KEY) {
-        lines.push(`  # ${f.description} See "${POLICY_KEY}" in docs/configuration.md.`);
-        lines.push("  # severityPolicy:", "  #   SEV2:", "  #     ackWithinMinutes: 10");
-        continue;
-      }
-      const env = envOf.get(f.key);
-      lines.push(`  # ${f.description}${env ? ` Env: ${env}.` : ""}`);
-      lines.push(`  # ${name}: ${yamlValue(f.default === undefined ? f.examples[0] : f.default)}`);
-    }
-  }
+  for (const group of childNames("")) lines.push(`${group}:`, ...exampleLines(group, 1));
   return `${lines.join("\n")}\n`;
 }
 

@@ -107,7 +107,7 @@ describe("loadConfig", () => {
         key: "extra",
         source: `${file}:4`,
         message:
-          "unknown key; remove it or use one of: server, storage, log, auth, incidents, alerts, oncall, slack, email, twilio, webhook, templates, ai, github",
+          "unknown key; remove it or use one of: server, storage, log, auth, incidents, alerts, oncall, slack, email, twilio, webhook, templates, ai, github, metrics",
       },
     ]);
   });

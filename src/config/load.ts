@@ -100,9 +100,43 @@ function dataDirUnused(config: Config, sourceOf: (path: KeyPath) => string): Con
   ];
 }
 
+/** An enabled weekly digest needs somewhere to go, and each destination its channel's settings. */
+function digestUndeliverable(config: Config, sourceOf: (path: KeyPath) => string): ConfigIssue[] {
+  const digest = config.metrics.weeklyDigest;
+  if (!digest.enabled) return [];
+  const at = (key: string) => ["metrics", "weeklyDigest", key];
+  if (digest.email.length === 0 && digest.slackChannel === null)
+    return [
+      {
+        key: "metrics.weeklyDigest.enabled",
+        source: sourceOf(at("enabled")),
+        message:
+          "is true but the digest has nowhere to go; set metrics.weeklyDigest.email and/or slackChannel",
+      },
+    ];
+  const issues: ConfigIssue[] = [];
+  if (digest.email.length > 0 && !config.email.host)
+    issues.push({
+      key: "metrics.weeklyDigest.email",
+      source: sourceOf(at("email")),
+      message: "needs SMTP: set email.host (SMTP_HOST), or remove the addresses",
+    });
+  if (digest.slackChannel !== null && !config.slack.botToken)
+    issues.push({
+      key: "metrics.weeklyDigest.slackChannel",
+      source: sourceOf(at("slackChannel")),
+      message: "needs Slack: set slack.botToken (SLACK_BOT_TOKEN), or set slackChannel to null",
+    });
+  return issues;
+}
+
 /** Combinations that parse but contradict each other. */
 function contradictions(config: Config, sourceOf: (path: KeyPath) => string): ConfigIssue[] {
-  return [...dataDirUnused(config, sourceOf), ...aiHalfConfigured(config, sourceOf)];
+  return [
+    ...dataDirUnused(config, sourceOf),
+    ...aiHalfConfigured(config, sourceOf),
+    ...digestUndeliverable(config, sourceOf),
+  ];
 }
 
 /**

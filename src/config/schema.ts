@@ -5,7 +5,9 @@ import {
   type Severity,
   type SeverityLevelPolicy,
 } from "#domain/incident/severity.ts";
+import { DIGEST_WEEKDAYS } from "#domain/metrics/digest-schedule.ts";
 import { BUILT_IN_REDACTION_NAMES, parseRedactionPattern } from "#domain/redaction.ts";
+import { isTimeZone } from "#domain/templates/placeholders.ts";
 import { templatesSchema } from "./templates.ts";
 
 /**
@@ -450,6 +452,50 @@ const githubSchema = group({
     "GitHub issues for action items: `foghorn backlog sync` and filing from the platform; see docs/backlog.md.",
   );
 
+const digestError = "expected an IANA time zone such as UTC or Europe/Berlin";
+const metricsSchema = group({
+  weeklyDigest: group({
+    enabled: boolean()
+      .default(false)
+      .describe(
+        "Send the weekly digest (the previous 7 full days' figures and incidents) by email and/or to Slack; see docs/metrics.md.",
+      ),
+    weekday: oneOf(DIGEST_WEEKDAYS).default("monday").describe("Day of the week the digest is sent."),
+    hour: integer(0, 23)
+      .default(9)
+      .describe("Hour (local time in metrics.weeklyDigest.timeZone) it is sent."),
+    timeZone: z
+      .string({ error: digestError })
+      .refine(isTimeZone, { error: digestError })
+      .default("UTC")
+      .describe(
+        "Time zone of weekday and hour, and of the times in the digest (IANA name, e.g. Europe/Berlin).",
+      ),
+    email: z
+      .array(z.email({ error: "expected an email address such as eng-leads@example.com" }), {
+        error: "expected a list of email addresses",
+      })
+      .default([])
+      .meta({
+        description:
+          "Addresses the digest is mailed to (one message, text and HTML); needs email.host (SMTP).",
+        examples: [["eng-leads@example.com"]],
+      }),
+    slackChannel: nonEmptyString()
+      .nullable()
+      .default(null)
+      .meta({
+        description:
+          "Slack channel the digest is posted to (a name or an id); needs slack.botToken. null: none.",
+        examples: ["#incident-review"],
+      }),
+  })
+    .prefault({})
+    .describe("The weekly digest: when it goes out and to whom."),
+})
+  .prefault({})
+  .describe("Metrics and insights (docs/metrics.md).");
+
 export const configSchema = z.strictObject(
   {
     server: serverSchema,
@@ -466,6 +512,7 @@ export const configSchema = z.strictObject(
     templates: templatesSchema,
     ai: aiSchema,
     github: githubSchema,
+    metrics: metricsSchema,
   },
   { error: "expected a mapping of settings at the top level" },
 );

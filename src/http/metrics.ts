@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Histogram, type Metric, Registry } from "prom-client";
+import type { LiveMetrics } from "#app/metrics/prometheus.ts";
+import { DURATION_LE_BOUNDS, type LeHistogram } from "#domain/metrics/prometheus.ts";
 
 /** Prometheus metrics of the HTTP server: request counts and latencies by route and status. */
 export function registerHttpMetrics(app: FastifyInstance): Registry {
@@ -37,15 +39,18 @@ export function registerStatusPageMetrics(
     statements?: () => number;
     statusServed?: () => Readonly<Record<number, number>>;
     statusRebuilds?: () => Readonly<{ ok: number; failed: number }>;
+    /** Scrape-time reads to finish first, so the statement count includes them (registerIncidentMetrics). */
+    settle?: () => Promise<unknown>;
   },
 ): void {
-  const { statements, statusServed, statusRebuilds } = sources;
+  const { statements, statusServed, statusRebuilds, settle } = sources;
   if (statements)
     new Counter({
       name: "foghorn_db_statements_total",
       help: "SQL statements executed on the database (BEGIN and COMMIT included)",
       registers: [registry],
-      collect() {
+      async collect() {
+        await settle?.();
         this.reset();
         this.inc(statements());
       },
@@ -74,4 +79,131 @@ export function registerStatusPageMetrics(
         this.inc({ result: "failed" }, failed);
       },
     });
+}
+
+/** Where the incident metrics come from: app/metrics/prometheus.ts LiveMetricsCache. */
+export interface IncidentMetricsSource {
+  /** The values to serve (read at most every 30 s); null until a first read succeeded. */
+  current(): Promise<LiveMetrics | null>;
+  ageSeconds(): number | null;
+}
+
+type Sample = { labels?: Record<string, string | number>; value: number; metricName?: string };
+
+/**
+ * A metric whose samples are computed at scrape time from values read elsewhere. prom-client's classes
+ * do not fit: its Histogram only counts observations one at a time (these buckets come from the rollups'
+ * sketches), and its unlabelled Gauge and Counter always show a value (0 before the first read, which
+ * would read as "no open incidents" rather than "unknown"). The registry takes any object answering get()
+ * like a metric.
+ */
+class ComputedMetric {
+  readonly aggregator = "max";
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly type: "gauge" | "counter" | "histogram",
+    private readonly samples: () => Promise<Sample[]>,
+  ) {}
+
+  async get() {
+    const values = await this.samples();
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  reset(): void {}
+}
+
+/** The samples of a histogram by severity: cumulative le buckets, +Inf, _sum and _count. */
+function histogramSamples(name: string, rows: readonly { severity: string; histogram: LeHistogram }[]) {
+  const out: Sample[] = [];
+  for (const { severity, histogram } of rows) {
+    DURATION_LE_BOUNDS.forEach((le, i) => {
+      out.push({ metricName: `${name}_bucket`, labels: { severity, le }, value: histogram.buckets[i] ?? 0 });
+    });
+    out.push({ metricName: `${name}_bucket`, labels: { severity, le: "+Inf" }, value: histogram.count });
+    out.push({ metricName: `${name}_sum`, labels: { severity }, value: histogram.sum });
+    out.push({ metricName: `${name}_count`, labels: { severity }, value: histogram.count });
+  }
+  return out;
+}
+
+const SKETCH_NOTE =
+  "from the rollups' sketches: a duration within 1 % of a bucket bound may count on either side";
+
+/**
+ * The incident metrics (docs/metrics.md "Prometheus"): installation-wide figures read from the database at
+ * scrape time through `source`, which reads at most every 30 s and serves the last values when the database
+ * does not answer. Before any read succeeded they have no samples.
+ */
+export function registerIncidentMetrics(registry: Registry, source: IncidentMetricsSource): void {
+  const metric = (
+    name: string,
+    type: ComputedMetric["type"],
+    help: string,
+    samples: (m: LiveMetrics) => Sample[],
+  ) => {
+    const computed = new ComputedMetric(name, help, type, async () => {
+      const m = await source.current();
+      return m ? samples(m) : [];
+    });
+    registry.registerMetric(computed as unknown as Metric);
+  };
+  metric(
+    "foghorn_incidents_open",
+    "gauge",
+    "Open incidents (triggered, acknowledged, investigating or mitigating), by severity",
+    (m) => m.openIncidents.map(({ severity, count }) => ({ labels: { severity }, value: count })),
+  );
+  metric(
+    "foghorn_incident_ack_seconds",
+    "histogram",
+    `Time from an incident's creation to its acknowledgement, every acknowledged incident, by severity (${SKETCH_NOTE})`,
+    (m) => histogramSamples("foghorn_incident_ack_seconds", m.ack),
+  );
+  metric(
+    "foghorn_incident_resolve_seconds",
+    "histogram",
+    `Time from an incident's creation to its resolution, every resolved incident, by severity (${SKETCH_NOTE})`,
+    (m) => histogramSamples("foghorn_incident_resolve_seconds", m.resolve),
+  );
+  metric(
+    "foghorn_alerts_ingested_total",
+    "counter",
+    "Alerts opened from incoming alert events, all time: one per alert (a dedup key until it resolves), however many events it then received; suppressed ones included",
+    (m) => [{ value: m.alertsIngested }],
+  );
+  metric(
+    "foghorn_pages_total",
+    "counter",
+    "Pages to people, all time, by result: sent, or failed for good",
+    (m) => [
+      { labels: { result: "sent" }, value: m.pages.sent },
+      { labels: { result: "failed" }, value: m.pages.failed },
+    ],
+  );
+  metric(
+    "foghorn_engine_jobs_pending",
+    "gauge",
+    "Jobs waiting in the engine's queue (due now or scheduled for later)",
+    (m) => [{ value: m.jobs.pending }],
+  );
+  metric(
+    "foghorn_engine_jobs_dead",
+    "gauge",
+    "Jobs that failed for good (listed under Paging in the web UI, and retried from there)",
+    (m) => [{ value: m.jobs.dead }],
+  );
+  metric(
+    "foghorn_engine_lag_seconds",
+    "gauge",
+    "How long the oldest due job has waited for a worker (now − its run_at); 0 when none is due",
+    (m) => [{ value: m.jobs.lagSeconds }],
+  );
+  metric(
+    "foghorn_incident_metrics_age_seconds",
+    "gauge",
+    "Age of the incident metrics' values (read at most every 30 s; older while the database does not answer)",
+    () => [{ value: source.ageSeconds() ?? 0 }],
+  );
 }

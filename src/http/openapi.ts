@@ -16,6 +16,10 @@ export interface Operation {
   responseDescription: string;
   /** Media type of the success response; application/json unless said (e.g. text/event-stream). */
   produces?: string;
+  /** Further media types the success response may have (content negotiation, e.g. text/csv). */
+  alsoProduces?: readonly string[];
+  /** What a 404 means, for an operation that can answer 404 without path parameters (or more than usual). */
+  notFound?: string;
   /** Needs no authentication (sign-in, first-run setup); registered with addOpen. */
   open?: boolean;
   /** What a 401 means here, when not the usual missing or invalid credentials. */
@@ -105,7 +109,13 @@ export function buildOpenApi(operations: readonly Operation[], version: string):
     const responses: Record<string, unknown> = {
       [String(op.success)]: {
         description: op.responseDescription,
-        ...(op.success === 204 ? {} : { content: { [op.produces ?? "application/json"]: {} } }),
+        ...(op.success === 204
+          ? {}
+          : {
+              content: Object.fromEntries(
+                [op.produces ?? "application/json", ...(op.alsoProduces ?? [])].map((t) => [t, {}]),
+              ),
+            }),
       },
       "401": {
         description: op.unauthorized ?? "Missing or invalid bearer token or session cookie",
@@ -122,9 +132,9 @@ export function buildOpenApi(operations: readonly Operation[], version: string):
           "Not allowed for this user; or, authenticated by the session cookie, a missing or wrong X-CSRF-Token header",
         content: { "application/problem+json": { schema: problemRef } },
       };
-    if (params.length)
+    if (params.length || op.notFound)
       responses["404"] = {
-        description: "Not found",
+        description: op.notFound ?? "Not found",
         content: { "application/problem+json": { schema: problemRef } },
       };
     paths[path] ??= {};

@@ -8,11 +8,17 @@ import type { SessionAuthenticator } from "#app/auth/sessions.ts";
 import type { TokenAuthenticator } from "#app/auth/tokens.ts";
 import type { IncidentFilingDeps } from "#app/backlog/file-incident-items.ts";
 import type { BaseContext } from "#app/context.ts";
+import type { DigestDeps } from "#app/metrics/digest.ts";
 import type { AiDrafting } from "#app/ports.ts";
 import type { StatusPageCache } from "#app/status-page/cache.ts";
 import type { SubscriptionOptions } from "#app/status-page/subscribers.ts";
 import { authenticate } from "./auth.ts";
-import { registerHttpMetrics, registerStatusPageMetrics } from "./metrics.ts";
+import {
+  type IncidentMetricsSource,
+  registerHttpMetrics,
+  registerIncidentMetrics,
+  registerStatusPageMetrics,
+} from "./metrics.ts";
 import { ApiRegistry } from "./openapi.ts";
 import { notFoundHandler, problemErrorHandler } from "./problem.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
@@ -22,6 +28,8 @@ import { registerChecklistRoutes } from "./routes/checklist.ts";
 import { registerEventRoutes } from "./routes/events.ts";
 import { registerIncidentTypeRoutes } from "./routes/incident-types.ts";
 import { registerIncidentRoutes } from "./routes/incidents.ts";
+import { registerMetricsRoutes } from "./routes/metrics.ts";
+import { registerMetricsDigestRoutes } from "./routes/metrics-digest.ts";
 import { registerOnCallRoutes } from "./routes/oncall.ts";
 import { type PagingRouteDeps, registerPagingApi, registerPagingRoutes } from "./routes/paging.ts";
 import { registerPostmortemRoutes } from "./routes/postmortems.ts";
@@ -69,6 +77,10 @@ export interface ServerDeps {
   dbStatements?: (() => number) | undefined;
   /** The built web UI (web/dist) to serve at `/`; without it only the API and the probes are served. */
   webRoot?: string | undefined;
+  /** The incident metrics of /metrics (app/metrics/prometheus.ts LiveMetricsCache); without it they are absent. */
+  liveMetrics?: IncidentMetricsSource | undefined;
+  /** The weekly digest's settings and sender, for its preview and "send now" routes. */
+  digest?: DigestDeps | undefined;
 }
 
 /** Open whatever the method: the API's own documentation. */
@@ -118,7 +130,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       );
   });
   const metrics = registerHttpMetrics(app);
+  if (deps.liveMetrics) registerIncidentMetrics(metrics, deps.liveMetrics);
+  const liveMetrics = deps.liveMetrics;
   registerStatusPageMetrics(metrics, {
+    ...(liveMetrics ? { settle: () => liveMetrics.current() } : {}),
     ...(deps.dbStatements ? { statements: deps.dbStatements } : {}),
     ...(deps.statusPage
       ? {
@@ -144,6 +159,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerPagingApi(app, api);
   registerPostmortemRoutes(app, api, deps.ai);
   registerBacklogRoutes(app, api, deps.backlog, deps.githubWebhookSecret !== undefined);
+  registerMetricsRoutes(app, api);
+  registerMetricsDigestRoutes(app, api, deps.digest);
   registerGitHubWebhook(app, deps.context, deps.githubWebhookSecret, deps.bodyLimit);
   registerStatusSubscriberRoutes(app, api, {
     context: deps.context,

@@ -155,6 +155,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: "POST", path: "/api/v1/status-page/subscribers" },
   { method: "DELETE", path: "/api/v1/status-page/subscribers/{id}" },
   { method: "POST", path: "/api/v1/status-page/subscribers/{id}/enable" },
+  // Metrics and insights (test/api/metrics.test.ts).
+  { method: "GET", path: "/api/v1/metrics" },
+  { method: "GET", path: "/api/v1/metrics/{section}" },
+  // The weekly digest (test/api/metrics-digest.test.ts).
+  { method: "GET", path: "/api/v1/metrics/digest" },
+  { method: "POST", path: "/api/v1/metrics/digest/send" },
 ];
 
 /** Operations of the document that need no authentication: signing in and first-run setup (session.test.ts). */

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { AlertPage } from "./features/alerts/AlertPage.tsx";
 import { AlertsPage } from "./features/alerts/AlertsPage.tsx";
 import { LoginPage, Logo } from "./features/auth/LoginPage.tsx";
@@ -22,6 +22,9 @@ import { Banner, ErrorNote } from "./ui/banner.tsx";
 import { Dialog } from "./ui/dialog.tsx";
 import { Kbd, useShortcut } from "./ui/shortcuts.tsx";
 import { Toaster } from "./ui/toast.tsx";
+
+// Insights brings uPlot: its own chunk, loaded when the page is opened.
+const InsightsPage = lazy(() => import("./features/insights/InsightsPage.tsx"));
 
 export function App() {
   return (
@@ -186,6 +189,19 @@ function Routes() {
   if (onCall) return onCall;
   const statusPage = statusPageRoute(pathname);
   if (statusPage) return statusPage;
+  if (pathname === "/insights" || pathname === "/insights/")
+    return (
+      <Suspense
+        fallback={
+          <main className="page" id="main" aria-busy="true">
+            <h1>Insights</h1>
+            <span className="sr-only">Loading…</span>
+          </main>
+        }
+      >
+        <InsightsPage />
+      </Suspense>
+    );
   return (
     <main className="page" id="main">
       <div className="empty">
@@ -237,6 +253,9 @@ function Header({ devToken, onHelp }: { devToken: boolean; onHelp: () => void })
         </Link>
         <Link href="/status-page" aria-current={section("/status-page")}>
           Status page
+        </Link>
+        <Link href="/insights" aria-current={section("/insights")}>
+          Insights
         </Link>
         <Link href="/settings/incident-types" aria-current={section("/settings")}>
           Settings

@@ -12,7 +12,10 @@ import { withTransaction } from "#store/db.ts";
 import {
   findEscalationPoliciesById,
   findEscalationPolicy,
+  findTeam,
+  findTeamsById,
   listEscalationPolicies,
+  listTeams,
 } from "#store/directory.ts";
 import { listHealthChecks } from "#store/health-checks.ts";
 import {
@@ -62,6 +65,14 @@ export const UpdateServiceInput = z
       .nullable()
       .optional()
       .describe("Who is paged for the service's incidents: an escalation policy's name or id; null: no one"),
+    team: z
+      .string()
+      .trim()
+      .min(1, { error: "must not be empty; null clears the team" })
+      .max(100)
+      .nullable()
+      .optional()
+      .describe("The team that owns the service (the metrics' team filter): a team's name or id; null: none"),
   })
   .strict();
 
@@ -104,8 +115,19 @@ export async function updateServiceSettings(ctx: AppContext, name: string, input
       `Escalation policy "${req.escalation_policy}" does not exist; see foghorn policy list`,
       [{ field: "escalation_policy", message: "does not exist; see foghorn policy list" }],
     );
+  const team = req.team ? await findTeam(ctx.db, req.team) : null;
+  if (req.team && !team) {
+    const known = (await listTeams(ctx.db)).map((t) => t.name);
+    const hint = known.length
+      ? `known teams: ${known.slice(0, 20).join(", ")}${known.length > 20 ? `, … (${known.length} in all)` : ""}`
+      : "there are no teams yet; create one with foghorn team create";
+    throw new AppError("INVALID_INPUT", `Team "${req.team}" does not exist; ${hint}`, [
+      { field: "team", message: `does not exist; ${hint}` },
+    ]);
+  }
   forgetAlertSources(ctx.db);
   await updateService(ctx.db, service.id, {
+    ...(req.team !== undefined ? { teamId: team?.id ?? null } : {}),
     ...(req.escalation_policy !== undefined ? { escalationPolicyId: policy?.id ?? null } : {}),
     ...(req.description !== undefined ? { description: req.description } : {}),
     ...(req.severity_map !== undefined ? { severityMap: req.severity_map } : {}),
@@ -146,6 +168,7 @@ function serviceSummary(
   row: ServiceRow,
   health: ReturnType<typeof serviceHealth> | undefined,
   policyName: string | null,
+  teamName: string | null,
 ) {
   return {
     id: row.id,
@@ -155,6 +178,8 @@ function serviceSummary(
     severity_map: row.severityMap ?? null,
     on_alerts_resolved: row.onAlertsResolved ?? null,
     escalation_policy: policyName,
+    /** The owning team's name; null: no team. */
+    team: teamName,
     health: health ?? HEALTHY,
   };
 }
@@ -165,7 +190,9 @@ export async function listServicesWithHealth(ctx: AppContext) {
   const policies = new Map((await listEscalationPolicies(ctx.db)).map((p) => [p.id, p.name]));
   const policyOf = (s: ServiceRow) =>
     s.escalationPolicyId ? (policies.get(s.escalationPolicyId) ?? null) : null;
-  return { items: rows.map((s) => serviceSummary(s, health.get(s.id), policyOf(s))) };
+  const teams = new Map((await listTeams(ctx.db)).map((t) => [t.id, t.name]));
+  const teamOf = (s: ServiceRow) => (s.teamId ? (teams.get(s.teamId) ?? null) : null);
+  return { items: rows.map((s) => serviceSummary(s, health.get(s.id), policyOf(s), teamOf(s))) };
 }
 
 /** One service: settings, health, integrations, health checks, maintenance windows, recent change events. */
@@ -182,8 +209,9 @@ export async function getService(ctx: AppContext, name: string) {
     ctx.db,
     row.escalationPolicyId ? [row.escalationPolicyId] : [],
   );
+  const [team] = await findTeamsById(ctx.db, row.teamId ? [row.teamId] : []);
   return {
-    ...serviceSummary(row, health, policy?.name ?? null),
+    ...serviceSummary(row, health, policy?.name ?? null, team?.name ?? null),
     integrations: integrations.map((i) => integrationView(i, base)),
     health_checks: checks.map(checkView),
     maintenance_windows: windows.map((w) => ({

@@ -31,6 +31,8 @@ export interface ServiceSummary {
   on_alerts_resolved: string | null;
   /** The escalation policy that pages for the service; null: nobody is paged. */
   escalation_policy: string | null;
+  /** The team that owns the service (the metrics' team filter); null: none. */
+  team: string | null;
   health: Health;
 }
 

@@ -42,6 +42,14 @@ const POLICY_FLAG: FlagSpec = {
     'Escalation policy that pages for the service\'s incidents (foghorn policy list); "none": page no one',
 };
 
+const TEAM_FLAG: FlagSpec = {
+  name: "team",
+  type: "string",
+  value: "TEAM",
+  description:
+    'The team that owns the service (foghorn team list; the metrics\' --team filter); "none": no team',
+};
+
 /** The body of POST/PATCH /services from the settings flags; only the flags given. */
 function settingsBody(ctx: CommandContext): Record<string, unknown> {
   const a = ctx.args;
@@ -54,6 +62,8 @@ function settingsBody(ctx: CommandContext): Record<string, unknown> {
   if (onResolved !== undefined) body.on_alerts_resolved = parseOnAlertsResolved(onResolved);
   const policy = a.string("policy");
   if (policy !== undefined) body.escalation_policy = policy.trim().toLowerCase() === "none" ? null : policy;
+  const team = a.string("team");
+  if (team !== undefined) body.team = team.trim().toLowerCase() === "none" ? null : team;
   return body;
 }
 
@@ -160,15 +170,16 @@ const show: CommandSpec = {
 const set: CommandSpec = {
   kind: "command",
   name: "set",
-  summary: "Change a service's description, severity map, what resolved alerts do, or who is paged",
+  summary: "Change a service's description, severity map, what resolved alerts do, who is paged, or its team",
   args: [SERVICE_ARG],
-  flags: [...SETTINGS_FLAGS, POLICY_FLAG],
+  flags: [...SETTINGS_FLAGS, POLICY_FLAG, TEAM_FLAG],
   connects: true,
   examples: [
     "foghorn service set checkout --severity-map warning=SEV2,info=SEV4",
     "foghorn service set checkout --on-alerts-resolved resolved",
     'foghorn service set checkout --severity-map default --description "Payment pages"',
     "foghorn service set checkout --policy checkout-oncall",
+    "foghorn service set checkout --team payments",
   ],
   async run(ctx) {
     const name = ctx.args.arg("NAME");
@@ -176,7 +187,7 @@ const set: CommandSpec = {
     if (Object.keys(body).length === 0)
       throw usageError(`service set needs at least one change, e.g. ${set.examples[0]}`);
     const service = await ctx.api().patch<ServiceDetail>(servicePath(name), body, {
-      fieldNames: { ...SERVICE_FIELD_FLAGS, escalation_policy: "--policy" },
+      fieldNames: { ...SERVICE_FIELD_FLAGS, escalation_policy: "--policy", team: "--team" },
     });
     ctx.out.result(service, (s) => {
       ctx.out.print(

@@ -63,6 +63,7 @@ export function printServiceSettings(out: Output, s: ServiceSummary): void {
     ["Severity map", severityMapText(s.severity_map)],
     ["When all alerts resolve", onResolvedText(s.on_alerts_resolved)],
     ["Escalation policy", policyText(s.escalation_policy)],
+    ["Team", s.team ?? "none (foghorn service set NAME --team TEAM)"],
   ]);
 }
 

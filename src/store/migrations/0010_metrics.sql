@@ -31,8 +31,57 @@ CREATE TABLE "metric_incident_days" (
 	"postmortems_decided" integer NOT NULL,
 	"postmortems_on_time" integer NOT NULL,
 	"postmortems_late" integer NOT NULL,
+	"action_items_open" integer NOT NULL,
+	"action_items_overdue" integer NOT NULL,
+	"action_items_done" integer NOT NULL,
 	"valid_until" timestamp with time zone,
 	CONSTRAINT "metric_incident_days_scope_day_severity_type_id_pk" PRIMARY KEY("scope","day","severity","type_id")
+);
+--> statement-breakpoint
+CREATE TABLE "metric_incident_weeks" (
+	"week" date NOT NULL,
+	"scope" text NOT NULL,
+	"severity" text NOT NULL,
+	"type_id" uuid NOT NULL,
+	"incidents" integer NOT NULL,
+	"acknowledged" integer NOT NULL,
+	"ack_sum_seconds" bigint NOT NULL,
+	"ack_hist" integer[] NOT NULL,
+	"resolved" integer NOT NULL,
+	"resolve_sum_seconds" bigint NOT NULL,
+	"resolve_hist" integer[] NOT NULL,
+	"sla_decided" integer NOT NULL,
+	"sla_met" integer NOT NULL,
+	"updates_required" integer NOT NULL,
+	"updates_on_time" integer NOT NULL,
+	"postmortems_decided" integer NOT NULL,
+	"postmortems_on_time" integer NOT NULL,
+	"postmortems_late" integer NOT NULL,
+	"action_items_open" integer NOT NULL,
+	"action_items_overdue" integer NOT NULL,
+	"action_items_done" integer NOT NULL,
+	CONSTRAINT "metric_incident_weeks_scope_week_severity_type_id_pk" PRIMARY KEY("scope","week","severity","type_id")
+);
+--> statement-breakpoint
+CREATE TABLE "metric_page_weeks" (
+	"week" date NOT NULL,
+	"scope" text NOT NULL,
+	"severity" text NOT NULL,
+	"type_id" uuid NOT NULL,
+	"user_id" uuid NOT NULL,
+	"sent" integer NOT NULL,
+	"off_hours" integer NOT NULL,
+	"failed" integer NOT NULL,
+	CONSTRAINT "metric_page_weeks_scope_week_severity_type_id_user_id_pk" PRIMARY KEY("scope","week","severity","type_id","user_id")
+);
+--> statement-breakpoint
+CREATE TABLE "metric_outage_weeks" (
+	"week" date NOT NULL,
+	"service_id" uuid NOT NULL,
+	"severity" text NOT NULL,
+	"spans" "bytea" NOT NULL,
+	"max_end" timestamp with time zone NOT NULL,
+	CONSTRAINT "metric_outage_weeks_severity_week_service_id_pk" PRIMARY KEY("severity","week","service_id")
 );
 --> statement-breakpoint
 CREATE TABLE "metric_page_days" (
@@ -140,6 +189,31 @@ BEGIN
 END $$;--> statement-breakpoint
 CREATE TRIGGER metric_services_team AFTER UPDATE ON services FOR EACH ROW
   WHEN (OLD.team_id IS DISTINCT FROM NEW.team_id) EXECUTE FUNCTION metric_services_changed();--> statement-breakpoint
+-- Action items count in their incident's day (open, overdue, done as they stand).
+CREATE TRIGGER metric_action_items_insert_delete AFTER INSERT OR DELETE ON action_items
+  FOR EACH ROW EXECUTE FUNCTION metric_incident_child_changed();--> statement-breakpoint
+CREATE TRIGGER metric_action_items_update AFTER UPDATE ON action_items FOR EACH ROW
+  WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.due_at IS DISTINCT FROM NEW.due_at)
+  EXECUTE FUNCTION metric_incident_child_changed();--> statement-breakpoint
+-- Off hours are counted in the person's time zone: a new zone recounts their pages.
+CREATE FUNCTION metric_users_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO metric_dirty_days (kind, day)
+    SELECT DISTINCT 'page', (coalesce(sent_at, created_at) AT TIME ZONE 'UTC')::date
+    FROM notifications WHERE user_id = NEW.id
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;--> statement-breakpoint
+CREATE TRIGGER metric_users_time_zone AFTER UPDATE ON users FOR EACH ROW
+  WHEN (OLD.time_zone IS DISTINCT FROM NEW.time_zone) EXECUTE FUNCTION metric_users_changed();--> statement-breakpoint
+-- The page rollup reads a day's pages by when they were sent (failed ones: created).
+CREATE INDEX notifications_metric_day_idx ON notifications ((coalesce(sent_at, created_at)));--> statement-breakpoint
+-- Recomputing a day or week replaces its rows across every scope (the primary keys lead with the scope,
+-- which is what the report reads by).
+CREATE INDEX metric_incident_days_day_idx ON metric_incident_days (day);--> statement-breakpoint
+CREATE INDEX metric_incident_weeks_week_idx ON metric_incident_weeks (week);--> statement-breakpoint
+CREATE INDEX metric_page_days_day_idx ON metric_page_days (day);--> statement-breakpoint
+CREATE INDEX metric_page_weeks_week_idx ON metric_page_weeks (week);--> statement-breakpoint
 -- Existing installations: compute every day that has data once.
 INSERT INTO metric_dirty_days (kind, day)
   SELECT DISTINCT 'incident', (created_at AT TIME ZONE 'UTC')::date FROM incidents

@@ -3,6 +3,7 @@ export * from "./auth.ts";
 export * from "./followup.ts";
 export * from "./incidents.ts";
 export * from "./jobs.ts";
+export * from "./metric-digests.ts";
 export * from "./metrics.ts";
 export * from "./oncall.ts";
 export * from "./records.ts";

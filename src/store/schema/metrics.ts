@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  customType,
   date,
   index,
   integer,
@@ -10,6 +11,11 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
+
+/** Raw bytes (PostgreSQL bytea). */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+});
 
 /**
  * Issue 9's rollups: per UTC day, the figures the metrics are made of, so a one-year range reads a few
@@ -23,6 +29,8 @@ import {
  * `type_id`: the incident type, or the nil UUID for "no type" (a primary key column cannot be null).
  * Histograms (`*_hist`) are sparse log-bucket sketches (domain/metrics/sketch.ts) as flat
  * [bucket, count, bucket, count, …] arrays.
+ * Migration 0010 also indexes the day (week) column of the day (week) tables by hand: recomputing a day
+ * replaces its rows across every scope.
  */
 export const metricIncidentDays = pgTable(
   "metric_incident_days",
@@ -52,6 +60,10 @@ export const metricIncidentDays = pgTable(
     postmortemsOnTime: integer("postmortems_on_time").notNull(),
     /** Published late (counted in decided, not in on time); decided − on time − late = still missing. */
     postmortemsLate: integer("postmortems_late").notNull(),
+    /** The action items of these incidents as they stand (overdue: open and past due, also in open). */
+    actionItemsOpen: integer("action_items_open").notNull(),
+    actionItemsOverdue: integer("action_items_overdue").notNull(),
+    actionItemsDone: integer("action_items_done").notNull(),
     /** When a figure of this row changes by time alone (the earliest pending deadline); null: never. */
     validUntil: timestamp("valid_until", { withTimezone: true }),
   },
@@ -59,6 +71,46 @@ export const metricIncidentDays = pgTable(
     primaryKey({ columns: [t.scope, t.day, t.severity, t.typeId] }),
     index("metric_incident_days_valid_idx").on(t.validUntil),
   ],
+);
+
+/**
+ * The type_id of the "every type" rows of metric_incident_weeks and metric_page_weeks (the max UUID; the nil
+ * UUID means "no type").
+ */
+export const ANY_TYPE_ID = "ffffffff-ffff-ffff-ffff-ffffffffffff";
+
+/**
+ * metric_incident_days summed per ISO week (`week`: its Monday), rewritten whenever one of its days is, so a
+ * one-year report reads ~52 rows per severity instead of 365 (edge days of a range come from the days).
+ * Besides one row per type, each (week, scope, severity) has a row with type_id ANY_TYPE_ID summing every
+ * type: a report without a type filter merges no sketches across types.
+ */
+export const metricIncidentWeeks = pgTable(
+  "metric_incident_weeks",
+  {
+    week: date("week", { mode: "string" }).notNull(),
+    scope: text("scope").notNull(),
+    severity: text("severity").notNull(),
+    typeId: uuid("type_id").notNull(),
+    incidents: integer("incidents").notNull(),
+    acknowledged: integer("acknowledged").notNull(),
+    ackSumSeconds: bigint("ack_sum_seconds", { mode: "number" }).notNull(),
+    ackHist: integer("ack_hist").array().notNull(),
+    resolved: integer("resolved").notNull(),
+    resolveSumSeconds: bigint("resolve_sum_seconds", { mode: "number" }).notNull(),
+    resolveHist: integer("resolve_hist").array().notNull(),
+    slaDecided: integer("sla_decided").notNull(),
+    slaMet: integer("sla_met").notNull(),
+    updatesRequired: integer("updates_required").notNull(),
+    updatesOnTime: integer("updates_on_time").notNull(),
+    postmortemsDecided: integer("postmortems_decided").notNull(),
+    postmortemsOnTime: integer("postmortems_on_time").notNull(),
+    postmortemsLate: integer("postmortems_late").notNull(),
+    actionItemsOpen: integer("action_items_open").notNull(),
+    actionItemsOverdue: integer("action_items_overdue").notNull(),
+    actionItemsDone: integer("action_items_done").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.week, t.severity, t.typeId] })],
 );
 
 /** Alerts per service per UTC day of their creation, and noise: alerts that opened no incident. */
@@ -92,6 +144,43 @@ export const metricPageDays = pgTable(
     failed: integer("failed").notNull(),
   },
   (t) => [primaryKey({ columns: [t.scope, t.day, t.severity, t.typeId, t.userId] })],
+);
+
+/** metric_page_days summed per ISO week (its Monday), with ANY_TYPE_ID rows summing every type. */
+export const metricPageWeeks = pgTable(
+  "metric_page_weeks",
+  {
+    week: date("week", { mode: "string" }).notNull(),
+    scope: text("scope").notNull(),
+    severity: text("severity").notNull(),
+    typeId: uuid("type_id").notNull(),
+    userId: uuid("user_id").notNull(),
+    sent: integer("sent").notNull(),
+    offHours: integer("off_hours").notNull(),
+    failed: integer("failed").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.week, t.severity, t.typeId, t.userId] })],
+);
+
+/**
+ * Outage spans for uptime: per ISO week of incident creation (its Monday), service and severity, the merged
+ * [start, end, start, end, …] epoch-millisecond spans of the ENDED incidents created that week (as the
+ * status page counts them: created → resolved, else closed, else last updated), rewritten whenever one of
+ * the week's incident days is recomputed. Ongoing incidents are read live (few); which severities make which
+ * component status, and which services make which component, are applied when the report reads, so
+ * changing either recomputes nothing. `max_end` lets a range skip weeks whose spans all ended before it.
+ */
+export const metricOutageWeeks = pgTable(
+  "metric_outage_weeks",
+  {
+    week: date("week", { mode: "string" }).notNull(),
+    serviceId: uuid("service_id").notNull(),
+    severity: text("severity").notNull(),
+    /** Float64 little-endian pairs (binary: a year of a busy installation reads in milliseconds). */
+    spans: bytea("spans").notNull(),
+    maxEnd: timestamp("max_end", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.severity, t.week, t.serviceId] })],
 );
 
 /**

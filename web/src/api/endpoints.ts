@@ -190,6 +190,8 @@ export interface ServicePatch {
   on_alerts_resolved?: OnAlertsResolved | null;
   /** An escalation policy's name; null: the service's incidents page no one. */
   escalation_policy?: string | null;
+  /** The owning team's name; null: no team. */
+  team?: string | null;
 }
 
 export const patchService = (name: string, patch: ServicePatch) =>

@@ -230,6 +230,8 @@ export interface ServiceSummary extends Service {
   on_alerts_resolved: OnAlertsResolved | null;
   /** The escalation policy that pages for the service's incidents (its name); null: nobody is paged. */
   escalation_policy: string | null;
+  /** The team that owns it (Insights' team filter counts its incidents); null: none. */
+  team: string | null;
   health: ServiceHealth;
 }
 

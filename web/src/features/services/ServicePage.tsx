@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { getService, patchService } from "../../api/endpoints.ts";
+import { listTeams } from "../../api/oncall.ts";
 import { useResource } from "../../api/resource.ts";
 import {
   ALERT_SEVERITIES,
@@ -21,6 +22,7 @@ import { Section, SectionButton } from "../../ui/section.tsx";
 import { RelativeTime } from "../../ui/time.tsx";
 import { useDocumentTitle } from "../../ui/title.ts";
 import { toast } from "../../ui/toast.tsx";
+import { teamHref } from "../oncall/common.tsx";
 import { ServiceEscalationSection } from "../oncall/ServiceEscalation.tsx";
 import { ChangeList } from "./ChangeList.tsx";
 import { HealthChecksSection } from "./HealthChecks.tsx";
@@ -115,26 +117,31 @@ export function ServicePage({ name }: { name: string }) {
   );
 }
 
-/** Description, what resolved alerts do to their incident, and alert → incident severity. */
+/** Description, owning team, what resolved alerts do to their incident, and alert → incident severity. */
 function SettingsSection({ service, refresh }: ServiceProps) {
   const [editing, setEditing] = useState(false);
   const [description, setDescription] = useState(service.description);
+  const [team, setTeam] = useState(service.team ?? "");
+  const teams = useResource(editing ? "teams" : null, (signal) => listTeams(signal));
+  const teamNames = (teams.data?.items ?? []).map((t) => t.name).sort();
   const [onResolved, setOnResolved] = useState<OnAlertsResolved | "">(service.on_alerts_resolved ?? "");
   const [map, setMap] = useState<Partial<Record<AlertSeverity, Severity>>>(service.severity_map ?? {});
   const save = useAction(async () => {
     const custom = Object.keys(map).length > 0;
     await patchService(service.name, {
       description: description.trim(),
+      team: team || null,
       on_alerts_resolved: onResolved || null,
       severity_map: custom ? map : null,
     });
     setEditing(false);
     toast("Settings saved");
     refresh();
-  }, ["description", "on_alerts_resolved", "severity_map"]);
+  }, ["description", "team", "on_alerts_resolved", "severity_map"]);
 
   const start = () => {
     setDescription(service.description);
+    setTeam(service.team ?? "");
     setOnResolved(service.on_alerts_resolved ?? "");
     setMap(service.severity_map ?? {});
     save.clear();
@@ -163,6 +170,23 @@ function SettingsSection({ service, refresh }: ServiceProps) {
                 value={description}
                 onChange={(e) => setDescription(e.target.value)}
               />
+            )}
+          </Field>
+          <Field
+            label="Team"
+            hint="The team that owns the service: Insights' team filter counts its incidents and alerts."
+            error={save.fields.team}
+          >
+            {(ids) => (
+              <select {...ids} value={team} onChange={(e) => setTeam(e.target.value)}>
+                <option value="">No team</option>
+                {team && !teamNames.includes(team) ? <option value={team}>{team}</option> : null}
+                {teamNames.map((n) => (
+                  <option key={n} value={n}>
+                    {n}
+                  </option>
+                ))}
+              </select>
             )}
           </Field>
           <Field label="When all its alerts resolve" error={save.fields.on_alerts_resolved}>
@@ -209,6 +233,16 @@ function SettingsSection({ service, refresh }: ServiceProps) {
         </form>
       ) : (
         <dl className="facts settings-facts">
+          <div>
+            <dt>Team</dt>
+            <dd>
+              {service.team ? (
+                <Link href={teamHref(service.team)}>{service.team}</Link>
+              ) : (
+                <span className="muted">None</span>
+              )}
+            </dd>
+          </div>
           <div>
             <dt>Resolved alerts</dt>
             <dd>{resolvedLabel}</dd>

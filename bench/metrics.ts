@@ -652,7 +652,7 @@ function writeSummary() {
       md.push(`- seeding: ${((seedR.ms ?? 0) / 1000).toFixed(1)} s — ${JSON.stringify(seedR.counts ?? {})}`);
     if (base)
       md.push(
-        `- baseline \`select count(*)\` of the year's incidents (${base.incidents}): median **${base.median_ms} ms** after the server stopped${before && after ? ` (${before.median_ms} ms right after seeding)` : ""}; "× baseline" below divides by it`,
+        `- baseline \`select count(*)\` of the year's incidents (${base.incidents}): median **${base.median_ms} ms** after the server stopped${before && after ? ` (${before.median_ms} ms before it started)` : ""}; "× baseline" below divides by it`,
       );
     if (r.ready_ms !== undefined) md.push(`- server spawn → ready: ${r.ready_ms} ms`);
     if (rollup)
@@ -683,7 +683,7 @@ function writeSummary() {
       );
       for (const a of api)
         md.push(
-          `| ${a.extra ? "" : "**"}${a.name}${a.extra ? "" : "**"} | ${a.median_ms} | ${a.samples_ms.join(", ")} | ${a.cold_ms} | ${base ? r1(a.median_ms / base.median_ms) : ""} | ${a.bytes} |`,
+          `| ${a.extra ? "" : "**"}${a.name}${a.extra ? "" : "**"} | ${a.median_ms} | ${a.samples_ms.join(", ")} | ${a.cold_ms} | ${base ? (a.median_ms / base.median_ms).toFixed(2) : ""} | ${a.bytes} |`,
         );
       const limit = e === "postgres" ? TARGET_MS.postgres : TARGET_MS.pglite;
       const core = api.filter((a) => !a.extra);

@@ -423,7 +423,7 @@ export interface PageFactRow {
   serviceNames: string[];
 }
 
-/** The sent and failed pages of `days` (by when they were sent; failed ones by when they were created). */
+/** The sent and failed pages (reason page or escalation_rule) of `days` (by when they were sent; failed ones by when they were created). */
 export async function readPageFacts(db: Db, days: readonly string[]): Promise<PageFactRow[]> {
   if (days.length === 0) return [];
   const { lo, hi } = dayBounds(days);
@@ -436,6 +436,9 @@ export async function readPageFacts(db: Db, days: readonly string[]): Promise<Pa
         join users u on u.id = n.user_id
         left join incidents i on i.id = n.incident_id
         where n.state in ('sent', 'failed')
+          -- A page wakes someone for an incident (its escalation or an escalation rule); update reminders,
+          -- hand-off notices and test messages are not on-call load.
+          and n.reason in ('page', 'escalation_rule')
           and coalesce(n.sent_at, n.created_at) >= ${lo}::timestamptz
           and coalesce(n.sent_at, n.created_at) < ${hi}::timestamptz
           and (coalesce(n.sent_at, n.created_at) at time zone 'UTC')::date = any(${dayList(days)})`,

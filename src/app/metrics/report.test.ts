@@ -409,12 +409,12 @@ for (const backend of await testBackends()) {
         const idOf = (name: string) => users.find((u) => u.username === name)?.id ?? "";
         // Monday 09:30 UTC is working time in UTC and 04:30 in New York.
         const sentAt = new Date(Date.parse(T0) + 30 * MINUTE);
-        const page = (user: number, incidentId: string | null) => ({
+        const page = (user: number, incidentId: string | null, reason = "page") => ({
           id: randomUUID(),
           incidentId,
           userId: idOf(people[user]?.username ?? ""),
           contactMethodId: methods[user] as string,
-          reason: "page",
+          reason,
           summary: "page",
           state: "pending",
           dueAt: ctx.clock.now(),
@@ -425,14 +425,20 @@ for (const backend of await testBackends()) {
           page(1, incident.uuid),
           page(0, incident.uuid),
           page(0, other.uuid),
-          page(1, null),
+          page(1, null, "escalation_rule"),
+          // An update reminder to the commander is a message, not on-call load.
+          page(0, incident.uuid, "reminder"),
         ];
         await withTransaction(ctx.db, async (tx) => {
           await insertNotifications(tx, rows, ctx.clock.now());
-          await setNotificationState(tx, [rows[0]?.id, rows[1]?.id, rows[3]?.id, rows[4]?.id] as string[], {
-            state: "sent",
-            sentAt,
-          });
+          await setNotificationState(
+            tx,
+            [rows[0]?.id, rows[1]?.id, rows[3]?.id, rows[4]?.id, rows[5]?.id] as string[],
+            {
+              state: "sent",
+              sentAt,
+            },
+          );
           await setNotificationState(tx, [rows[2]?.id as string], { state: "failed" });
         });
         const pending = page(1, incident.uuid);

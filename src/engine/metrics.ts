@@ -11,10 +11,20 @@ export class MetricsRollups {
   #timer: NodeJS.Timeout | undefined;
   #busy: Promise<void> | null = null;
   #stopped = false;
+  #lastRefreshAt = 0;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly everyMs = 10_000,
+    private readonly options: {
+      /**
+       * True while paging work is flowing (e.g. the alert processor applied events since the last tick):
+       * the tick then waits, at most `maxDeferMs`, so that on PGlite's one connection a rebuild of today's
+       * rollups never delays a page. Reports still refresh what they read, so nothing reads stale.
+       */
+      deferWhile?: () => boolean;
+      maxDeferMs?: number;
+    } = {},
   ) {}
 
   start(): void {
@@ -22,8 +32,14 @@ export class MetricsRollups {
     // The first refresh soon after start-up (a new install or a changed policy has a backlog).
     const first = setTimeout(() => void this.#refresh(), Math.min(1000, this.everyMs));
     first.unref();
-    this.#timer = setInterval(() => void (this.#busy ?? this.#refresh()), this.everyMs);
+    this.#timer = setInterval(() => void (this.#busy ?? this.#tick()), this.everyMs);
     this.#timer.unref();
+  }
+
+  #tick(): Promise<void> {
+    const deferred = performance.now() - this.#lastRefreshAt < (this.options.maxDeferMs ?? 60_000);
+    if (deferred && this.options.deferWhile?.()) return Promise.resolve();
+    return this.#refresh();
   }
 
   /** One refresh that starts after this call (tests call it after moving a manual clock). */
@@ -37,6 +53,7 @@ export class MetricsRollups {
     this.#busy ??= (async () => {
       try {
         const started = performance.now();
+        this.#lastRefreshAt = started;
         const { days } = await refreshRollups(this.ctx);
         if (days > 0)
           this.ctx.log.debug(

@@ -25,7 +25,7 @@ import {
 } from "#store/metrics.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
-import { addFigures, mergeSpans, refreshRollups } from "./rollup.ts";
+import { addFigures, emptyFigures, mergeSpans, refreshRollups } from "./rollup.ts";
 import type {
   ComplianceView,
   DurationView,
@@ -281,25 +281,7 @@ interface Totals {
 
 function newTotals(): Totals {
   return {
-    f: {
-      incidents: 0,
-      acknowledged: 0,
-      ackSumSeconds: 0,
-      ackHist: [],
-      resolved: 0,
-      resolveSumSeconds: 0,
-      resolveHist: [],
-      slaDecided: 0,
-      slaMet: 0,
-      updatesRequired: 0,
-      updatesOnTime: 0,
-      postmortemsDecided: 0,
-      postmortemsOnTime: 0,
-      postmortemsLate: 0,
-      actionItemsOpen: 0,
-      actionItemsOverdue: 0,
-      actionItemsDone: 0,
-    },
+    f: emptyFigures(),
     ack: new Sketch(),
     resolve: new Sketch(),
   };

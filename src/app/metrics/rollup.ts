@@ -108,7 +108,8 @@ export async function refreshRollups(ctx: AppContext): Promise<{ days: number }>
 
 type Figures = IncidentRollupFigures;
 
-function emptyFigures(): Figures {
+/** Zero figures: what a rollup cell or a report total starts from. */
+export function emptyFigures(): Figures {
   return {
     incidents: 0,
     acknowledged: 0,

@@ -8,6 +8,7 @@
  * parameter list, and one JSON document inserts thousands of rows in one statement on both drivers.
  */
 import { sql } from "drizzle-orm";
+import type { IncidentCell } from "#domain/metrics/types.ts";
 import type { Db } from "./db.ts";
 import { executeRows, toInt } from "./rows.ts";
 import { ANY_TYPE_ID } from "./schema/metrics.ts";
@@ -228,22 +229,8 @@ export async function readServiceTeams(db: Db): Promise<Map<string, { id: string
   );
 }
 
-/** The figures of one rollup row (a day's or a week's), keys apart. */
-export interface IncidentRollupFigures {
-  incidents: number;
-  acknowledged: number;
-  ackSumSeconds: number;
-  ackHist: number[];
-  resolved: number;
-  resolveSumSeconds: number;
-  resolveHist: number[];
-  slaDecided: number;
-  slaMet: number;
-  updatesRequired: number;
-  updatesOnTime: number;
-  postmortemsDecided: number;
-  postmortemsOnTime: number;
-  postmortemsLate: number;
+/** The figures of one rollup row (a day's or a week's), keys apart: a domain cell plus its action items. */
+export interface IncidentRollupFigures extends Omit<IncidentCell, "validUntil"> {
   actionItemsOpen: number;
   actionItemsOverdue: number;
   actionItemsDone: number;

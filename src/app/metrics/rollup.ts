@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { isActionItemOverdue } from "#domain/incident/action-item.ts";
 import { SEVERITIES, type Severity, type SeverityPolicy } from "#domain/incident/severity.ts";
-import { addToCell, incidentFacts } from "#domain/metrics/facts.ts";
+import { addToCell, emptyCell, incidentFacts } from "#domain/metrics/facts.ts";
 import { isOffHours } from "#domain/metrics/off-hours.ts";
 import type { IncidentCell } from "#domain/metrics/types.ts";
 import { weekStartOf } from "#domain/metrics/weeks.ts";
@@ -110,25 +110,8 @@ type Figures = IncidentRollupFigures;
 
 /** Zero figures: what a rollup cell or a report total starts from. */
 export function emptyFigures(): Figures {
-  return {
-    incidents: 0,
-    acknowledged: 0,
-    ackSumSeconds: 0,
-    ackHist: [],
-    resolved: 0,
-    resolveSumSeconds: 0,
-    resolveHist: [],
-    slaDecided: 0,
-    slaMet: 0,
-    updatesRequired: 0,
-    updatesOnTime: 0,
-    postmortemsDecided: 0,
-    postmortemsOnTime: 0,
-    postmortemsLate: 0,
-    actionItemsOpen: 0,
-    actionItemsOverdue: 0,
-    actionItemsDone: 0,
-  };
+  const { validUntil: _, ...cell } = emptyCell();
+  return { ...cell, actionItemsOpen: 0, actionItemsOverdue: 0, actionItemsDone: 0 };
 }
 
 /** Merges two flat [bucket, count, …] sketches (buckets ascending) into a new one. */

@@ -220,7 +220,13 @@ export class JobRunner {
 
   /** Waits for the cycle in progress (tests). */
   async idle(): Promise<void> {
-    await this.#current;
+    do await this.#current;
+    while (this.#running);
+  }
+
+  /** True while a background cycle is claiming or running jobs. */
+  get busy(): boolean {
+    return this.#running;
   }
 
   /** Stops claiming and waits for the jobs in hand to finish (SIGTERM drain). */

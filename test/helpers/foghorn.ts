@@ -108,8 +108,16 @@ export async function startTestFoghorn(
       return running.sweeps.runOnce();
     },
     async pagingIdle() {
-      await running.paging.runner.idle();
-      return running.paging.runner.runUntilIdle();
+      // The background loop may claim a due job while runUntilIdle looks (SKIP LOCKED hides it from us):
+      // done only when our pass found nothing and no background cycle is running.
+      const runner = running.paging.runner;
+      let total = 0;
+      for (;;) {
+        await runner.idle();
+        const ran = await runner.runUntilIdle();
+        total += ran;
+        if (ran === 0 && !runner.busy) return total;
+      }
     },
     statusPage: running.statusPage,
     async close() {

@@ -10,7 +10,12 @@ export interface Actor {
   /** The handle written into timelines: a username, or "foghorn" for the system. */
   name: string;
   userId?: string;
+  /** The user's role (domain/auth/access.ts USER_ROLES); the system actor has none and may do anything. */
   role?: string;
+  /** The bearer token's scope when the request came with a token; absent for sessions and the system. */
+  scope?: string;
+  /** Ids of the teams the user belongs to (team scoping: a manager changes only their teams' things). */
+  teamIds?: readonly string[];
 }
 
 export const SYSTEM_ACTOR: Actor = { kind: "system", name: "foghorn" };

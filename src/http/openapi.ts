@@ -2,6 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext, BaseContext } from "#app/context.ts";
 import { AppError } from "#app/errors.ts";
+import {
+  type AccessLevel,
+  leastRoleFor,
+  roleAllows,
+  scopeAllows,
+  scopesFor,
+} from "#domain/auth/access.ts";
 
 /** One documented API operation; registering it both serves it and adds it to /api/v1/openapi.json. */
 export interface Operation {
@@ -22,6 +29,11 @@ export interface Operation {
   notFound?: string;
   /** Needs no authentication (sign-in, first-run setup); registered with addOpen. */
   open?: boolean;
+  /**
+   * What the caller's role and token scope must allow (domain/auth/access.ts, docs/access.md); every
+   * authenticated operation names one. Published as `x-foghorn-access` in the OpenAPI document.
+   */
+  access?: AccessLevel;
   /** What a 401 means here, when not the usual missing or invalid credentials. */
   unauthorized?: string;
 }
@@ -34,13 +46,14 @@ export class ApiRegistry {
   readonly operations: Operation[] = [];
   constructor(private readonly baseContext: BaseContext) {}
 
-  add(app: FastifyInstance, op: Operation, handler: Handler): void {
+  add(app: FastifyInstance, op: Operation & { access: AccessLevel }, handler: Handler): void {
     this.operations.push(op);
     app.route({
       method: op.method,
       url: op.url,
       handler: async (req, reply) => {
         if (!req.actor) throw new AppError("UNAUTHENTICATED", "Sign in first");
+        assertAllowed(req.actor, op);
         const result = await handler(req, { ...this.baseContext, actor: req.actor }, reply);
         if (reply.sent) return reply;
         return reply.status(op.success).send(result);
@@ -69,6 +82,25 @@ export class ApiRegistry {
 }
 
 const UNSAFE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
+
+/** Refuses (403) an operation the actor's role or token scope does not allow, saying what would. */
+export function assertAllowed(actor: AppContext["actor"], op: Pick<Operation, "summary" | "access">): void {
+  if (actor.kind === "system" || !op.access) return;
+  const what = op.summary.charAt(0).toLowerCase() + op.summary.slice(1);
+  if (!roleAllows(actor.role, op.access)) {
+    const least = leastRoleFor(op.access);
+    throw new AppError(
+      "FORBIDDEN",
+      `You may not ${what}: it needs the ${least} role${least === "admin" ? "" : " or higher"} and ${actor.name} is ${actor.role ?? "without a role"}; ask an admin to change your role`,
+    );
+  }
+  if (!scopeAllows(actor.scope, op.access)) {
+    throw new AppError(
+      "FORBIDDEN",
+      `This API token's scope (${actor.scope}) does not allow you to ${what}; use a token with scope ${scopesFor(op.access).join(" or ")} (foghorn token create --scope ...)`,
+    );
+  }
+}
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
@@ -126,10 +158,11 @@ export function buildOpenApi(operations: readonly Operation[], version: string):
         content: { "application/problem+json": { schema: problemRef } },
       },
     };
-    if (UNSAFE_METHODS.has(op.method) && !op.open)
+    if (!op.open)
       responses["403"] = {
-        description:
-          "Not allowed for this user; or, authenticated by the session cookie, a missing or wrong X-CSRF-Token header",
+        description: UNSAFE_METHODS.has(op.method)
+          ? `Needs access level "${op.access}" (docs/access.md) and the user's role or token scope does not allow it; or, authenticated by the session cookie, a missing or wrong X-CSRF-Token header`
+          : `Needs access level "${op.access}" (docs/access.md) and the user's role or token scope does not allow it`,
         content: { "application/problem+json": { schema: problemRef } },
       };
     if (params.length || op.notFound)
@@ -143,7 +176,7 @@ export function buildOpenApi(operations: readonly Operation[], version: string):
       ...(op.description ? { description: op.description } : {}),
       tags: [op.tag],
       operationId: `${op.method.toLowerCase()}${op.url.replace(/[:/{}-](\w)/g, (_, c: string) => c.toUpperCase()).replace(/\W/g, "")}`,
-      ...(op.open ? { security: [] } : {}),
+      ...(op.open ? { security: [] } : { "x-foghorn-access": op.access }),
       parameters: [...params, ...queryParams],
       ...(op.body
         ? {

@@ -1,6 +1,9 @@
 import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
-import { apiTokens, sessions, setupTokens, users } from "./schema/index.ts";
+import { apiTokens, sessions, setupTokens, teamMembers, users } from "./schema/index.ts";
+
+/** The ids of the teams a user belongs to, as one column of the user's row (team scoping). */
+const teamIdsOfUser = sql<string[]>`coalesce((select array_agg(${teamMembers.teamId}::text) from ${teamMembers} where ${teamMembers.userId} = ${users.id}), '{}')`;
 
 export type UserRow = typeof users.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
@@ -29,9 +32,9 @@ export async function insertApiToken(db: Db, token: typeof apiTokens.$inferInser
 export async function findTokenByHash(
   db: Db,
   tokenHash: string,
-): Promise<{ token: ApiTokenRow; user: UserRow } | undefined> {
+): Promise<{ token: ApiTokenRow; user: UserRow; teamIds: string[] } | undefined> {
   const [row] = await db
-    .select({ token: apiTokens, user: users })
+    .select({ token: apiTokens, user: users, teamIds: teamIdsOfUser })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)));
@@ -54,9 +57,9 @@ export async function insertSession(db: Db, session: typeof sessions.$inferInser
 export async function findSessionByHash(
   db: Db,
   tokenHash: string,
-): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+): Promise<{ session: SessionRow; user: UserRow; teamIds: string[] } | undefined> {
   const [row] = await db
-    .select({ session: sessions, user: users })
+    .select({ session: sessions, user: users, teamIds: teamIdsOfUser })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.tokenHash, tokenHash));

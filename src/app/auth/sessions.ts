@@ -108,9 +108,9 @@ export class SessionAuthenticator {
     if (!looksLikeSecret(secret)) return undefined;
     const found = await findSessionByHash(this.db, sha256Hex(secret));
     if (!found || found.session.expiresAt.getTime() <= this.clock.now().getTime()) return undefined;
-    const { user, session } = found;
+    const { user, session, teamIds } = found;
     return {
-      actor: { kind: "user", name: user.username, userId: user.id, role: user.role },
+      actor: { kind: "user", name: user.username, userId: user.id, role: user.role, teamIds },
       csrfToken: session.csrfToken,
       view: { username: user.username, role: user.role, csrf_token: session.csrfToken },
     };

@@ -151,6 +151,8 @@ export class TokenAuthenticator {
       name: found.user.username,
       userId: found.user.id,
       role: found.user.role,
+      scope: found.token.scope,
+      teamIds: found.teamIds,
     };
     if (this.#cache.size > 10_000) this.#cache.clear();
     this.#cache.set(hash, { actor, until: now + this.ttlMs, expiresAt });

@@ -115,6 +115,7 @@ export async function declareIncident(ctx: AppContext, input: unknown): Promise<
       resolution: "",
       sourceRef: null,
       publicTitle: null,
+      private: false,
       acknowledgedAt: null,
       mitigatedAt: null,
       resolvedAt: null,

@@ -14,6 +14,7 @@ import {
   type ScheduleRow,
   type UserRow,
 } from "#store/directory.ts";
+import { isAdmin as actorIsAdmin } from "../auth/authorize.ts";
 import type { AppContext } from "../context.ts";
 import { AppError, type FieldError } from "../errors.ts";
 
@@ -56,7 +57,7 @@ export type TargetInput = z.output<typeof targetInput>;
 
 /** An admin, or Foghorn itself (offline commands). */
 export function isAdmin(ctx: AppContext): boolean {
-  return ctx.actor.kind === "system" || ctx.actor.role === "admin";
+  return actorIsAdmin(ctx.actor);
 }
 
 /** FORBIDDEN unless the actor is `username` or an admin. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { USER_ROLES } from "#domain/auth/access.ts";
 import { insertUser } from "#store/auth.ts";
 import { withTransaction } from "#store/db.ts";
 import {
@@ -21,11 +22,13 @@ import { iso, loadUser, requireAdmin, requireSelfOrAdmin, timeZone } from "./int
 
 // People: who can sign in and be paged, with their time zone, contact methods and notification rules.
 
-export const USER_ROLES = ["admin", "responder"] as const;
+export { USER_ROLES };
 
 const role = z
   .enum(USER_ROLES, { error: `must be one of ${USER_ROLES.join(", ")}` })
-  .describe("admin: may manage users and set anyone's settings; responder: everything else");
+  .describe(
+    "viewer: reads everything not private; responder: also runs incidents; manager: also configures services, schedules and policies (of their teams); admin: everything (docs/access.md)",
+  );
 
 export const CreateUserInput = z
   .object({

@@ -10,6 +10,7 @@ export function registerAdminRoutes(app: FastifyInstance, api: ApiRegistry): voi
     {
       method: "GET",
       url: "/api/v1/me",
+      access: "read",
       tag: "Account",
       summary: "The user the token belongs to",
       success: 200,
@@ -22,6 +23,7 @@ export function registerAdminRoutes(app: FastifyInstance, api: ApiRegistry): voi
     {
       method: "POST",
       url: "/api/v1/tokens",
+      access: "self",
       tag: "Account",
       summary: "Create an API token (the secret is shown once)",
       body: CreateTokenInput,
@@ -35,6 +37,7 @@ export function registerAdminRoutes(app: FastifyInstance, api: ApiRegistry): voi
     {
       method: "POST",
       url: "/api/v1/demo",
+      access: "admin",
       tag: "Account",
       summary: "Load the demo incidents from the seeds (admin only)",
       success: 201,

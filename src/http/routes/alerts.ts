@@ -53,6 +53,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "GET",
       url: "/api/v1/services",
+      access: "read",
       tag: services,
       summary: "List services with their health",
       success: 200,
@@ -65,6 +66,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "POST",
       url: "/api/v1/services",
+      access: "manage",
       tag: services,
       summary: "Create a service",
       description: "A service owns integrations (routing keys), health checks and maintenance windows.",
@@ -79,6 +81,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "GET",
       url: "/api/v1/services/:name",
+      access: "read",
       tag: services,
       summary: "A service: health, integrations, health checks, maintenance windows, recent change events",
       success: 200,
@@ -91,6 +94,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "PATCH",
       url: "/api/v1/services/:name",
+      access: "manage",
       tag: services,
       summary: "Change a service's alert settings",
       body: UpdateServiceInput,
@@ -104,6 +108,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "POST",
       url: "/api/v1/services/:name/integrations",
+      access: "manage",
       tag: "Integrations",
       summary: "Add an integration to a service",
       description:
@@ -119,6 +124,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "GET",
       url: "/api/v1/integrations",
+      access: "read",
       tag: "Integrations",
       summary: "List integrations (filter with service=NAME)",
       success: 200,
@@ -131,6 +137,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "GET",
       url: "/api/v1/integrations/:id",
+      access: "read",
       tag: "Integrations",
       summary: "An integration with its recent log (drops included)",
       success: 200,
@@ -143,6 +150,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "PATCH",
       url: "/api/v1/integrations/:id",
+      access: "manage",
       tag: "Integrations",
       summary: "Rename an integration, change its settings or rate limit",
       body: UpdateIntegrationInput,
@@ -165,6 +173,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "DELETE",
       url: "/api/v1/integrations/:id",
+      access: "manage",
       tag: "Integrations",
       summary: "Delete an integration; its routing key stops working at once",
       success: 204,
@@ -180,6 +189,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "POST",
       url: "/api/v1/integrations/:id/dry-run",
+      access: "manage",
       tag: "Integrations",
       summary: "Show what a sample body would become (generic integrations)",
       description:
@@ -206,6 +216,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "GET",
       url: "/api/v1/alerts",
+      access: "read",
       tag: "Alerts",
       summary: "List alerts, newest first",
       description:
@@ -221,6 +232,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "GET",
       url: "/api/v1/alerts/:id",
+      access: "read",
       tag: "Alerts",
       summary: "An alert (ALR-7) with its member alerts",
       success: 200,
@@ -233,6 +245,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "GET",
       url: "/api/v1/incidents/:id/alerts",
+      access: "read",
       tag: "Alerts",
       summary: "The alerts on an incident and its services' change events within ±1 h",
       success: 200,
@@ -245,6 +258,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "POST",
       url: "/api/v1/services/:name/maintenance",
+      access: "manage",
       tag: services,
       summary: "Schedule a maintenance window: alerts are recorded but open no incident and page no one",
       body: CreateMaintenanceInput,
@@ -258,6 +272,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "DELETE",
       url: "/api/v1/services/:name/maintenance/:windowId",
+      access: "manage",
       tag: services,
       summary: "Cancel a maintenance window",
       success: 204,
@@ -273,6 +288,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "POST",
       url: "/api/v1/services/:name/health-checks",
+      access: "manage",
       tag: services,
       summary: "Add an HTTP health check to a service",
       description:
@@ -288,6 +304,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "DELETE",
       url: "/api/v1/services/:name/health-checks/:check",
+      access: "manage",
       tag: services,
       summary: "Remove a health check",
       success: 204,
@@ -303,6 +320,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "GET",
       url: "/api/v1/services/:name/health-checks/:check/results",
+      access: "read",
       tag: services,
       summary: "A health check's recent results and latency",
       success: 200,

@@ -32,6 +32,7 @@ export function registerBacklogRoutes(
     {
       method: "GET",
       url: "/api/v1/backlog",
+      access: "read",
       tag: "Action items",
       summary: "Whether action items can be filed to GitHub here, and where",
       success: 200,
@@ -51,6 +52,7 @@ export function registerBacklogRoutes(
     {
       method: "POST",
       url: "/api/v1/incidents/:id/action-items/file",
+      access: "respond",
       tag: "Action items",
       summary: "File action items as GitHub issues (the same path as `foghorn backlog sync`)",
       description:
@@ -66,6 +68,7 @@ export function registerBacklogRoutes(
     {
       method: "POST",
       url: "/api/v1/incidents/import-markdown",
+      access: "manage",
       tag: "Incidents",
       summary: "Import markdown incident folders (<root>/sprint/NN/incidents/*/) as resolved incidents",
       description:
@@ -82,6 +85,7 @@ export function registerBacklogRoutes(
     {
       method: "GET",
       url: "/api/v1/incidents/:id/markdown",
+      access: "read",
       tag: "Incidents",
       summary: "The incident as a markdown folder: incident.md and action-items.md (seed 000's layout)",
       query: IncidentMarkdownQuery,

@@ -13,6 +13,7 @@ export function registerChecklistRoutes(app: FastifyInstance, api: ApiRegistry):
     {
       method: "GET",
       url: "/api/v1/incidents/:id/checklist",
+      access: "read",
       tag,
       summary: "The incident's checklist: tasks with due time, who ticked them, and which are overdue",
       success: 200,
@@ -25,6 +26,7 @@ export function registerChecklistRoutes(app: FastifyInstance, api: ApiRegistry):
     {
       method: "PUT",
       url: "/api/v1/incidents/:id/checklist/:key",
+      access: "respond",
       tag,
       summary: "Tick (done: true) or untick (done: false) a checklist task",
       description:

@@ -29,6 +29,7 @@ export function registerEventRoutes(app: FastifyInstance, api: ApiRegistry): voi
     {
       method: "GET",
       url: "/api/v1/events",
+      access: "read",
       tag: "Live",
       summary: "Live changes as server-sent events (text/event-stream)",
       description:

@@ -36,6 +36,7 @@ function registerCustomFieldRoutes(app: FastifyInstance, api: ApiRegistry): void
     {
       method: "GET",
       url: "/api/v1/custom-fields",
+      access: "read",
       tag,
       summary: "List custom incident fields in display order",
       success: 200,
@@ -48,6 +49,7 @@ function registerCustomFieldRoutes(app: FastifyInstance, api: ApiRegistry): void
     {
       method: "POST",
       url: "/api/v1/custom-fields",
+      access: "manage",
       tag,
       summary: "Define a custom incident field: text, number or select (with options)",
       description: "The key is a lower-case slug (customer_tier) and never changes; nor does the kind.",
@@ -62,6 +64,7 @@ function registerCustomFieldRoutes(app: FastifyInstance, api: ApiRegistry): void
     {
       method: "GET",
       url: "/api/v1/custom-fields/:key",
+      access: "read",
       tag,
       summary: "One custom field",
       success: 200,
@@ -74,6 +77,7 @@ function registerCustomFieldRoutes(app: FastifyInstance, api: ApiRegistry): void
     {
       method: "PATCH",
       url: "/api/v1/custom-fields/:key",
+      access: "manage",
       tag,
       summary: "Change a field's label, description, position or options",
       description: "Removing an option that incidents or incident types still use answers 409 naming them.",
@@ -88,6 +92,7 @@ function registerCustomFieldRoutes(app: FastifyInstance, api: ApiRegistry): void
     {
       method: "DELETE",
       url: "/api/v1/custom-fields/:key",
+      access: "manage",
       tag,
       summary: "Delete a field (409 while in use, unless force=true removes its values too)",
       description:
@@ -107,6 +112,7 @@ function registerTypeRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "GET",
       url: "/api/v1/incident-types",
+      access: "read",
       tag,
       summary: "List incident types with their defaults",
       success: 200,
@@ -119,6 +125,7 @@ function registerTypeRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "POST",
       url: "/api/v1/incident-types",
+      access: "manage",
       tag,
       summary: "Create an incident type: default severity, services, role holders, checklist, field values",
       body: CreateIncidentTypeInput,
@@ -132,6 +139,7 @@ function registerTypeRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "GET",
       url: "/api/v1/incident-types/:name",
+      access: "read",
       tag,
       summary: "One incident type by name (ignoring case), with how many incidents were declared with it",
       success: 200,
@@ -144,6 +152,7 @@ function registerTypeRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "PATCH",
       url: "/api/v1/incident-types/:name",
+      access: "manage",
       tag,
       summary: "Change an incident type (incidents declared earlier keep what they got)",
       body: UpdateIncidentTypeInput,
@@ -157,6 +166,7 @@ function registerTypeRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "DELETE",
       url: "/api/v1/incident-types/:name",
+      access: "manage",
       tag,
       summary: "Delete an incident type (its incidents keep their values)",
       success: 204,

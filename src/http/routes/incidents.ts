@@ -35,6 +35,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "POST",
       url: "/api/v1/incidents",
+      access: "respond",
       tag,
       summary: "Declare an incident",
       description:
@@ -54,6 +55,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "GET",
       url: "/api/v1/incidents",
+      access: "read",
       tag,
       summary: "List incidents",
       description:
@@ -69,6 +71,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "GET",
       url: "/api/v1/incidents/:id",
+      access: "read",
       tag,
       summary: "Get an incident with its roles, services, evidence, status updates and action items",
       success: 200,
@@ -81,6 +84,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "PATCH",
       url: "/api/v1/incidents/:id",
+      access: "respond",
       tag,
       summary:
         "Update title, description, severity, tags, impact, root cause, resolution or affected services",
@@ -95,6 +99,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "POST",
       url: "/api/v1/incidents/:id/status",
+      access: "respond",
       tag,
       summary: "Change the lifecycle status",
       description: "A refused move answers 409 with allowed_next_statuses.",
@@ -109,6 +114,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "POST",
       url: "/api/v1/incidents/:id/roles",
+      access: "respond",
       tag,
       summary: "Assign (or remove) a response role: commander, communications_lead, scribe, responder",
       body: AssignRoleInput,
@@ -122,6 +128,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "GET",
       url: "/api/v1/incidents/:id/timeline",
+      access: "read",
       tag: "Timeline",
       summary: "The append-only timeline, oldest first, with hash links",
       success: 200,
@@ -134,6 +141,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "GET",
       url: "/api/v1/incidents/:id/timeline/verify",
+      access: "read",
       tag: "Timeline",
       summary: "Verify the timeline's tamper-evident hash chain",
       success: 200,
@@ -146,6 +154,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "POST",
       url: "/api/v1/incidents/:id/notes",
+      access: "respond",
       tag: "Timeline",
       summary: "Add a note to the timeline",
       body: AddNoteInput,
@@ -159,6 +168,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "POST",
       url: "/api/v1/incidents/:id/evidence",
+      access: "respond",
       tag: "Evidence",
       summary: "Link evidence: a metric, log, trace, dashboard or screenshot URL with a caption",
       body: AddEvidenceInput,
@@ -172,6 +182,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "POST",
       url: "/api/v1/incidents/:id/status-updates",
+      access: "respond",
       tag: "Communication",
       summary: "Post a status update (seed 002's StatusUpdate), internal or external",
       body: PostStatusUpdateInput,
@@ -185,6 +196,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "POST",
       url: "/api/v1/incidents/:id/action-items",
+      access: "respond",
       tag: "Action items",
       summary: "Create an action item",
       body: CreateActionItemInput,
@@ -198,6 +210,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "PATCH",
       url: "/api/v1/incidents/:id/action-items/:itemId",
+      access: "respond",
       tag: "Action items",
       summary: "Update an action item (owner, priority, due date, status)",
       body: UpdateActionItemInput,
@@ -214,6 +227,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "POST",
       url: "/api/v1/incidents/:id/action-items/:itemId/complete",
+      access: "respond",
       tag: "Action items",
       summary: "Mark an action item done",
       success: 200,
@@ -229,6 +243,7 @@ export function registerIncidentRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "GET",
       url: "/api/v1/severities",
+      access: "read",
       tag,
       summary: "The severity levels and what each means and obliges (the configured policy)",
       success: 200,

@@ -22,6 +22,7 @@ export function registerMetricsDigestRoutes(
     {
       method: "GET",
       url: "/api/v1/metrics/digest",
+      access: "read",
       tag,
       summary: "The weekly digest of the last seven full days, as it would be sent now",
       description:
@@ -37,6 +38,7 @@ export function registerMetricsDigestRoutes(
     {
       method: "POST",
       url: "/api/v1/metrics/digest/send",
+      access: "manage",
       tag,
       summary: "Send the weekly digest now (admins)",
       description:

@@ -136,6 +136,7 @@ export function registerMetricsRoutes(app: FastifyInstance, api: ApiRegistry): v
     {
       method: "GET",
       url: "/api/v1/metrics",
+      access: "read",
       tag,
       summary:
         "The metrics report: MTTA/MTTR, frequency, SLA, update and postmortem compliance, load, uptime",
@@ -161,6 +162,7 @@ export function registerMetricsRoutes(app: FastifyInstance, api: ApiRegistry): v
     {
       method: "GET",
       url: "/api/v1/metrics/:section",
+      access: "read",
       tag,
       summary: "One section of the metrics report, as JSON or as a CSV download",
       description:

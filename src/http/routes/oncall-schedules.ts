@@ -47,6 +47,7 @@ export function registerScheduleRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "GET",
       url: "/api/v1/schedules",
+      access: "read",
       tag,
       summary: "List schedules with who is on call now and their warnings",
       success: 200,
@@ -59,6 +60,7 @@ export function registerScheduleRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "POST",
       url: "/api/v1/schedules",
+      access: "manage",
       tag,
       summary: "Create a schedule: a time zone and layers of rotations",
       description:
@@ -76,6 +78,7 @@ export function registerScheduleRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "GET",
       url: "/api/v1/schedules/:schedule",
+      access: "read",
       tag,
       summary: "A schedule (by name or id): layers, who is on call now, calendar URL, warnings",
       success: 200,
@@ -88,6 +91,7 @@ export function registerScheduleRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "PUT",
       url: "/api/v1/schedules/:schedule",
+      access: "manage",
       tag,
       summary: "Replace a schedule (the same body as POST); its overrides and calendar URL stay",
       body: ReplaceScheduleBody,
@@ -101,6 +105,7 @@ export function registerScheduleRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "DELETE",
       url: "/api/v1/schedules/:schedule",
+      access: "manage",
       tag,
       summary: "Delete a schedule and its overrides (refused while an escalation policy or rule pages it)",
       success: 204,
@@ -116,6 +121,7 @@ export function registerScheduleRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "GET",
       url: "/api/v1/schedules/:schedule/overrides",
+      access: "read",
       tag,
       summary: "A schedule's overrides that have not ended (or within from/to)",
       query: ListOverridesQuery,
@@ -129,6 +135,7 @@ export function registerScheduleRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "POST",
       url: "/api/v1/schedules/:schedule/overrides",
+      access: "respond",
       tag,
       summary: "Override who is on call for a while: add someone, remove someone, or replace someone",
       body: CreateOverrideInput,
@@ -142,6 +149,7 @@ export function registerScheduleRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "DELETE",
       url: "/api/v1/schedules/:schedule/overrides/:overrideId",
+      access: "respond",
       tag,
       summary: "Remove an override",
       success: 204,
@@ -157,6 +165,7 @@ export function registerScheduleRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "GET",
       url: "/api/v1/schedules/:schedule/on-call",
+      access: "read",
       tag,
       summary: "Who is on call in a schedule now, or at=<instant>, and until when",
       query: OnCallQuery,
@@ -170,6 +179,7 @@ export function registerScheduleRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "GET",
       url: "/api/v1/schedules/:schedule/shifts",
+      access: "read",
       tag,
       summary: "Shifts from → to (default now → 14 days, at most 90): merged, and per layer",
       query: ScheduleShiftsQuery,
@@ -183,6 +193,7 @@ export function registerScheduleRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "GET",
       url: "/api/v1/on-call",
+      access: "read",
       tag,
       summary: "Who is on call now (or at=<instant>) in every schedule",
       query: OnCallQuery,
@@ -196,6 +207,7 @@ export function registerScheduleRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "POST",
       url: "/api/v1/schedules/:schedule/calendar-token",
+      access: "manage",
       tag,
       summary: "Give the schedule's calendar feed a new URL (the old one stops working)",
       success: 201,
@@ -208,6 +220,7 @@ export function registerScheduleRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "POST",
       url: "/api/v1/users/:username/calendar-token",
+      access: "self",
       tag,
       summary:
         "Create a person's calendar feed URL, shown once (themselves or an admin); revokes the previous",

@@ -69,6 +69,7 @@ function registerPeopleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "GET",
       url: "/api/v1/users",
+      access: "read",
       tag,
       summary: "List people with their time zone and what keeps them from being paged",
       success: 200,
@@ -81,6 +82,7 @@ function registerPeopleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "POST",
       url: "/api/v1/users",
+      access: "admin",
       tag,
       summary: "Add a person (admins)",
       description:
@@ -96,6 +98,7 @@ function registerPeopleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "GET",
       url: "/api/v1/users/:username",
+      access: "read",
       tag,
       summary: "A person's on-call set-up: contact methods, notification rules, teams, warnings",
       success: 200,
@@ -108,6 +111,7 @@ function registerPeopleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "PATCH",
       url: "/api/v1/users/:username",
+      access: "self",
       tag,
       summary: "Change a person's display name or time zone (themselves or an admin), or role (admins)",
       body: UpdateUserInput,
@@ -121,6 +125,7 @@ function registerPeopleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "GET",
       url: "/api/v1/users/:username/contact-methods",
+      access: "read",
       tag,
       summary: "A person's contact methods",
       success: 200,
@@ -133,6 +138,7 @@ function registerPeopleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "POST",
       url: "/api/v1/users/:username/contact-methods",
+      access: "self",
       tag,
       summary: "Add a contact method: email, Slack member id, phone (sms, voice), webhook URL or console",
       description:
@@ -148,6 +154,7 @@ function registerPeopleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "DELETE",
       url: "/api/v1/contact-methods/:id",
+      access: "self",
       tag,
       summary: "Remove a contact method and its notification rules",
       success: 204,
@@ -163,6 +170,7 @@ function registerPeopleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "GET",
       url: "/api/v1/users/:username/notification-rules",
+      access: "read",
       tag,
       summary: "A person's notification rules, soonest first",
       success: 200,
@@ -175,6 +183,7 @@ function registerPeopleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "POST",
       url: "/api/v1/users/:username/notification-rules",
+      access: "self",
       tag,
       summary: "Notify a contact method N minutes after a page, while it is unacknowledged",
       description: "Once a person has rules, only the contact methods the rules name are used.",
@@ -189,6 +198,7 @@ function registerPeopleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "DELETE",
       url: "/api/v1/notification-rules/:ruleId",
+      access: "self",
       tag,
       summary: "Remove a notification rule",
       success: 204,
@@ -208,6 +218,7 @@ function registerTeamRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "GET",
       url: "/api/v1/teams",
+      access: "read",
       tag,
       summary: "List teams with their members",
       success: 200,
@@ -220,6 +231,7 @@ function registerTeamRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "POST",
       url: "/api/v1/teams",
+      access: "manage",
       tag,
       summary: "Create a team, optionally with members",
       body: CreateTeamInput,
@@ -233,6 +245,7 @@ function registerTeamRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "GET",
       url: "/api/v1/teams/:team",
+      access: "read",
       tag,
       summary: "A team (by name or id) with its members and warnings",
       success: 200,
@@ -245,6 +258,7 @@ function registerTeamRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "PATCH",
       url: "/api/v1/teams/:team",
+      access: "manage",
       tag,
       summary: "Rename a team or change its description",
       body: UpdateTeamInput,
@@ -258,6 +272,7 @@ function registerTeamRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "DELETE",
       url: "/api/v1/teams/:team",
+      access: "manage",
       tag,
       summary: "Delete a team (refused while an escalation policy or rule pages it)",
       success: 204,
@@ -273,6 +288,7 @@ function registerTeamRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "PUT",
       url: "/api/v1/teams/:team/members/:username",
+      access: "manage",
       tag,
       summary: "Add a person to a team, or change their role in it (member or manager)",
       body: TeamMemberInput,
@@ -286,6 +302,7 @@ function registerTeamRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "DELETE",
       url: "/api/v1/teams/:team/members/:username",
+      access: "manage",
       tag,
       summary: "Remove a person from a team",
       success: 204,
@@ -305,6 +322,7 @@ function registerPolicyRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "GET",
       url: "/api/v1/escalation-policies",
+      access: "read",
       tag,
       summary: "List escalation policies with their levels, services and warnings",
       success: 200,
@@ -317,6 +335,7 @@ function registerPolicyRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "POST",
       url: "/api/v1/escalation-policies",
+      access: "manage",
       tag,
       summary: "Create an escalation policy",
       description:
@@ -333,6 +352,7 @@ function registerPolicyRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "GET",
       url: "/api/v1/escalation-policies/:policy",
+      access: "read",
       tag,
       summary: "An escalation policy (by name or id)",
       success: 200,
@@ -345,6 +365,7 @@ function registerPolicyRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "PATCH",
       url: "/api/v1/escalation-policies/:policy",
+      access: "manage",
       tag,
       summary: "Change an escalation policy; levels, when given, replace all levels",
       body: UpdatePolicyInput,
@@ -358,6 +379,7 @@ function registerPolicyRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "DELETE",
       url: "/api/v1/escalation-policies/:policy",
+      access: "manage",
       tag,
       summary: "Delete an escalation policy (409 naming the services that still use it)",
       success: 204,
@@ -377,6 +399,7 @@ function registerRuleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "GET",
       url: "/api/v1/escalation-rules",
+      access: "read",
       tag,
       summary: "List escalation rules with their conditions in words",
       success: 200,
@@ -389,6 +412,7 @@ function registerRuleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "POST",
       url: "/api/v1/escalation-rules",
+      access: "manage",
       tag,
       summary: "Create an escalation rule: severities, tags, unresolved for N minutes → targets",
       description:
@@ -405,6 +429,7 @@ function registerRuleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "GET",
       url: "/api/v1/escalation-rules/:rule",
+      access: "read",
       tag,
       summary: "An escalation rule (by name or id)",
       success: 200,
@@ -417,6 +442,7 @@ function registerRuleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "PATCH",
       url: "/api/v1/escalation-rules/:rule",
+      access: "manage",
       tag,
       summary: "Change an escalation rule (enabled: false pauses it)",
       body: UpdateEscalationRuleInput,
@@ -430,6 +456,7 @@ function registerRuleRoutes(app: FastifyInstance, api: ApiRegistry): void {
     {
       method: "DELETE",
       url: "/api/v1/escalation-rules/:rule",
+      access: "manage",
       tag,
       summary: "Delete an escalation rule",
       success: 204,

@@ -248,6 +248,7 @@ export function registerPagingApi(app: FastifyInstance, api: ApiRegistry): void 
     {
       method: "GET",
       url: "/api/v1/notifications",
+      access: "read",
       tag,
       summary: "Pages and other messages, newest first (incident=INC-42, state=failed for dead letters)",
       query: ListNotificationsQuery,
@@ -261,6 +262,7 @@ export function registerPagingApi(app: FastifyInstance, api: ApiRegistry): void 
     {
       method: "POST",
       url: "/api/v1/notifications/:id/retry",
+      access: "respond",
       tag,
       summary: "Send a dead (failed) message again",
       success: 202,
@@ -273,6 +275,7 @@ export function registerPagingApi(app: FastifyInstance, api: ApiRegistry): void 
     {
       method: "POST",
       url: "/api/v1/contact-methods/:id/test",
+      access: "self",
       tag,
       summary: "Send a test message to a contact method",
       success: 202,
@@ -285,6 +288,7 @@ export function registerPagingApi(app: FastifyInstance, api: ApiRegistry): void 
     {
       method: "GET",
       url: "/api/v1/engine",
+      access: "read",
       tag,
       summary: "The job engine's queue: pending, running and dead jobs, and lag",
       success: 200,
@@ -297,6 +301,7 @@ export function registerPagingApi(app: FastifyInstance, api: ApiRegistry): void 
     {
       method: "POST",
       url: "/api/v1/engine/jobs/:id/retry",
+      access: "manage",
       tag,
       summary: "Queue a dead job again",
       success: 202,

@@ -28,6 +28,7 @@ export function registerPostmortemRoutes(
     {
       method: "GET",
       url: "/api/v1/postmortems",
+      access: "read",
       tag,
       summary: "List postmortems with their due dates",
       description:
@@ -43,6 +44,7 @@ export function registerPostmortemRoutes(
     {
       method: "GET",
       url: "/api/v1/incidents/:id/postmortem",
+      access: "read",
       tag,
       summary: "Get an incident's postmortem: sections, rendered markdown, status, due date, action items",
       description: "404 when the incident has none yet (the problem says how to start one).",
@@ -56,6 +58,7 @@ export function registerPostmortemRoutes(
     {
       method: "POST",
       url: "/api/v1/incidents/:id/postmortem",
+      access: "respond",
       tag,
       summary: "Start the postmortem: a draft prefilled from the incident's description and write-up",
       success: 201,
@@ -72,6 +75,7 @@ export function registerPostmortemRoutes(
     {
       method: "PUT",
       url: "/api/v1/incidents/:id/postmortem",
+      access: "respond",
       tag,
       summary: "Save sections and reviewers",
       description:
@@ -87,6 +91,7 @@ export function registerPostmortemRoutes(
     {
       method: "POST",
       url: "/api/v1/incidents/:id/postmortem/status",
+      access: "respond",
       tag,
       summary: "Submit for review, publish, or move back to draft",
       description:
@@ -105,6 +110,7 @@ export function registerPostmortemRoutes(
     {
       method: "GET",
       url: "/api/v1/incidents/:id/postmortem.md",
+      access: "read",
       tag,
       summary: "Export the postmortem as markdown (postmortem-YYYY-MM-DD.md)",
       success: 200,
@@ -123,6 +129,7 @@ export function registerPostmortemRoutes(
     {
       method: "POST",
       url: "/api/v1/incidents/:id/postmortem/ai-draft",
+      access: "respond",
       tag,
       summary: "Draft the summary, impact and five whys with AI (when configured)",
       description:

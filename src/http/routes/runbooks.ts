@@ -29,6 +29,7 @@ export function registerRunbookRoutes(app: FastifyInstance, api: ApiRegistry, pr
     {
       method: "GET",
       url: "/api/v1/runbooks",
+      access: "read",
       tag,
       summary: "List runbooks: service, title, version and when each was last saved",
       success: 200,
@@ -41,6 +42,7 @@ export function registerRunbookRoutes(app: FastifyInstance, api: ApiRegistry, pr
     {
       method: "POST",
       url: "/api/v1/runbooks/import",
+      access: "manage",
       tag,
       summary: "Import runbook files named <service>-runbook.md",
       description:
@@ -57,6 +59,7 @@ export function registerRunbookRoutes(app: FastifyInstance, api: ApiRegistry, pr
     {
       method: "GET",
       url: "/api/v1/runbooks/template",
+      access: "read",
       tag,
       summary: "A starter runbook in seed 001's format for a service",
       query: z.object({ service: z.string() }),
@@ -70,6 +73,7 @@ export function registerRunbookRoutes(app: FastifyInstance, api: ApiRegistry, pr
     {
       method: "GET",
       url: "/api/v1/services/:name/runbook",
+      access: "read",
       tag,
       summary: "Get a service's current runbook with its format warnings",
       success: 200,
@@ -82,6 +86,7 @@ export function registerRunbookRoutes(app: FastifyInstance, api: ApiRegistry, pr
     {
       method: "PUT",
       url: "/api/v1/services/:name/runbook",
+      access: "manage",
       tag,
       summary: "Save a service's runbook as a new version",
       description:
@@ -97,6 +102,7 @@ export function registerRunbookRoutes(app: FastifyInstance, api: ApiRegistry, pr
     {
       method: "GET",
       url: "/api/v1/services/:name/runbook/versions",
+      access: "read",
       tag,
       summary: "List every saved version of a service's runbook, newest first",
       success: 200,
@@ -109,6 +115,7 @@ export function registerRunbookRoutes(app: FastifyInstance, api: ApiRegistry, pr
     {
       method: "GET",
       url: "/api/v1/services/:name/runbook/versions/:version",
+      access: "read",
       tag,
       summary: "Get one saved version of a service's runbook with its text",
       success: 200,
@@ -121,6 +128,7 @@ export function registerRunbookRoutes(app: FastifyInstance, api: ApiRegistry, pr
     {
       method: "POST",
       url: "/api/v1/services/:name/runbook/restore",
+      access: "manage",
       tag,
       summary: "Make an old version's text current again (saved as a new version)",
       body: RestoreRunbookInput,
@@ -134,6 +142,7 @@ export function registerRunbookRoutes(app: FastifyInstance, api: ApiRegistry, pr
     {
       method: "GET",
       url: "/api/v1/incidents/:id/runbooks",
+      access: "read",
       tag: "Incidents",
       summary: "The runbooks of an incident's affected services",
       success: 200,
@@ -146,6 +155,7 @@ export function registerRunbookRoutes(app: FastifyInstance, api: ApiRegistry, pr
     {
       method: "POST",
       url: "/api/v1/incidents/:id/check-services",
+      access: "respond",
       tag: "Incidents",
       summary: "Run the health checks of every affected service now and attach the results as evidence",
       description:

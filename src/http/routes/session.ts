@@ -39,6 +39,7 @@ export function registerSessionRoutes(app: FastifyInstance, api: ApiRegistry): v
     {
       method: "GET",
       url: "/api/v1/session",
+      access: "read",
       tag,
       summary: "The signed-in user and the session's CSRF token",
       description: "401 when the request has no live session cookie (a bearer token is not a session).",
@@ -59,6 +60,7 @@ export function registerSessionRoutes(app: FastifyInstance, api: ApiRegistry): v
     {
       method: "DELETE",
       url: "/api/v1/session",
+      access: "self",
       tag,
       summary: "Sign out: ends the session on the server and clears the cookie",
       success: 204,
@@ -92,6 +94,7 @@ export function registerSessionRoutes(app: FastifyInstance, api: ApiRegistry): v
     {
       method: "PUT",
       url: "/api/v1/users/:username/password",
+      access: "self",
       tag: "Account",
       summary: "Set a user's web password (admins: anyone's; others: their own)",
       description: `At least 12 characters. Ends every session of that user.`,

@@ -39,6 +39,7 @@ export function registerStatusAdminRoutes(app: FastifyInstance, api: ApiRegistry
     {
       method: "GET",
       url: "/api/v1/status-page/settings",
+      access: "read",
       tag,
       summary: "The status page's settings",
       success: 200,
@@ -51,6 +52,7 @@ export function registerStatusAdminRoutes(app: FastifyInstance, api: ApiRegistry
     {
       method: "PATCH",
       url: "/api/v1/status-page/settings",
+      access: "manage",
       tag,
       summary: "Change any of the status page's settings",
       description:
@@ -66,6 +68,7 @@ export function registerStatusAdminRoutes(app: FastifyInstance, api: ApiRegistry
     {
       method: "GET",
       url: "/api/v1/status-page/components",
+      access: "read",
       tag,
       summary: "List the status page's components and groups in display order, with their status now",
       success: 200,
@@ -78,6 +81,7 @@ export function registerStatusAdminRoutes(app: FastifyInstance, api: ApiRegistry
     {
       method: "POST",
       url: "/api/v1/status-page/components",
+      access: "manage",
       tag,
       summary: "Add a component (or, with is_group, a group) to the status page",
       description:
@@ -93,6 +97,7 @@ export function registerStatusAdminRoutes(app: FastifyInstance, api: ApiRegistry
     {
       method: "GET",
       url: "/api/v1/status-page/components/:id",
+      access: "read",
       tag,
       summary: "One component or group, by id or name",
       success: 200,
@@ -105,6 +110,7 @@ export function registerStatusAdminRoutes(app: FastifyInstance, api: ApiRegistry
     {
       method: "PATCH",
       url: "/api/v1/status-page/components/:id",
+      access: "manage",
       tag,
       summary: "Change a component or group (name, description, group, position, services …)",
       description: "services, when given, replaces the linked services.",
@@ -119,6 +125,7 @@ export function registerStatusAdminRoutes(app: FastifyInstance, api: ApiRegistry
     {
       method: "DELETE",
       url: "/api/v1/status-page/components/:id",
+      access: "manage",
       tag,
       summary: "Remove a component or group (a group's components move to the top level)",
       success: 204,
@@ -134,6 +141,7 @@ export function registerStatusAdminRoutes(app: FastifyInstance, api: ApiRegistry
     {
       method: "PUT",
       url: "/api/v1/status-page/components/:id/status",
+      access: "respond",
       tag,
       summary: "Set a component's status by hand, or clear it (null)",
       description:
@@ -149,6 +157,7 @@ export function registerStatusAdminRoutes(app: FastifyInstance, api: ApiRegistry
     {
       method: "GET",
       url: "/api/v1/status-page/maintenances",
+      access: "read",
       tag,
       summary: "List scheduled maintenance: upcoming, active, past or all",
       query: ListMaintenancesQuery,
@@ -162,6 +171,7 @@ export function registerStatusAdminRoutes(app: FastifyInstance, api: ApiRegistry
     {
       method: "POST",
       url: "/api/v1/status-page/maintenances",
+      access: "manage",
       tag,
       summary: "Schedule a maintenance",
       description:
@@ -177,6 +187,7 @@ export function registerStatusAdminRoutes(app: FastifyInstance, api: ApiRegistry
     {
       method: "GET",
       url: "/api/v1/status-page/maintenances/:id",
+      access: "read",
       tag,
       summary: "One maintenance with its updates, newest first",
       success: 200,
@@ -189,6 +200,7 @@ export function registerStatusAdminRoutes(app: FastifyInstance, api: ApiRegistry
     {
       method: "PATCH",
       url: "/api/v1/status-page/maintenances/:id",
+      access: "manage",
       tag,
       summary: "Change a maintenance: title, text, times, components, reminder",
       description:
@@ -204,6 +216,7 @@ export function registerStatusAdminRoutes(app: FastifyInstance, api: ApiRegistry
     {
       method: "DELETE",
       url: "/api/v1/status-page/maintenances/:id",
+      access: "manage",
       tag,
       summary: "Cancel a maintenance (it disappears from the page)",
       success: 204,
@@ -219,6 +232,7 @@ export function registerStatusAdminRoutes(app: FastifyInstance, api: ApiRegistry
     {
       method: "POST",
       url: "/api/v1/status-page/maintenances/:id/updates",
+      access: "respond",
       tag,
       summary: "Post an update on a maintenance (optionally setting its status by hand)",
       description:

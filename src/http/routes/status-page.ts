@@ -89,6 +89,7 @@ export function registerStatusPageRoutes(
     {
       method: "GET",
       url: "/api/v1/status-page/export",
+      access: "read",
       tag: "Status page",
       summary: "The whole public status page as static files (what `foghorn status export` writes)",
       description:

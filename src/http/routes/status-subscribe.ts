@@ -260,6 +260,7 @@ function registerAdminRoutes(app: FastifyInstance, api: ApiRegistry, options: Su
     {
       method: "GET",
       url: "/api/v1/status-page/subscribers",
+      access: "manage",
       tag,
       summary: "List the status page's subscribers (email, webhook, Slack)",
       query: ListSubscribersQuery,
@@ -273,6 +274,7 @@ function registerAdminRoutes(app: FastifyInstance, api: ApiRegistry, options: Su
     {
       method: "POST",
       url: "/api/v1/status-page/subscribers",
+      access: "manage",
       tag,
       summary: "Add a subscriber: an email address, a webhook URL or a Slack incoming webhook",
       description:
@@ -289,6 +291,7 @@ function registerAdminRoutes(app: FastifyInstance, api: ApiRegistry, options: Su
     {
       method: "DELETE",
       url: "/api/v1/status-page/subscribers/:id",
+      access: "manage",
       tag,
       summary: "Delete a subscriber: nothing more is sent to it",
       success: 204,
@@ -304,6 +307,7 @@ function registerAdminRoutes(app: FastifyInstance, api: ApiRegistry, options: Su
     {
       method: "POST",
       url: "/api/v1/status-page/subscribers/:id/enable",
+      access: "manage",
       tag,
       summary: "Re-enable a subscriber disabled after failed deliveries (its failure count starts again)",
       success: 200,

@@ -13,6 +13,7 @@ export function registerTemplateRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "GET",
       url: "/api/v1/incidents/:id/templates",
+      access: "read",
       tag,
       summary: "Every communication template rendered from the incident's live data",
       description:
@@ -28,6 +29,7 @@ export function registerTemplateRoutes(app: FastifyInstance, api: ApiRegistry): 
     {
       method: "GET",
       url: "/api/v1/incidents/:id/templates/:name",
+      access: "read",
       tag,
       summary: "One communication template rendered from the incident's live data",
       description: "404 naming the known templates when the name is not one of them.",

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   index,
   integer,
   jsonb,
@@ -57,6 +58,9 @@ export const incidents = pgTable(
     sourceRef: text("source_ref").unique(),
     /** The name the public status page shows; null: the title. Set it when the title is internal jargon. */
     publicTitle: text("public_title"),
+    /** A private incident is seen only by the people holding a role on it, its declarer and admins: it is
+     * left out of lists, search, metrics drill-downs, exports, chat announcements and the status page. */
+    private: boolean("private").notNull().default(false),
     lastEventSeq: integer("last_event_seq").notNull().default(0),
     lastEventHash: text("last_event_hash"),
   },

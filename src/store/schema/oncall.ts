@@ -85,6 +85,8 @@ export const schedules = pgTable(
     layers: jsonb("layers").$type<unknown[]>().notNull(),
     /** Secret part of the schedule's iCalendar feed URL (calendar apps cannot send tokens). */
     feedToken: text("feed_token").notNull(),
+    /** The owning team: its managers may change the schedule (docs/access.md); null: any manager. */
+    teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
   },
@@ -119,6 +121,8 @@ export const escalationPolicies = pgTable(
     description: text("description").notNull().default(""),
     repeat: integer("repeat").notNull().default(0),
     levels: jsonb("levels").$type<unknown[]>().notNull(),
+    /** The owning team: its managers may change the policy (docs/access.md); null: any manager. */
+    teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
   },

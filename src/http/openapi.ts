@@ -2,13 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext, BaseContext } from "#app/context.ts";
 import { AppError } from "#app/errors.ts";
-import {
-  type AccessLevel,
-  leastRoleFor,
-  roleAllows,
-  scopeAllows,
-  scopesFor,
-} from "#domain/auth/access.ts";
+import { type AccessLevel, leastRoleFor, roleAllows, scopeAllows, scopesFor } from "#domain/auth/access.ts";
 
 /** One documented API operation; registering it both serves it and adds it to /api/v1/openapi.json. */
 export interface Operation {

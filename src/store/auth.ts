@@ -3,7 +3,9 @@ import type { Db } from "./db.ts";
 import { apiTokens, sessions, setupTokens, teamMembers, users } from "./schema/index.ts";
 
 /** The ids of the teams a user belongs to, as one column of the user's row (team scoping). */
-const teamIdsOfUser = sql<string[]>`coalesce((select array_agg(${teamMembers.teamId}::text) from ${teamMembers} where ${teamMembers.userId} = ${users.id}), '{}')`;
+const teamIdsOfUser = sql<
+  string[]
+>`coalesce((select array_agg(${teamMembers.teamId}::text) from ${teamMembers} where ${teamMembers.userId} = ${users.id}), '{}')`;
 
 export type UserRow = typeof users.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;

@@ -159,7 +159,9 @@ async function startFoghorn(engine, tag) {
   const config = path.join(dir, "foghorn.config.yaml");
   fs.writeFileSync(
     config,
-    "oncall:\n  throttleSeconds: 0\n  handoffNoticeMinutes: 0\nalerts:\n  rateLimitPerMinute: 0\n",
+    // The webhook receiver is on loopback, which the SSRF guard refuses unless named.
+    "oncall:\n  throttleSeconds: 0\n  handoffNoticeMinutes: 0\nalerts:\n  rateLimitPerMinute: 0\n" +
+      "security:\n  outboundAllow: [127.0.0.1]\n",
   );
   const env = {
     PATH: process.env.PATH,

@@ -10,6 +10,7 @@ import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import pino, { type Logger as PinoLogger } from "pino";
 import { AlertIntake } from "#app/alerts/intake.ts";
+import { OidcSignIn } from "#app/auth/oidc.ts";
 import { SessionAuthenticator } from "#app/auth/sessions.ts";
 import { type BootstrapResult, bootstrapAdmin, TokenAuthenticator } from "#app/auth/tokens.ts";
 import type { IncidentFilingDeps } from "#app/backlog/file-incident-items.ts";
@@ -25,9 +26,11 @@ import { runCli } from "#cli/main.ts";
 import type { Config } from "#config/load.ts";
 import { redactConfig } from "#config/redact.ts";
 import { templateSettings } from "#config/templates.ts";
+import { maskPathSecrets, maskUrl } from "#domain/mask.ts";
 import { redactionPatterns } from "#domain/redaction.ts";
 import type { Clock } from "#domain/time.ts";
 import { AlertProcessor } from "#engine/alert-processor.ts";
+import { foghornHealth, OutboundHeartbeat } from "#engine/heartbeat-out.ts";
 import { MetricsRollups } from "#engine/metrics.ts";
 import { metricsDigestHandlers, startMetricsDigest } from "#engine/metrics-digest.ts";
 import { createPagingEngine, type PagingEngine } from "#engine/oncall.ts";
@@ -36,9 +39,10 @@ import { AlertSweeps } from "#engine/sweeps.ts";
 import { createConsoleChannel } from "#integrations/console/channel.ts";
 import { createEmailChannel } from "#integrations/email/channel.ts";
 import { createGitHubTracker, type GitHubTrackerOptions } from "#integrations/github/tracker.ts";
-import { probeHealthCheck } from "#integrations/http-check/prober.ts";
+import { createHealthCheckProber } from "#integrations/http-check/prober.ts";
 import { createOpenAiClient } from "#integrations/llm/openai.ts";
 import { createDigestSender } from "#integrations/metrics-digest/sender.ts";
+import { createGuardedFetch } from "#integrations/net/ssrf.ts";
 import { createSlackAnnouncer } from "#integrations/slack/announcer.ts";
 import { createBacklogAnnouncer } from "#integrations/slack/backlog-announcer.ts";
 import { createSlackChannel } from "#integrations/slack/channel.ts";
@@ -46,7 +50,9 @@ import { createFsSnapshotStore } from "#integrations/status-snapshot/fs-store.ts
 import { createSubscriberSender } from "#integrations/status-subscribers/sender.ts";
 import { createSmsChannel, createVoiceChannel } from "#integrations/twilio/channel.ts";
 import { createWebhookChannel } from "#integrations/webhook/channel.ts";
+import { writeBackupFile } from "#store/backup-file.ts";
 import { type Database, migrateDb, openDb } from "#store/db.ts";
+import { loadOrCreateKeyFile, sealLegacySecrets, setSecretKey } from "#store/secret-box.ts";
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -95,8 +101,23 @@ function prettyStream(): Writable {
   });
 }
 
-export function createLogger(config: Config): PinoLogger {
-  const options = { level: config.log.level, base: { pid: process.pid } };
+export function createLogger(config: Config, destination?: pino.DestinationStream): PinoLogger {
+  const options = {
+    level: config.log.level,
+    base: { pid: process.pid },
+    redact: { paths: LOG_REDACT_PATHS, censor: "[redacted]" },
+    // Request URLs carry keys (routing keys, page links, feed tokens): logged with those masked.
+    formatters: {
+      log: (entry: Record<string, unknown>) => {
+        if (typeof entry.url === "string") entry = { ...entry, url: maskPathSecrets(entry.url) };
+        // A dead man's switch URL (monitoring.heartbeatUrl) ends in its key.
+        if (typeof entry.heartbeatUrl === "string")
+          entry = { ...entry, heartbeatUrl: maskUrl(entry.heartbeatUrl) };
+        return entry;
+      },
+    },
+  };
+  if (destination) return pino(options, destination);
   return config.log.pretty ? pino(options, prettyStream()) : pino(options);
 }
 
@@ -146,6 +167,9 @@ export async function startFoghorn(
   let boot: BootstrapResult;
   try {
     if (!options.database) await migrateDb(database, databaseUrl);
+    installSecretKey(config, log, options.database === undefined);
+    const sealed = await sealLegacySecrets(database.db);
+    if (sealed) log.info({ rows: sealed }, "stored secrets encrypted at rest (they were plain text)");
     boot = await bootstrapAdmin(
       database.db,
       clock,
@@ -178,7 +202,11 @@ export async function startFoghorn(
     maxQueuedEvents: config.alerts.maxQueuedEvents,
     onCommitted: () => processor.wake(),
   });
-  const sweeps = new AlertSweeps(systemContext, intake, probeHealthCheck);
+  // Every request to a URL a user configured (webhooks, subscribers, health checks, AI) goes through the
+  // SSRF guard; security.outboundAllow names the private destinations it may reach (docs/security.md).
+  const outbound = createGuardedFetch({ allow: config.security.outboundAllow });
+  const prober = createHealthCheckProber(outbound);
+  const sweeps = new AlertSweeps(systemContext, intake, prober);
   // Paging first: while alerts are being applied, the background rollup refresh waits (≤ 1 min) so that
   // on PGlite's single connection recomputing today's figures never delays a page (bench: p99 alert → page).
   let appliedAtLastTick = processor.processed;
@@ -189,11 +217,11 @@ export async function startFoghorn(
       return flowing;
     },
   });
-  const channels = options.channels ?? buildChannels(config, log, clock);
+  const channels = options.channels ?? buildChannels(config, log, clock, outbound);
   const announcer =
     options.announcer === undefined ? buildAnnouncer(config) : (options.announcer ?? undefined);
   // Status page subscribers: webhook and Slack always, email when SMTP is configured (email.host).
-  const subscriberSender = createSubscriberSender({ clock, email: smtpSettings(config) });
+  const subscriberSender = createSubscriberSender({ clock, email: smtpSettings(config), fetch: outbound });
   const digest = buildDigest(config);
   const paging = createPagingEngine(systemContext, {
     delivery: {
@@ -222,7 +250,7 @@ export async function startFoghorn(
   if (!existsSync(webRoot))
     log.info({ webRoot }, "the web UI is not built: `npm run build:web`, then restart, serves it at /");
   const { buildServer } = await serverModule;
-  const ai = buildAiDrafting(config, log);
+  const ai = buildAiDrafting(config, log, outbound);
   // The status page is up before the database answers: the snapshot on disk first, then rebuilt.
   const statusPage = new StatusPageCache(context, {
     store: statusSnapshotStore(config, options),
@@ -232,13 +260,14 @@ export async function startFoghorn(
   const app = buildServer({
     context,
     authenticator: new TokenAuthenticator(database.db, clock),
-    sessions: new SessionAuthenticator(database.db, clock),
+    sessions: new SessionAuthenticator(database.db, clock, config.auth.sessionIdleMinutes * 60_000),
     system: { version: VERSION, storage: database.kind, ready: () => database.ping() },
     intake,
-    prober: probeHealthCheck,
+    prober,
     paging: { slackSigningSecret: config.slack.signingSecret, twilioAuthToken: config.twilio.authToken },
     bodyLimit: config.server.bodyLimitBytes,
     trustProxy: config.server.trustProxy,
+    corsOrigins: config.server.corsOrigins,
     logger: log,
     webRoot,
     ai,
@@ -249,6 +278,16 @@ export async function startFoghorn(
     dbStatements: () => database.statementCount(),
     liveMetrics: new LiveMetricsCache(systemContext),
     digest,
+    oidc: buildOidc(config, log),
+    localPasswords: config.auth.localPasswords,
+    backup: {
+      write: (path: string) =>
+        writeBackupFile(database.db, path, {
+          foghornVersion: VERSION,
+          storage: database.kind,
+          now: () => clock.now(),
+        }),
+    },
   });
   let address: string;
   try {
@@ -268,6 +307,7 @@ export async function startFoghorn(
   metricRollups.start();
   await paging.start();
   await startMetricsDigest(systemContext, digest);
+  const heartbeat = startOutboundHeartbeat(config, log, clock, database, paging);
   if (boot.created) {
     const base = (config.server.publicUrl ?? url).replace(/\/+$/, "");
     announceBootstrap(boot, base, log, options.stdout ?? process.stdout);
@@ -288,6 +328,7 @@ export async function startFoghorn(
     async stop() {
       clearInterval(maintenance.interval);
       clearTimeout(maintenance.first);
+      await heartbeat?.stop();
       await statusPage.stop();
       await app.close();
       await sweeps.stop();
@@ -298,6 +339,83 @@ export async function startFoghorn(
     },
   };
 }
+
+/** The outbound heartbeat (monitoring.heartbeatUrl), started when configured: healthy = storage and engine. */
+function startOutboundHeartbeat(
+  config: Config,
+  log: PinoLogger,
+  clock: Clock,
+  database: Database,
+  paging: PagingEngine,
+): OutboundHeartbeat | undefined {
+  const { heartbeatUrl, heartbeatIntervalSeconds, heartbeatMethod } = config.monitoring;
+  if (!heartbeatUrl) return undefined;
+  const heartbeat = new OutboundHeartbeat({
+    url: heartbeatUrl,
+    method: heartbeatMethod,
+    intervalMs: heartbeatIntervalSeconds * 1000,
+    clock,
+    log,
+    version: VERSION,
+    health: foghornHealth({
+      ping: () => database.ping(),
+      lastCycleAt: () => paging.runner.lastCycleAt,
+      clock,
+      startedAt: clock.now(),
+    }),
+  });
+  heartbeat.start();
+  return heartbeat;
+}
+
+/**
+ * The key stored secrets are sealed with (store/secret-box.ts): security.secretKey, else the data folder's
+ * key file (made on first start). A database handed in (tests) without a key keeps the process's own key.
+ */
+function installSecretKey(config: Config, log: PinoLogger, ownStorage: boolean): void {
+  const configured = config.security.secretKey;
+  if (configured) {
+    setSecretKey(configured);
+    return;
+  }
+  if (!ownStorage) return;
+  const file = loadOrCreateKeyFile(config.storage.dataDir);
+  setSecretKey(file.key);
+  if (file.created)
+    log.warn(
+      { path: file.path },
+      "created the key that encrypts stored secrets; back it up with the data" +
+        (config.storage.databaseUrl ? ", and set security.secretKey on every replica instead" : ""),
+    );
+}
+
+/** Paths pino replaces with "[redacted]": secrets that may ride in logged objects (request bodies, errors). */
+export const LOG_REDACT_PATHS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'req.headers["x-foghorn-signature"]',
+  "password",
+  "token",
+  "secret",
+  "apiKey",
+  "*.password",
+  "*.token",
+  "*.secret",
+  "*.signingSecret",
+  "*.signing_secret",
+  "*.hmac_secret",
+  "*.apiKey",
+  "*.authToken",
+  "*.botToken",
+  "*.webhookSecret",
+  "*.clientSecret",
+  "*.bootstrapToken",
+  "*.bootstrapPassword",
+  "*.secretKey",
+  "err.request.headers.authorization",
+  "err.config.headers.Authorization",
+  "err.headers.authorization",
+];
 
 /**
  * Where the status page snapshot is kept: storage.statusSnapshotDir, else <dataDir>/status-snapshot. A
@@ -311,11 +429,17 @@ function statusSnapshotStore(config: Config, options: StartOptions) {
 }
 
 /** The channels the configuration turns on; console unless turned off, webhook always. */
-function buildChannels(config: Config, log: PinoLogger, clock: Clock): ChannelRegistry {
+function buildChannels(
+  config: Config,
+  log: PinoLogger,
+  clock: Clock,
+  outbound: typeof fetch,
+): ChannelRegistry {
   const channels: ChannelRegistry = {
     webhook: createWebhookChannel({
       signingSecret: config.webhook.signingSecret ?? randomBytes(32).toString("hex"),
       clock,
+      fetch: outbound,
     }),
   };
   if (config.oncall.consoleChannel) channels.console = createConsoleChannel(log);
@@ -362,13 +486,26 @@ function buildDigest(config: Config): DigestDeps {
   };
 }
 
+/** Sign-in with OpenID Connect when auth.oidc is configured (docs/sso.md). */
+function buildOidc(config: Config, log: PinoLogger): OidcSignIn | undefined {
+  const oidc = config.auth.oidc;
+  if (!config.auth.localPasswords && !oidc)
+    log.warn(
+      {},
+      "auth.localPasswords is false and auth.oidc is not set: nobody can sign in to the web UI (API tokens still work)",
+    );
+  if (!oidc) return undefined;
+  log.info({ issuer: oidc.issuer }, `SSO is on: ${oidc.displayName} (${oidc.issuer})`);
+  return new OidcSignIn(oidc);
+}
+
 /** AI drafting when both ai.baseUrl and ai.model are set (config refuses one without the other); else off. */
-function buildAiDrafting(config: Config, log: PinoLogger): AiDrafting | undefined {
+function buildAiDrafting(config: Config, log: PinoLogger, outbound: typeof fetch): AiDrafting | undefined {
   const { baseUrl, model, apiKey, timeoutSeconds, builtInRedactions, redact } = config.ai;
   if (!baseUrl || !model) return undefined;
   log.info({ model, endpoint: baseUrl }, `AI drafting is on: model ${model} at ${baseUrl}`);
   return {
-    llm: createOpenAiClient({ baseUrl, model, apiKey, timeoutMs: timeoutSeconds * 1000 }),
+    llm: createOpenAiClient({ baseUrl, model, apiKey, timeoutMs: timeoutSeconds * 1000, fetch: outbound }),
     redact: redactionPatterns(builtInRedactions, redact),
   };
 }
@@ -522,7 +659,13 @@ export function backlogConnector(
       ai:
         baseUrl && model
           ? {
-              llm: createOpenAiClient({ baseUrl, model, apiKey, timeoutMs: timeoutSeconds * 1000 }),
+              llm: createOpenAiClient({
+                baseUrl,
+                model,
+                apiKey,
+                timeoutMs: timeoutSeconds * 1000,
+                fetch: createGuardedFetch({ allow: config.security.outboundAllow }),
+              }),
               redact: redactionPatterns(builtInRedactions, redact),
             }
           : undefined,

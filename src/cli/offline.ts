@@ -3,6 +3,7 @@ import { AppError, type ErrorCode } from "#app/errors.ts";
 import { noChangeFeed } from "#app/events.ts";
 import type { Config } from "#config/load.ts";
 import { type Database, DataDirLockedError, dataDirExists, migrateDb, openDb } from "#store/db.ts";
+import { loadOrCreateKeyFile, setSecretKey } from "#store/secret-box.ts";
 import { CliError, EXIT, type ExitCode, messageOf } from "./errors.ts";
 
 // Offline commands (migrate, token create without a token, demo without a server) open the configured
@@ -12,7 +13,10 @@ import { CliError, EXIT, type ExitCode, messageOf } from "./errors.ts";
 export async function openLocalStorage(config: Config): Promise<Database> {
   const { databaseUrl, dataDir, poolSize } = config.storage;
   try {
-    return await openDb({ databaseUrl, dataDir, poolSize });
+    const database = await openDb({ databaseUrl, dataDir, poolSize });
+    // Stored secrets are sealed with the server's key (store/secret-box.ts): the same key here.
+    setSecretKey(config.security.secretKey ?? loadOrCreateKeyFile(dataDir).key);
+    return database;
   } catch (error) {
     if (error instanceof DataDirLockedError) throw new CliError(EXIT.FAILED, error.message);
     const why = messageOf(error);

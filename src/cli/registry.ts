@@ -1,6 +1,8 @@
 import type { CommandNode } from "./command.ts";
 import { alertGroup } from "./commands/alert.ts";
+import { auditCommand } from "./commands/audit.ts";
 import { backlogGroup } from "./commands/backlog.ts";
+import { backupCommand } from "./commands/backup.ts";
 import { checkGroup } from "./commands/check.ts";
 import { contactGroup } from "./commands/contact.ts";
 import { demoCommand } from "./commands/demo.ts";
@@ -15,9 +17,11 @@ import { maintenanceGroup } from "./commands/maintenance.ts";
 import { importGroup } from "./commands/markdown-incidents.ts";
 import { metricsCommand } from "./commands/metrics.ts";
 import { migrateCommand } from "./commands/migrate.ts";
+import { migrateStorageCommand } from "./commands/migrate-storage.ts";
 import { pagingGroup } from "./commands/paging.ts";
 import { policyGroup } from "./commands/policy.ts";
 import { postmortemGroup } from "./commands/postmortem.ts";
+import { restoreCommand } from "./commands/restore.ts";
 import { runbookGroup } from "./commands/runbook.ts";
 import { oncallCommand, scheduleGroup } from "./commands/schedule.ts";
 import { serveCommand } from "./commands/serve.ts";
@@ -55,9 +59,13 @@ export const COMMANDS: readonly CommandNode[] = [
   pagingGroup,
   serveCommand,
   migrateCommand,
+  backupCommand,
+  restoreCommand,
+  migrateStorageCommand,
   demoCommand,
   loginCommand,
   tokenGroup,
+  auditCommand,
   servicesCommand,
   versionCommand,
   helpCommand(() => COMMANDS),

@@ -17,6 +17,10 @@ const BINDINGS = [
   ["FOGHORN_LOG_PRETTY", "log.pretty"],
   ["FOGHORN_BOOTSTRAP_TOKEN", "auth.bootstrapToken"],
   ["FOGHORN_BOOTSTRAP_PASSWORD", "auth.bootstrapPassword"],
+  ["FOGHORN_SESSION_IDLE_MINUTES", "auth.sessionIdleMinutes"],
+  ["FOGHORN_OIDC_ISSUER", "auth.oidc.issuer"],
+  ["FOGHORN_OIDC_CLIENT_ID", "auth.oidc.clientId"],
+  ["FOGHORN_OIDC_CLIENT_SECRET", "auth.oidc.clientSecret"],
   ["FOGHORN_PRIORITY_SCHEME", "incidents.priorityScheme"],
   ["SLACK_BOT_TOKEN", "slack.botToken"],
   ["SLACK_SIGNING_SECRET", "slack.signingSecret"],
@@ -36,6 +40,9 @@ const BINDINGS = [
   ["GITHUB_API_URL", "github.apiUrl"],
   ["GITHUB_WEBHOOK_SECRET", "github.webhookSecret"],
   ["FOGHORN_BACKLOG_ROOT", "github.backlogRoot"],
+  ["FOGHORN_SECRET_KEY", "security.secretKey"],
+  ["FOGHORN_HEARTBEAT_URL", "monitoring.heartbeatUrl"],
+  ["FOGHORN_WEBHOOK_SIGNING_SECRET", "webhook.signingSecret"],
 ] as const;
 
 export interface ConfigEnvVar {

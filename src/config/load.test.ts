@@ -39,10 +39,11 @@ describe("loadConfig", () => {
       port: 8080,
       bodyLimitBytes: 1048576,
       trustProxy: false,
+      corsOrigins: [],
     });
     assert.deepEqual(config.storage, { dataDir: join(cwd, "data"), poolSize: 10 });
     assert.deepEqual(config.log, { level: "info", pretty: false });
-    assert.deepEqual(config.auth, {});
+    assert.deepEqual(config.auth, { localPasswords: true, sessionIdleMinutes: 720 });
     assert.equal(config.incidents.priorityScheme, "p1-p4");
     const policy: SeverityPolicy = config.incidents.severityPolicy;
     assert.deepEqual(policy, DEFAULT_SEVERITY_POLICY);
@@ -107,7 +108,7 @@ describe("loadConfig", () => {
         key: "extra",
         source: `${file}:4`,
         message:
-          "unknown key; remove it or use one of: server, storage, log, auth, incidents, alerts, oncall, slack, email, twilio, webhook, templates, ai, github, metrics",
+          "unknown key; remove it or use one of: server, storage, log, auth, incidents, alerts, oncall, slack, email, twilio, webhook, templates, ai, github, metrics, monitoring, security",
       },
     ]);
   });

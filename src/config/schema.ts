@@ -1,4 +1,6 @@
+import { isIP, isIPv4 } from "node:net";
 import { z } from "zod";
+import { USER_ROLES } from "#domain/auth/access.ts";
 import {
   DEFAULT_SEVERITY_POLICY,
   PRIORITY_SCHEMES,
@@ -72,6 +74,21 @@ const serverSchema = group({
   trustProxy: boolean()
     .default(false)
     .describe("Trust X-Forwarded-* headers; enable only behind a reverse proxy you control."),
+  corsOrigins: z
+    .array(
+      z
+        .string({ error: "expected an origin such as https://ops.example.com" })
+        .regex(/^https?:\/\/[^/?#\s]+$/i, {
+          error: "expected an origin (scheme://host[:port], no path) such as https://ops.example.com",
+        }),
+      { error: "expected a list of origins" },
+    )
+    .default([])
+    .meta({
+      description:
+        "Web origins whose pages may call the API from the browser (CORS); empty: no cross-origin access. See docs/security.md.",
+      examples: [["https://ops.example.com"]],
+    }),
 })
   .prefault({})
   .describe("The HTTP server: where it listens and how it is reached.");
@@ -114,6 +131,63 @@ const logSchema = group({
 
 const tokenError = "expected a string of at least 24 characters (generate one with: openssl rand -hex 32)";
 const passwordError = "expected a password of at least 12 characters";
+const oidcSchema = group({
+  issuer: z
+    .url({
+      protocol: /^https?$/,
+      error: "expected the provider's issuer URL such as https://example.okta.com",
+    })
+    .meta({
+      description:
+        "The OpenID provider's issuer URL; its /.well-known/openid-configuration is read at the first sign-in.",
+      examples: ["https://example.okta.com", "https://sso.example.com/realms/acme"],
+    }),
+  clientId: nonEmptyString().meta({
+    description: "Client id of the Foghorn application registered at the provider.",
+    examples: ["0oa1foghorn"],
+  }),
+  clientSecret: nonEmptyString().meta({
+    description: "Client secret of that application (sent with HTTP Basic to the token endpoint).",
+    examples: ["CHANGE-ME"],
+    secret: true,
+  }),
+  displayName: nonEmptyString()
+    .default("SSO")
+    .meta({ description: 'Shown on the sign-in button: "Sign in with <displayName>".', examples: ["Okta"] }),
+  scopes: nonEmptyString()
+    .default("openid profile email groups")
+    .describe("Scopes asked for, space-separated; openid is always added."),
+  groupsClaim: nonEmptyString()
+    .default("groups")
+    .describe(
+      "Claim listing the user's groups (a dotted path reaches nested claims, e.g. realm_access.roles).",
+    ),
+  usernameClaim: nonEmptyString()
+    .default("preferred_username")
+    .describe("Claim the Foghorn username is made from (an email keeps its local part); made unique."),
+  roleMapping: z
+    .record(z.string().min(1), oneOf(USER_ROLES), {
+      error: `expected a mapping of group names to ${USER_ROLES.join(", ")}`,
+    })
+    .default({})
+    .meta({
+      description:
+        "Group → role; the highest role of the user's groups wins, re-applied at every sign-in (docs/sso.md).",
+      examples: [{ "foghorn-admins": "admin", sre: "manager", engineering: "responder" }],
+    }),
+  defaultRole: oneOf(USER_ROLES)
+    .nullable()
+    .default(null)
+    .meta({
+      description: "Role of a user in none of the mapped groups; null refuses them.",
+      examples: ["viewer"],
+    }),
+  autoCreate: boolean()
+    .default(true)
+    .describe("Create the Foghorn user at their first sign-in; false: an admin adds users first."),
+})
+  .optional()
+  .describe("Sign-in with OpenID Connect (Okta, Keycloak, Google, …); unset: SSO is off. See docs/sso.md.");
 const authSchema = group({
   bootstrapToken: z
     .string({ error: tokenError })
@@ -135,6 +209,17 @@ const authSchema = group({
       examples: ["CHANGE-ME-long-passphrase"],
       secret: true,
     }),
+  sessionIdleMinutes: integer(5, 20160)
+    .default(720)
+    .describe(
+      "A web session unused this many minutes ends (the person signs in again); sessions end 14 days after sign-in regardless.",
+    ),
+  localPasswords: boolean()
+    .default(true)
+    .describe(
+      "Allow signing in with a username and password; false: the web UI offers SSO only (auth.oidc) and POST /api/v1/session answers 403.",
+    ),
+  oidc: oidcSchema,
 })
   .prefault({})
   .describe("Access to the API and the web UI.");
@@ -496,6 +581,78 @@ const metricsSchema = group({
   .prefault({})
   .describe("Metrics and insights (docs/metrics.md).");
 
+/** An address, a CIDR (10.0.0.0/8, fd00::/8) or a host name (grafana.internal, *.svc.cluster.local). */
+function isOutboundAllowEntry(entry: string): boolean {
+  const [address = "", prefix, extra] = entry.split("/");
+  if (extra === undefined && isIP(address.replace(/^\[(.*)\]$/, "$1")) !== 0)
+    return (
+      prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (isIPv4(address) ? 32 : 128))
+    );
+  if (entry.includes("/") || entry.includes(":") || /^[\d.]+$/.test(entry)) return false;
+  return /^(\*\.)?[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i.test(
+    entry,
+  );
+}
+
+const outboundAllowError =
+  "expected an IP address, a CIDR such as 10.0.0.0/8 or fd00::/8, or a host name such as grafana.internal";
+const secretKeyError = "expected a key of at least 32 characters (generate one with: openssl rand -hex 32)";
+const securitySchema = group({
+  secretKey: z
+    .string({ error: secretKeyError })
+    .min(32, { error: secretKeyError })
+    .optional()
+    .meta({
+      description:
+        "Key that encrypts stored secrets (Grafana HMAC secrets, webhook URLs, signing secrets) with AES-256-GCM; unset: a key file made on first start in storage.dataDir (secret.key, mode 0600). With PostgreSQL and several replicas, set the same key on every replica. See docs/security.md.",
+      examples: ["CHANGE-ME-64-hex-digits-from-openssl-rand-hex-32"],
+      secret: true,
+    }),
+  outboundAllow: z
+    .array(
+      z
+        .string({ error: outboundAllowError })
+        .trim()
+        .refine(isOutboundAllowEntry, { error: outboundAllowError }),
+      { error: "expected a list of addresses, CIDRs and host names" },
+    )
+    .default([])
+    .meta({
+      description:
+        "Private, loopback and link-local destinations that webhooks, status page subscribers, HTTP health checks and the AI endpoint may reach anyway (the SSRF guard refuses them otherwise): addresses, CIDRs and host names (*.internal for a whole domain). See docs/security.md.",
+      examples: [["10.20.0.0/16", "127.0.0.1", "grafana.internal", "*.svc.cluster.local"]],
+    }),
+})
+  .prefault({})
+  .describe(
+    "Hardening: the key of stored secrets, and what outbound requests to user-configured URLs may reach (docs/security.md).",
+  );
+
+const monitoringSchema = group({
+  heartbeatUrl: z
+    .url({
+      protocol: /^https?$/,
+      error: "expected an http:// or https:// URL such as https://hc-ping.com/your-uuid",
+    })
+    .optional()
+    .meta({
+      description:
+        "Outbound heartbeat (dead man's switch): Foghorn calls this URL every heartbeatIntervalSeconds while healthy (database reachable, engine cycling), so an outside monitor (Healthchecks.io, Dead Man's Snitch) notices a dead Foghorn; not set: none. See docs/operations.md.",
+      examples: ["https://hc-ping.com/0f4e2c1a-5d6b-4c8e-9a7f-1b2c3d4e5f60"],
+      secret: true,
+    }),
+  heartbeatIntervalSeconds: integer(5, 3600)
+    .default(60)
+    .describe(
+      "Seconds between outbound heartbeats; set the outside monitor's grace period to a few of these.",
+    ),
+  heartbeatMethod: oneOf(["GET", "POST"] as const)
+    .default("GET")
+    .describe("HTTP method of the heartbeat; POST sends a small JSON body (status, version, time)."),
+})
+  .prefault({})
+  .describe("Monitoring of Foghorn itself from outside (docs/operations.md).");
+
 export const configSchema = z.strictObject(
   {
     server: serverSchema,
@@ -513,6 +670,8 @@ export const configSchema = z.strictObject(
     ai: aiSchema,
     github: githubSchema,
     metrics: metricsSchema,
+    monitoring: monitoringSchema,
+    security: securitySchema,
   },
   { error: "expected a mapping of settings at the top level" },
 );

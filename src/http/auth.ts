@@ -3,6 +3,7 @@ import {
   type AuthenticatedSession,
   csrfTokenMatches,
   type SessionAuthenticator,
+  type SessionEnd,
 } from "#app/auth/sessions.ts";
 import type { TokenAuthenticator } from "#app/auth/tokens.ts";
 import type { Actor } from "#app/context.ts";
@@ -18,6 +19,11 @@ declare module "fastify" {
 
 /** The web session cookie: 256 random bits, HttpOnly, SameSite=Lax, Secure over TLS. */
 export const SESSION_COOKIE = "foghorn_session";
+/**
+ * The known-browser cookie: 256 random bits (sha256 in login_devices), set at each successful password
+ * sign-in and sent only to the sign-in endpoint. It exempts the browser from the per-account throttle.
+ */
+export const DEVICE_COOKIE = "foghorn_device";
 export const CSRF_HEADER = "x-csrf-token";
 const UNSAFE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 
@@ -37,6 +43,14 @@ export function sessionCookieOptions(req: FastifyRequest) {
     // req.protocol honours X-Forwarded-Proto only with server.trustProxy.
     secure: req.protocol === "https",
   };
+}
+
+/** Why the cookie's session is gone, in words, so the person knows it was not their doing (or was). */
+function sessionEndedDetail(ended: SessionEnd, sessions: SessionAuthenticator): string {
+  if (ended === "idle")
+    return `Your session ended after ${sessions.idleMinutes} minutes without activity; sign in again`;
+  if (ended === "expired") return "Your session ended: sessions last 14 days; sign in again";
+  return "Your session has ended (signed out, or the password was changed); sign in again";
 }
 
 function refuse(reply: FastifyReply, req: FastifyRequest, challenge: string, detail: string) {
@@ -71,15 +85,10 @@ export function authenticate(auth: Authenticators) {
     }
     const cookie = req.cookies[SESSION_COOKIE];
     if (cookie) {
-      const session = await auth.sessions.authenticate(cookie);
-      if (!session) {
+      const session = await auth.sessions.check(cookie);
+      if ("ended" in session) {
         reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
-        return refuse(
-          reply,
-          req,
-          'Bearer realm="foghorn"',
-          "Your session has ended (signed out, older than 14 days, or the password was changed); sign in again",
-        );
+        return refuse(reply, req, 'Bearer realm="foghorn"', sessionEndedDetail(session.ended, auth.sessions));
       }
       if (UNSAFE_METHODS.has(req.method)) {
         const given = req.headers[CSRF_HEADER];

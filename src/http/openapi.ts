@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppContext, BaseContext } from "#app/context.ts";
 import { AppError } from "#app/errors.ts";
 import { type AccessLevel, leastRoleFor, roleAllows, scopeAllows, scopesFor } from "#domain/auth/access.ts";
+import { ChangeAuditor } from "./audit-changes.ts";
 
 /** One documented API operation; registering it both serves it and adds it to /api/v1/openapi.json. */
 export interface Operation {
@@ -30,6 +31,11 @@ export interface Operation {
   access?: AccessLevel;
   /** What a 401 means here, when not the usual missing or invalid credentials. */
   unauthorized?: string;
+  /**
+   * The audit action a successful call records (`<resource>.<verb>`), or false: not a configuration change.
+   * Unset: derived from the method and URL for non-GET manage, admin and self operations (docs/audit.md).
+   */
+  auditAction?: string | false;
 }
 
 export type Handler = (req: FastifyRequest, ctx: AppContext, reply: FastifyReply) => Promise<unknown>;
@@ -38,17 +44,25 @@ export type OpenHandler = (req: FastifyRequest, ctx: BaseContext, reply: Fastify
 /** Collects operations as routes are registered, so the document can never drift from the routes. */
 export class ApiRegistry {
   readonly operations: Operation[] = [];
+  readonly #audit = new ChangeAuditor(this.operations);
   constructor(private readonly baseContext: BaseContext) {}
 
   add(app: FastifyInstance, op: Operation & { access: AccessLevel }, handler: Handler): void {
     this.operations.push(op);
+    this.#audit.register(op, handler);
+    const audited = this.#audit.audits(op);
     app.route({
       method: op.method,
       url: op.url,
       handler: async (req, reply) => {
         if (!req.actor) throw new AppError("UNAUTHENTICATED", "Sign in first");
         assertAllowed(req.actor, op);
-        const result = await handler(req, { ...this.baseContext, actor: req.actor }, reply);
+        const ctx = { ...this.baseContext, actor: req.actor };
+        // A configuration change is recorded in the audit log once it succeeded (audit-changes.ts).
+        const before = audited ? await this.#audit.before(op, req, ctx) : null;
+        const result = await handler(req, ctx, reply);
+        if (audited && (!reply.sent || reply.statusCode < 400))
+          await this.#audit.record(op, req, ctx, before, reply.sent ? null : result);
         if (reply.sent) return reply;
         return reply.status(op.success).send(result);
       },

@@ -4,6 +4,7 @@ import fastifyCookie from "@fastify/cookie";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import type { Prober } from "#app/alerts/health-checks.ts";
 import type { AlertIntake } from "#app/alerts/intake.ts";
+import type { OidcSignIn } from "#app/auth/oidc.ts";
 import type { SessionAuthenticator } from "#app/auth/sessions.ts";
 import type { TokenAuthenticator } from "#app/auth/tokens.ts";
 import type { IncidentFilingDeps } from "#app/backlog/file-incident-items.ts";
@@ -23,13 +24,17 @@ import { ApiRegistry } from "./openapi.ts";
 import { notFoundHandler, problemErrorHandler } from "./problem.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerAlertRoutes } from "./routes/alerts.ts";
+import { registerAuditRoutes } from "./routes/audit.ts";
 import { registerBacklogRoutes, registerGitHubWebhook } from "./routes/backlog.ts";
+import { type BackupSource, registerBackupRoutes } from "./routes/backup.ts";
 import { registerChecklistRoutes } from "./routes/checklist.ts";
 import { registerEventRoutes } from "./routes/events.ts";
 import { registerIncidentTypeRoutes } from "./routes/incident-types.ts";
 import { registerIncidentRoutes } from "./routes/incidents.ts";
+import { registerIngestRoutes } from "./routes/ingest.ts";
 import { registerMetricsRoutes } from "./routes/metrics.ts";
 import { registerMetricsDigestRoutes } from "./routes/metrics-digest.ts";
+import { registerOidcRoutes } from "./routes/oidc.ts";
 import { registerOnCallRoutes } from "./routes/oncall.ts";
 import { type PagingRouteDeps, registerPagingApi, registerPagingRoutes } from "./routes/paging.ts";
 import { registerPostmortemRoutes } from "./routes/postmortems.ts";
@@ -41,6 +46,7 @@ import { registerStatusSubscriberRoutes } from "./routes/status-subscribe.ts";
 import { registerSystemRoutes, type SystemDeps } from "./routes/system.ts";
 import { registerTemplateRoutes } from "./routes/templates.ts";
 import { registerWebhookRoutes } from "./routes/webhooks.ts";
+import { registerSecurityHeaders, setRawSecurityHeaders } from "./security-headers.ts";
 import { registerWebUi } from "./web.ts";
 
 export interface ServerDeps {
@@ -81,6 +87,14 @@ export interface ServerDeps {
   liveMetrics?: IncidentMetricsSource | undefined;
   /** The weekly digest's settings and sender, for its preview and "send now" routes. */
   digest?: DigestDeps | undefined;
+  /** Sign-in with OpenID Connect (auth.oidc); without it the SSO routes answer 404. */
+  oidc?: OidcSignIn | undefined;
+  /** auth.localPasswords; false refuses password sign-in (403). True when not given. */
+  localPasswords?: boolean | undefined;
+  /** server.corsOrigins: origins whose pages may call the API; none by default (docs/security.md). */
+  corsOrigins?: readonly string[] | undefined;
+  /** Writes a consistent backup file, for `POST /api/v1/admin/backup`; without it that route answers 503. */
+  backup?: BackupSource | undefined;
 }
 
 /** Open whatever the method: the API's own documentation. */
@@ -105,6 +119,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.removeContentTypeParser("text/plain");
   app.register(fastifyCookie);
   app.setErrorHandler(problemErrorHandler(deps.bodyLimit));
+  registerSecurityHeaders(app, { corsOrigins: deps.corsOrigins ?? [] });
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);
   });
@@ -143,18 +158,22 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       : {}),
   });
   registerSystemRoutes(app, api, metrics, deps.system);
-  registerSessionRoutes(app, api);
+  registerSessionRoutes(app, api, deps.localPasswords ?? true);
+  registerOidcRoutes(app, api, { oidc: deps.oidc, localPasswords: deps.localPasswords ?? true });
   registerIncidentRoutes(app, api);
   registerIncidentTypeRoutes(app, api);
   registerTemplateRoutes(app, api);
   registerChecklistRoutes(app, api);
   registerAdminRoutes(app, api);
+  registerAuditRoutes(app, api);
+  registerBackupRoutes(app, api, deps.backup);
   registerEventRoutes(app, api);
   registerAlertRoutes(app, api, deps.intake);
   registerOnCallRoutes(app, api);
   registerRunbookRoutes(app, api, deps.prober);
   registerStatusAdminRoutes(app, api);
   registerWebhookRoutes(app, api, deps.context, deps.intake, deps.bodyLimit);
+  registerIngestRoutes(app, api, deps.intake);
   registerPagingRoutes(app, { context: deps.context, ...deps.paging });
   registerPagingApi(app, api);
   registerPostmortemRoutes(app, api, deps.ai);
@@ -176,6 +195,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 function statusFastPath(cache: StatusPageCache, trustProxy: boolean): FastifyServerOptions["serverFactory"] {
   return (handler) =>
     createServer((req, res) => {
+      setRawSecurityHeaders(req, res, trustProxy);
       if (!answerFromStatusCache(cache, trustProxy, req, res)) handler(req, res);
     });
 }

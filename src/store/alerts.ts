@@ -11,6 +11,7 @@ import {
   maintenanceWindows,
   services,
 } from "./schema/index.ts";
+import { sealConfig, unsealConfig } from "./secret-box.ts";
 
 export type IntegrationRow = typeof integrations.$inferSelect;
 export type AlertRow = typeof alerts.$inferSelect;
@@ -21,24 +22,31 @@ export type ChangeEventRow = typeof changeEvents.$inferSelect;
 export type MaintenanceWindowRow = typeof maintenanceWindows.$inferSelect;
 
 // ---- integrations ----
+// Secret settings (Grafana's hmac_secret) are sealed on write and opened on read (secret-box.ts).
+
+const opened = <T extends IntegrationRow | undefined>(row: T): T =>
+  row ? { ...row, config: unsealConfig(row.config) } : row;
 
 export async function insertIntegration(
   db: Db,
   row: typeof integrations.$inferInsert,
 ): Promise<IntegrationRow> {
-  const [inserted] = await db.insert(integrations).values(row).returning();
+  const [inserted] = await db
+    .insert(integrations)
+    .values({ ...row, config: sealConfig(row.config) })
+    .returning();
   if (!inserted) throw new Error("insert into integrations returned no row");
-  return inserted;
+  return opened(inserted);
 }
 
 export async function findIntegrationByKey(db: Db, routingKey: string): Promise<IntegrationRow | undefined> {
   const [row] = await db.select().from(integrations).where(eq(integrations.routingKey, routingKey));
-  return row;
+  return opened(row);
 }
 
 export async function findIntegrationById(db: Db, id: string): Promise<IntegrationRow | undefined> {
   const [row] = await db.select().from(integrations).where(eq(integrations.id, id));
-  return row;
+  return opened(row);
 }
 
 export async function listIntegrations(
@@ -51,7 +59,7 @@ export async function listIntegrations(
     .innerJoin(services, eq(services.id, integrations.serviceId))
     .where(serviceId ? eq(integrations.serviceId, serviceId) : undefined)
     .orderBy(asc(integrations.createdAt), asc(integrations.id));
-  return rows.map((r) => ({ ...r.i, serviceName: r.serviceName }));
+  return rows.map((r) => ({ ...opened(r.i), serviceName: r.serviceName }));
 }
 
 export async function deleteIntegration(db: Db, id: string): Promise<boolean> {
@@ -67,8 +75,9 @@ export async function updateIntegration(
   id: string,
   patch: Partial<typeof integrations.$inferInsert>,
 ): Promise<IntegrationRow | undefined> {
-  const [row] = await db.update(integrations).set(patch).where(eq(integrations.id, id)).returning();
-  return row;
+  const sealed = patch.config === undefined ? patch : { ...patch, config: sealConfig(patch.config) };
+  const [row] = await db.update(integrations).set(sealed).where(eq(integrations.id, id)).returning();
+  return opened(row);
 }
 
 /** Records when each source last sent something (one statement for a whole batch). */

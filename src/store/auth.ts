@@ -1,4 +1,4 @@
-import { and, eq, isNull, lte, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
 import { apiTokens, sessions, setupTokens, teamMembers, users } from "./schema/index.ts";
 
@@ -76,10 +76,58 @@ export async function deleteSessionByHash(db: Db, tokenHash: string): Promise<bo
   return rows.length > 0;
 }
 
-/** Ends every session of a user (after a password change); returns how many there were. */
-export async function deleteSessionsOfUser(db: Db, userId: string): Promise<number> {
-  const rows = await db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+/**
+ * Ends every session of a user (after a password change) but the one whose cookie hash is `exceptHash`
+ * (the session that changed it); returns how many ended.
+ */
+export async function deleteSessionsOfUser(db: Db, userId: string, exceptHash?: string): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), exceptHash ? ne(sessions.tokenHash, exceptHash) : undefined))
+    .returning({ id: sessions.id });
   return rows.length;
+}
+
+/** Records that a session was used now (the idle timeout counts from here). */
+export async function touchSession(db: Db, sessionId: string, at: Date): Promise<void> {
+  await db.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.id, sessionId));
+}
+
+/** API tokens with their owner's username, newest first: one user's (userId) or everyone's. */
+export async function listApiTokens(
+  db: Db,
+  userId?: string,
+): Promise<(ApiTokenRow & { username: string })[]> {
+  const rows = await db
+    .select({ token: apiTokens, username: users.username })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(userId ? eq(apiTokens.userId, userId) : undefined)
+    .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id));
+  return rows.map((r) => ({ ...r.token, username: r.username }));
+}
+
+/** One token (revoked or not) with its owner's username. */
+export async function findApiTokenById(
+  db: Db,
+  id: string,
+): Promise<(ApiTokenRow & { username: string }) | undefined> {
+  const [row] = await db
+    .select({ token: apiTokens, username: users.username })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(eq(apiTokens.id, id));
+  return row ? { ...row.token, username: row.username } : undefined;
+}
+
+/** Revokes a live token; false when it was already revoked (or does not exist). */
+export async function revokeApiToken(db: Db, id: string, at: Date): Promise<boolean> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: at })
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length > 0;
 }
 
 /** Housekeeping: removes sessions and setup tokens whose expiry has passed. */

@@ -14,6 +14,7 @@ import {
   teams,
   users,
 } from "./schema/index.ts";
+import { openContactRow, sealContactRow } from "./secret-box.ts";
 
 // The on-call directory: who can be paged (people, contact methods, notification rules, teams) and how
 // (schedules, overrides, escalation policies and rules). The engine reads these; the API writes them.
@@ -98,24 +99,29 @@ export async function insertContactMethod(
   db: Db,
   row: typeof contactMethods.$inferInsert,
 ): Promise<ContactMethodRow | undefined> {
-  const [inserted] = await db.insert(contactMethods).values(row).onConflictDoNothing().returning();
-  return inserted;
+  const [inserted] = await db
+    .insert(contactMethods)
+    .values(sealContactRow(row))
+    .onConflictDoNothing()
+    .returning();
+  return openContactRow(inserted);
 }
 
 /** The contact methods of these people, oldest first. */
 export async function listContactMethods(db: Db, userIds: readonly string[]): Promise<ContactMethodRow[]> {
   if (userIds.length === 0) return [];
-  return db
+  const rows = await db
     .select()
     .from(contactMethods)
     .where(inArray(contactMethods.userId, [...new Set(userIds)]))
     .orderBy(asc(contactMethods.createdAt), asc(contactMethods.kind), asc(contactMethods.address));
+  return rows.map(openContactRow);
 }
 
 export async function findContactMethodById(db: Db, id: string): Promise<ContactMethodRow | undefined> {
   if (!isUuid(id)) return undefined;
   const [row] = await db.select().from(contactMethods).where(eq(contactMethods.id, id));
-  return row;
+  return openContactRow(row);
 }
 
 /** Deletes a contact method and (by cascade) its notification rules. */

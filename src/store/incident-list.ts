@@ -28,6 +28,10 @@ export interface IncidentListQuery {
   typeId?: string;
   /** Custom field values: every entry must hold, each by any of its values (jsonb containment, GIN-served). */
   fieldValues?: readonly { key: string; values: readonly (string | number)[] }[];
+  /** Leave out private incidents this user (a username) may not see; undefined: show every incident. */
+  visibleTo?: string;
+  /** Leave out every private incident (lists that leave Foghorn: the weekly digest). */
+  publicOnly?: boolean;
   limit: number;
   /** Keyset position: the previous page's last sort value and incident number. */
   after?: { value: string | number; number: number };
@@ -45,6 +49,7 @@ export interface IncidentListRow {
   acknowledgedAt: Date | null;
   resolvedAt: Date | null;
   services: string[];
+  private: boolean;
   sortValue: string | number;
 }
 
@@ -105,6 +110,15 @@ function customFieldConditions(filters: NonNullable<IncidentListQuery["fieldValu
   return conditions;
 }
 
+/**
+ * The incidents (table alias `alias`) `username` may see: public ones, and private ones they declared,
+ * command or hold a role on. Public incidents pass on the first term, so the list's indexes still serve.
+ */
+export function incidentVisibleSql(alias: SQL, username: string): SQL {
+  return sql`(not ${alias}.private or ${alias}.created_by = ${username} or ${alias}.commander = ${username}
+    or exists (select 1 from incident_roles vr where vr.incident_id = ${alias}.id and vr.person = ${username}))`;
+}
+
 /** One page of incidents, keyset-paginated on (sort value, number); one statement. */
 export async function listIncidentPage(db: Db, q: IncidentListQuery): Promise<IncidentListRow[]> {
   const sortExpr = sortExpression(q.sort, q.now);
@@ -138,6 +152,8 @@ export async function listIncidentPage(db: Db, q: IncidentListQuery): Promise<In
   if (q.text) where.push(sql`i.title ilike ${`%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
   if (q.typeId) where.push(sql`i.type_id = ${q.typeId}::uuid`);
   if (q.fieldValues?.length) where.push(...customFieldConditions(q.fieldValues));
+  if (q.visibleTo !== undefined) where.push(incidentVisibleSql(sql`i`, q.visibleTo));
+  if (q.publicOnly) where.push(sql`not i.private`);
   if (q.after) {
     const op = q.descending ? sql`<` : sql`>`;
     where.push(
@@ -152,7 +168,7 @@ export async function listIncidentPage(db: Db, q: IncidentListQuery): Promise<In
     select i.id, i.number, i.title, i.severity, i.status, i.commander,
            ${epochMs(sql`i.created_at`)} as created_ms, ${epochMs(sql`i.acknowledged_at`)} as acknowledged_ms,
            ${epochMs(sql`i.resolved_at`)} as resolved_ms, ${q.sort === "created_at" ? sql`null` : sortExpr} as sort_value,
-           i.service_names as services
+           i.service_names as services, i.private
     from incidents i
     ${whereSql}
     order by ${sortExpr} ${dir}, i.number ${dir}
@@ -180,6 +196,7 @@ export async function listIncidentPage(db: Db, q: IncidentListQuery): Promise<In
       acknowledgedAt: fromEpochMs(row.acknowledged_ms),
       resolvedAt: fromEpochMs(row.resolved_ms),
       services: toStringArray(row.services),
+      private: row.private === true,
       sortValue,
     };
   });

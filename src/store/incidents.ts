@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
+import { incidentVisibleSql } from "./incident-list.ts";
 import { executeRows, toInt } from "./rows.ts";
 import { incidentRoles, incidentServices, incidents, services } from "./schema/index.ts";
 import { INCIDENT_EVENTS_JOB } from "./timeline.ts";
@@ -151,6 +152,7 @@ export async function insertDeclaredIncidents(db: Db, batch: readonly DeclaredIn
     type_id: d.incident.typeId ?? null,
     custom_fields: d.incident.customFields ?? {},
     checklist: d.incident.checklist ?? null,
+    private: d.incident.private ?? false,
     other_roles: d.otherRoles ?? [],
     event_seq: d.event.seq,
     event_kind: d.event.kind,
@@ -169,16 +171,17 @@ export async function insertDeclaredIncidents(db: Db, batch: readonly DeclaredIn
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
         ord int, id uuid, title text, description text, severity text, status text, commander text,
         tags text[], related_alerts text[], service_names text[], created_by text, created_at timestamptz, last_event_seq int,
-        last_event_hash text, type_id uuid, custom_fields jsonb, checklist jsonb, other_roles jsonb, event_seq int, event_kind text, event_actor text, event_at timestamptz,
+        last_event_hash text, type_id uuid, custom_fields jsonb, checklist jsonb, private boolean, other_roles jsonb, event_seq int, event_kind text, event_actor text, event_at timestamptz,
         event_data jsonb, event_hash text, service_ids uuid[], role_person text, role_by text, role_at timestamptz)
     ), inc as (
       insert into incidents (id, title, description, severity, status, commander, tags, related_alerts,
                              service_names, created_by, created_at, updated_at, last_event_seq, last_event_hash,
-                             type_id, custom_fields, checklist)
+                             type_id, custom_fields, checklist, private)
       select id, title, description, severity, status, commander, tags, related_alerts,
              service_names, created_by, created_at, created_at, last_event_seq, last_event_hash,
              -- jsonb_to_recordset keeps a JSON null as the jsonb value null: the column wants SQL NULL.
-             type_id, coalesce(custom_fields, '{}'::jsonb), nullif(checklist, 'null'::jsonb)
+             type_id, coalesce(custom_fields, '{}'::jsonb), nullif(checklist, 'null'::jsonb),
+             coalesce(private, false)
       from input order by ord
       returning id, number
     ), ev as (
@@ -216,12 +219,18 @@ export async function lockIncidentById(db: Db, id: string): Promise<IncidentRow 
 }
 
 /** INC numbers of incidents by id (for views that show the incident an alert opened). */
-export async function findIncidentNumbersByIds(db: Db, ids: readonly string[]): Promise<Map<string, number>> {
+/** Incident numbers by id; with `visibleTo` (a username), only of incidents that user may see. */
+export async function findIncidentNumbersByIds(
+  db: Db,
+  ids: readonly string[],
+  visibleTo?: string,
+): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
+  const byId = inArray(incidents.id, [...new Set(ids)]);
   const rows = await db
     .select({ id: incidents.id, number: incidents.number })
     .from(incidents)
-    .where(inArray(incidents.id, [...new Set(ids)]));
+    .where(visibleTo === undefined ? byId : and(byId, incidentVisibleSql(sql`${incidents}`, visibleTo)));
   return new Map(rows.map((r) => [r.id, r.number]));
 }
 

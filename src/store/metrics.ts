@@ -43,7 +43,11 @@ function dayBounds(days: readonly string[]): { lo: string; hi: string } {
  * Takes the rollup lock for the rest of the transaction; false when another refresher holds it (it will
  * do the work). PGlite has one connection, so there it is always free.
  */
-export async function tryLockRollups(tx: Db): Promise<boolean> {
+export async function tryLockRollups(tx: Db, wait = false): Promise<boolean> {
+  if (wait) {
+    await executeRows(tx, sql`select pg_advisory_xact_lock(hashtext('foghorn:metrics'))`);
+    return true;
+  }
   const [row] = await executeRows(
     tx,
     sql`select pg_try_advisory_xact_lock(hashtext('foghorn:metrics')) as ok`,

@@ -20,6 +20,7 @@ import {
   teamMembers,
   users,
 } from "./schema/index.ts";
+import { openContactRow, unseal } from "./secret-box.ts";
 
 // What the paging engine reads and writes: escalation state (the fencing row), the directory it resolves
 // targets through, and notifications (one message to one contact method). Writes run in the caller's
@@ -190,7 +191,7 @@ export async function contactPlans(db: Db, userIds: readonly string[]): Promise<
       .from(notificationRules)
       .where(inArray(notificationRules.userId, [...userIds])),
   ]);
-  for (const m of methods) out.get(m.userId)?.methods.push(m);
+  for (const m of methods) out.get(m.userId)?.methods.push(openContactRow(m));
   for (const r of rules) out.get(r.userId)?.rules.push(r);
   return out;
 }
@@ -338,7 +339,7 @@ export async function findContactTarget(db: Db, methodId: string) {
     .from(contactMethods)
     .innerJoin(users, eq(users.id, contactMethods.userId))
     .where(eq(contactMethods.id, methodId));
-  return row ? { ...row, lastSentAt: toDate(row.lastSentAt) } : undefined;
+  return row ? { ...row, method: openContactRow(row.method), lastSentAt: toDate(row.lastSentAt) } : undefined;
 }
 
 export async function setNotificationState(
@@ -355,7 +356,7 @@ export async function setNotificationState(
 
 export async function findContactMethod(db: Db, id: string): Promise<ContactMethodRow | undefined> {
   const [row] = await db.select().from(contactMethods).where(eq(contactMethods.id, id));
-  return row;
+  return openContactRow(row);
 }
 
 /** Sent copies of an incident's pages that carry a provider reference (Slack message, webhook URL). */
@@ -446,7 +447,12 @@ export async function listNotifications(
     .where(where.length ? and(...where) : undefined)
     .orderBy(sql`${notifications.createdAt} desc`)
     .limit(opts.limit);
-  return rows.map((r) => ({ ...r.n, username: r.username, kind: r.kind, address: r.address }));
+  return rows.map((r) => ({
+    ...r.n,
+    username: r.username,
+    kind: r.kind,
+    address: r.kind === "webhook" ? unseal(r.address) : r.address,
+  }));
 }
 
 export interface RuleRow {

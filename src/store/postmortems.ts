@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
+import { incidentVisibleSql } from "./incident-list.ts";
 import { executeRows, toDate, toInt } from "./rows.ts";
 import { postmortems } from "./schema/index.ts";
 
@@ -68,15 +69,18 @@ export interface PostmortemListRow {
  */
 export async function listPostmortemRows(
   db: Db,
-  opts: { requiredSeverities: readonly string[]; limit: number },
+  opts: { requiredSeverities: readonly string[]; limit: number; visibleTo?: string },
 ): Promise<PostmortemListRow[]> {
+  const visible =
+    opts.visibleTo === undefined ? sql`` : sql`and ${incidentVisibleSql(sql`i`, opts.visibleTo)}`;
   const rows = await executeRows(
     db,
     sql`select i.id, i.number, i.title, i.severity, i.status as incident_status, i.created_at, i.resolved_at,
           p.status, p.author, p.updated_at, p.published_at
         from incidents i left join postmortems p on p.incident_id = i.id
-        where p.incident_id is not null
-           or (i.status = 'resolved' and i.severity = any(${textArray(opts.requiredSeverities)}::text[]))
+        where (p.incident_id is not null
+           or (i.status = 'resolved' and i.severity = any(${textArray(opts.requiredSeverities)}::text[])))
+          ${visible}
         order by i.created_at desc, i.number desc
         limit ${opts.limit}`,
   );

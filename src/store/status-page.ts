@@ -222,6 +222,7 @@ export async function openIncidentSeveritiesByComponent(
     .where(
       and(
         inArray(incidents.status, [...openStatuses]),
+        eq(incidents.private, false), // private incidents never change a public component's status
         componentIds ? inArray(statusComponentServices.componentId, [...componentIds]) : undefined,
       ),
     );

@@ -208,8 +208,10 @@ export async function readStatusSnapshotRows(db: Db, since: Date): Promise<Statu
               from status_component_services cs
               join incident_services s on s.service_id = cs.service_id
               join incidents i on i.id = s.incident_id
-              where i.status not in ${LIFECYCLE_ENDED}
-                 or coalesce(i.resolved_at, i.closed_at, i.updated_at) >= ${sinceIso}::timestamptz`,
+              where (i.status not in ${LIFECYCLE_ENDED}
+                 or coalesce(i.resolved_at, i.closed_at, i.updated_at) >= ${sinceIso}::timestamptz)
+                -- a private incident never shows on the public page nor changes a component's status
+                and not i.private`,
         )
       ).map(
         (r): SnapshotIncidentSpan => ({
@@ -247,9 +249,10 @@ export async function readStatusSnapshotRows(db: Db, since: Date): Promise<Statu
         await executeRows(
           tx,
           sql`with pub as (
-                select incident_id, max(created_at) as last_at
-                from status_updates where visibility = 'external'
-                group by incident_id
+                select su.incident_id, max(su.created_at) as last_at
+                from status_updates su join incidents pi on pi.id = su.incident_id
+                where su.visibility = 'external' and not pi.private
+                group by su.incident_id
                 order by last_at desc, incident_id
                 limit ${SNAPSHOT_LIMIT}
               )

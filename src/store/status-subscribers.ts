@@ -7,6 +7,7 @@ import {
   statusComponents,
   statusSubscribers,
 } from "./schema/index.ts";
+import { seal, sealNullable, sealsTarget, unseal, unsealNullable } from "./secret-box.ts";
 
 // The status page's subscribers (email, webhook, Slack): who hears about incidents and maintenance.
 
@@ -20,10 +21,26 @@ export type SubscriberState = "pending" | "active" | "disabled";
 const storable = (text: string) => !text.includes("\u0000");
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+// Webhook and Slack URLs and every signing secret are stored sealed (secret-box.ts); rows leave opened.
+function opened<T extends StatusSubscriberRow | undefined>(row: T): T {
+  if (!row) return row;
+  return {
+    ...row,
+    target: sealsTarget(row.kind) ? unseal(row.target) : row.target,
+    secret: unsealNullable(row.secret) ?? null,
+  };
+}
+function sealed<T extends Partial<StatusSubscriberInsert>>(row: T, kind: string | undefined): T {
+  const out = { ...row };
+  if (out.target !== undefined && kind !== undefined && sealsTarget(kind)) out.target = seal(out.target);
+  if (out.secret !== undefined) out.secret = sealNullable(out.secret);
+  return out;
+}
+
 export async function insertSubscriber(db: Db, row: StatusSubscriberInsert): Promise<StatusSubscriberRow> {
-  const [inserted] = await db.insert(statusSubscribers).values(row).returning();
+  const [inserted] = await db.insert(statusSubscribers).values(sealed(row, row.kind)).returning();
   if (!inserted) throw new Error("insert into status_subscribers returned nothing");
-  return inserted;
+  return opened(inserted);
 }
 
 /** Inserts a subscriber; undefined when one of that kind already has the target (ignoring case). */
@@ -31,21 +48,27 @@ export async function insertSubscriberIfNew(
   db: Db,
   row: StatusSubscriberInsert,
 ): Promise<StatusSubscriberRow | undefined> {
-  const [inserted] = await db.insert(statusSubscribers).values(row).onConflictDoNothing().returning();
-  return inserted;
+  // A sealed URL is unique ignoring case like any target, which its ciphertext cannot show: compared here.
+  if (sealsTarget(row.kind) && (await sealedTargetId(db, row.kind, row.target))) return undefined;
+  const [inserted] = await db
+    .insert(statusSubscribers)
+    .values(sealed(row, row.kind))
+    .onConflictDoNothing()
+    .returning();
+  return opened(inserted);
 }
 
 export async function findSubscriber(db: Db, id: string): Promise<StatusSubscriberRow | undefined> {
   if (!UUID.test(id)) return undefined;
   const [row] = await db.select().from(statusSubscribers).where(eq(statusSubscribers.id, id));
-  return row;
+  return opened(row);
 }
 
 /** The subscriber under a row lock (inside the caller's transaction). */
 export async function lockSubscriber(db: Db, id: string): Promise<StatusSubscriberRow | undefined> {
   if (!UUID.test(id)) return undefined;
   const [row] = await db.select().from(statusSubscribers).where(eq(statusSubscribers.id, id)).for("update");
-  return row;
+  return opened(row);
 }
 
 /** The subscriber of this kind with this target (ignoring case), under a row lock. */
@@ -55,6 +78,10 @@ export async function lockSubscriberByTarget(
   target: string,
 ): Promise<StatusSubscriberRow | undefined> {
   if (!storable(target)) return undefined;
+  if (sealsTarget(kind)) {
+    const id = await sealedTargetId(db, kind, target);
+    return id ? lockSubscriber(db, id) : undefined;
+  }
   const [row] = await db
     .select()
     .from(statusSubscribers)
@@ -65,7 +92,19 @@ export async function lockSubscriberByTarget(
       ),
     )
     .for("update");
-  return row;
+  return opened(row);
+}
+
+/** The id of the subscriber of a sealed kind (webhook, Slack) whose URL is `target`, ignoring case. */
+async function sealedTargetId(db: Db, kind: string, target: string): Promise<string | undefined> {
+  const exact = seal(target);
+  const rows = await db
+    .select({ id: statusSubscribers.id, target: statusSubscribers.target })
+    .from(statusSubscribers)
+    .where(eq(statusSubscribers.kind, kind));
+  const wanted = target.toLowerCase();
+  return (rows.find((r) => r.target === exact) ?? rows.find((r) => unseal(r.target).toLowerCase() === wanted))
+    ?.id;
 }
 
 /** The subscriber whose confirmation token has this sha256, under a row lock. */
@@ -78,7 +117,7 @@ export async function lockSubscriberByConfirmHash(
     .from(statusSubscribers)
     .where(eq(statusSubscribers.confirmTokenHash, hash))
     .for("update");
-  return row;
+  return opened(row);
 }
 
 /** The subscriber whose unsubscribe token has this sha256. */
@@ -90,7 +129,7 @@ export async function findSubscriberByUnsubscribeHash(
     .select()
     .from(statusSubscribers)
     .where(eq(statusSubscribers.unsubscribeTokenHash, hash));
-  return row;
+  return opened(row);
 }
 
 export async function updateSubscriber(
@@ -98,9 +137,13 @@ export async function updateSubscriber(
   id: string,
   patch: Partial<Omit<StatusSubscriberInsert, "id">>,
 ): Promise<StatusSubscriberRow> {
-  const [row] = await db.update(statusSubscribers).set(patch).where(eq(statusSubscribers.id, id)).returning();
+  const [row] = await db
+    .update(statusSubscribers)
+    .set(sealed(patch, patch.kind))
+    .where(eq(statusSubscribers.id, id))
+    .returning();
   if (!row) throw new Error(`status subscriber ${id} vanished during update`);
-  return row;
+  return opened(row);
 }
 
 export async function deleteSubscriber(db: Db, id: string): Promise<boolean> {
@@ -125,11 +168,12 @@ export async function listSubscribers(
         : filter.state === "active"
           ? and(isNull(statusSubscribers.disabledAt), isNotNull(statusSubscribers.confirmedAt))
           : undefined;
-  return db
+  const rows = await db
     .select()
     .from(statusSubscribers)
     .where(and(filter.kind ? eq(statusSubscribers.kind, filter.kind) : undefined, state))
     .orderBy(asc(statusSubscribers.createdAt), asc(statusSubscribers.id));
+  return rows.map(opened);
 }
 
 /**

@@ -183,6 +183,9 @@ for (const backend of await testBackends()) {
       );
       const replay = await json(await deliver(foghorn, "issues", closed(73), { delivery }), 200);
       assert.equal(replay.status, "duplicate");
+      // GitHub does not sign the delivery id: the captured body under a new id is the same replay.
+      const renamed = await deliver(foghorn, "issues", closed(73), { delivery: randomUUID() });
+      assert.equal((await json(renamed, 200)).status, "duplicate");
       assert.equal((await itemOf(foghorn, incident, item)).status, "open");
       const completions = (await timelineKinds(foghorn, incident)).filter(
         (e) => e.kind === "action_item.completed",

@@ -99,7 +99,8 @@ describe("the change feed as server-sent events (pglite)", () => {
       token: null,
       body: { username: "admin", password: TEST_ADMIN_PASSWORD },
     });
-    const cookie = (signIn.headers.getSetCookie()[0] ?? "").split(";")[0] ?? "";
+    const session = signIn.headers.getSetCookie().find((c) => c.startsWith("foghorn_session="));
+    const cookie = (session ?? "").split(";")[0] ?? "";
     await signIn.arrayBuffer();
     const { res, abort } = await openStream(foghorn, { cookie });
     try {

@@ -243,7 +243,7 @@ for (const backend of await testBackends()) {
       assert.equal(refused.status, 403);
       assert.match(
         String(((await refused.json()) as Json).detail),
-        /Only an admin may send the weekly digest/,
+        /send the weekly digest now \(admins\): it needs the admin role/,
       );
       assert.equal(smtp.received.length, 1);
 

@@ -27,8 +27,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: "POST", path: "/api/v1/incidents/import-markdown" },
   { method: "GET", path: "/api/v1/incidents/{id}/markdown" },
   { method: "GET", path: "/api/v1/backlog" },
+  { method: "GET", path: "/api/v1/audit" },
+  { method: "POST", path: "/api/v1/admin/backup" },
   { method: "GET", path: "/api/v1/me" },
   { method: "POST", path: "/api/v1/tokens" },
+  { method: "GET", path: "/api/v1/tokens" },
+  { method: "DELETE", path: "/api/v1/tokens/{id}" },
+  { method: "POST", path: "/api/v1/services/{name}/events" },
   { method: "GET", path: "/api/v1/services" },
   { method: "POST", path: "/api/v1/demo" },
   { method: "GET", path: "/api/v1/severities" },
@@ -173,6 +178,10 @@ export const OPEN_API_ROUTES: readonly ApiRoute[] = [
   // Calendar apps cannot send a bearer token: the feeds need their own ?token= instead (oncall.test.ts).
   { method: "GET", path: "/api/v1/schedules/{schedule}/calendar.ics" },
   { method: "GET", path: "/api/v1/users/{username}/calendar.ics" },
+  // Signing in with SSO starts before anyone is signed in (oidc.test.ts).
+  { method: "GET", path: "/api/v1/auth/methods" },
+  { method: "GET", path: "/api/v1/auth/oidc/start" },
+  { method: "GET", path: "/api/v1/auth/oidc/callback" },
 ];
 
 /** The routes that serve the API's own documentation; open, and not operations of the document. */

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
 import { createSetupToken } from "#app/auth/setup.ts";
-import { DAY, SECOND } from "#domain/time.ts";
+import { DAY, HOUR, SECOND } from "#domain/time.ts";
 import { findUserByUsername } from "#store/auth.ts";
 import { executeRows, toDate } from "#store/rows.ts";
 import { testBackends } from "#store/testing.ts";
@@ -232,18 +232,28 @@ for (const backend of await testBackends()) {
       }
     });
 
-    test("a session ends 14 days after it was created", async () => {
+    test("a session ends 14 days after it was created, however busy", async () => {
       const { cookie } = await signIn(foghorn);
-      clock.advance(14 * DAY - SECOND);
+      // Used every 11 hours (under the 12-hour idle timeout) until a second before the 14 days are up.
+      let elapsed = 0;
+      while (elapsed + 11 * HOUR < 14 * DAY) {
+        clock.advance(11 * HOUR);
+        elapsed += 11 * HOUR;
+        const res = await foghorn.api("/api/v1/me", { token: null, headers: { cookie } });
+        assert.equal(res.status, 200);
+        await res.arrayBuffer();
+      }
+      clock.advance(14 * DAY - SECOND - elapsed);
       const still = await foghorn.api("/api/v1/me", { token: null, headers: { cookie } });
       assert.equal(still.status, 200);
       await still.arrayBuffer();
       clock.advance(SECOND);
-      await expectProblem(
+      const ended = await expectProblem(
         await foghorn.api("/api/v1/me", { token: null, headers: { cookie } }),
         401,
         "UNAUTHENTICATED",
       );
+      assert.match(String(ended.detail), /14 days/);
     });
 
     test("setting a password through the API signs the user's sessions out", async () => {

@@ -135,6 +135,7 @@ describe("OpenAPI, docs, metrics and request ids (pglite)", () => {
       "assignee",
       "custom_fields",
       "description",
+      "private",
       "related_alerts",
       "severity",
       "tags",

@@ -43,13 +43,28 @@ interface TimelineBody {
   events: { kind: string; data: Record<string, unknown> }[];
 }
 
-async function waitForRows(page: Page, expected: string[]): Promise<void> {
-  const want = JSON.stringify(JSON.stringify(expected));
-  await page.waitForFunction(
-    `JSON.stringify([...document.querySelectorAll("tbody tr.incident-row td.col-id")].map((td) => td.textContent)) === ${want}`,
-    undefined,
-    { timeout: 10_000 },
-  );
+/** Polls from the test side: the UI's CSP (no 'unsafe-eval') refuses waitForFunction's string predicates. */
+async function waitForRowsMatching(
+  page: Page,
+  done: (ids: string[]) => boolean,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const ids = await page.locator("tbody tr.incident-row td.col-id").allTextContents();
+    if (done(ids)) return;
+    if (Date.now() > deadline) assert.fail(`${what}; the list shows ${JSON.stringify(ids)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function waitForRows(page: Page, expected: string[]): Promise<void> {
+  const want = JSON.stringify(expected);
+  return waitForRowsMatching(page, (ids) => JSON.stringify(ids) === want, `expected rows ${want}`);
+}
+
+function waitForRowCount(page: Page, n: number): Promise<void> {
+  return waitForRowsMatching(page, (ids) => ids.length === n, `expected ${n} rows`);
 }
 
 describe("web UI in Chromium", { skip: unavailable ?? false }, () => {
@@ -288,7 +303,7 @@ describe("web UI in Chromium", { skip: unavailable ?? false }, () => {
         assert.equal(await page.locator("tbody tr.incident-row").count(), 50);
         await page.getByRole("button", { name: "Next →" }).click();
         await page.waitForURL((u) => u.searchParams.has("after"));
-        await page.waitForFunction(`document.querySelectorAll("tbody tr.incident-row").length === 3`);
+        await waitForRowCount(page, 3);
         assert.deepEqual(await page.locator("tbody tr.incident-row .row-link").allTextContents(), [
           `${many} 50`,
           `${many} 51`,
@@ -296,13 +311,13 @@ describe("web UI in Chromium", { skip: unavailable ?? false }, () => {
         ]);
         assert.equal(await page.getByRole("button", { name: "Next →" }).isDisabled(), true);
         await page.getByRole("button", { name: "← Previous" }).click();
-        await page.waitForFunction(`document.querySelectorAll("tbody tr.incident-row").length === 50`);
+        await waitForRowCount(page, 50);
         assert.equal(
           await page.locator("tbody tr.incident-row .row-link").first().textContent(),
           `${many} 00`,
         );
         await page.goBack();
-        await page.waitForFunction(`document.querySelectorAll("tbody tr.incident-row").length === 3`);
+        await waitForRowCount(page, 3);
       } finally {
         await context.close();
       }

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import type { SubscriberMessage } from "#app/ports.ts";
 import { ManualClock } from "#domain/time.ts";
+import { createGuardedFetch } from "#integrations/net/ssrf.ts";
 import { createSubscriberSender } from "#integrations/status-subscribers/sender.ts";
 import { verifyFoghornSignature } from "#integrations/webhook/channel.ts";
 import { channelError, closedPort } from "../helpers/channels.ts";
@@ -44,7 +45,8 @@ describe("status subscriber sender: webhook and Slack", () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const sender = () => createSubscriberSender({ clock });
+  // The receiver runs on loopback, which the SSRF guard refuses unless security.outboundAllow names it.
+  const sender = () => createSubscriberSender({ clock, fetch: createGuardedFetch({ allow: ["127.0.0.1"] }) });
 
   test("a webhook gets the payload signed with its secret, with timestamp and delivery headers", async () => {
     await sender().webhook?.(`${base}/hook`, "s3cret", message());

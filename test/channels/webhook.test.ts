@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { ManualClock } from "#domain/time.ts";
+import { createGuardedFetch } from "#integrations/net/ssrf.ts";
 import {
   createWebhookChannel,
   foghornSignature,
@@ -50,8 +51,15 @@ beforeEach(() => {
 });
 
 const clock = new ManualClock("2026-11-23T10:00:00Z");
+// The receiver runs on loopback, which the SSRF guard refuses unless security.outboundAllow names it.
+const loopback = createGuardedFetch({ allow: ["127.0.0.1"] });
 const channel = (timeoutMs?: number) =>
-  createWebhookChannel({ signingSecret: SECRET, clock, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+  createWebhookChannel({
+    signingSecret: SECRET,
+    clock,
+    fetch: loopback,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
 
 describe("webhook channel", () => {
   test("a page is signed JSON with a delivery id; the receiver can verify it", async () => {

@@ -55,18 +55,29 @@ test("add a webhook and a Slack channel for a component, list, enable after fail
   const list = await run("status", "subscriber", "list");
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /ID\s+KIND\s+TARGET\s+COMPONENTS\s+STATE\s+FAILURES\s+LAST ERROR/);
-  assert.ok(list.stdout.includes(url));
+  // The URL may hold a key: lists show its host and mask the rest.
+  assert.ok(list.stdout.includes("https://ops.example.com/…"), list.stdout);
+  assert.ok(!list.stdout.includes(url), "the full URL is not listed");
 
+  const { id } = JSON.parse((await run("status", "subscriber", "add", "webhook", url)).stdout || "{}") as {
+    id?: string;
+  };
+  assert.equal(id, undefined, "the same URL twice is refused");
+  const [sub] = (
+    (await (
+      await server.api(`/api/v1/status-page/subscribers?target=${encodeURIComponent(url)}`)
+    ).json()) as { subscribers: { id: string }[] }
+  ).subscribers;
+  assert.ok(sub, "found by its full URL");
   await server.database.db.execute(
     sql`update status_subscribers set disabled_at = now(), consecutive_failures = 3, last_error = 'HTTP 500'
-        where target = ${url}`,
+        where id = ${sub.id}`,
   );
   const disabled = await run("status", "subscriber", "list", "--state", "disabled", "--json");
-  const rows = (JSON.parse(disabled.stdout) as { subscribers: { target: string; state: string }[] })
-    .subscribers;
+  const rows = (JSON.parse(disabled.stdout) as { subscribers: { id: string; state: string }[] }).subscribers;
   assert.deepEqual(
-    rows.map((s) => [s.target, s.state]),
-    [[url, "disabled"]],
+    rows.map((s) => [s.id, s.state]),
+    [[sub.id, "disabled"]],
   );
   const enable = await run("status", "subscriber", "enable", url);
   assert.equal(enable.code, 0, enable.stderr);

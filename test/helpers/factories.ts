@@ -18,7 +18,7 @@ import { executeRows } from "#store/rows.ts";
 /** A fixed start instant for ManualClocks: a Monday morning, so durations are easy to read. */
 export const T0 = "2026-03-02T09:00:00.000Z";
 
-export function userActor(name = "alice", role = "responder"): Actor {
+export function userActor(name = "alice", role = "manager"): Actor {
   return { kind: "user", name, role };
 }
 

@@ -5,7 +5,7 @@
 
 import pino from "pino";
 import type { ChannelRegistry, ChatAnnouncer } from "#app/ports.ts";
-import { loadConfig } from "#config/load.ts";
+import { type Config, loadConfig } from "#config/load.ts";
 import { type Clock, ManualClock } from "#domain/time.ts";
 import type { StorageKind } from "#store/db.ts";
 import { openTestDb, type TestDatabase } from "#store/testing.ts";
@@ -48,6 +48,12 @@ export interface TestFoghornOptions {
   channels?: ChannelRegistry;
   /** Chat announcer (default: none unless Slack is configured). */
   announcer?: ChatAnnouncer | null;
+  /** security.outboundAllow (default: loopback, where tests run their receivers); [] for the product's default. */
+  outboundAllow?: string[];
+  /** The logger the server writes to (default: silent). */
+  log?: pino.Logger;
+  /** Changes the loaded configuration before start (settings without an environment variable). */
+  configure?: (config: Config) => void;
 }
 
 export async function startTestFoghorn(
@@ -68,10 +74,14 @@ export async function startTestFoghorn(
     cwd: process.cwd(),
     configPath: undefined,
   });
+  // Tests send webhooks and health checks to local receivers: let the SSRF guard reach loopback.
+  if (config.security.outboundAllow.length === 0)
+    config.security.outboundAllow = options.outboundAllow ?? ["127.0.0.0/8", "::1"];
+  options.configure?.(config);
   let firstStartOutput = "";
   let running: RunningFoghorn;
   try {
-    running = await startFoghorn(config, pino({ level: "silent" }), {
+    running = await startFoghorn(config, options.log ?? pino({ level: "silent" }), {
       clock,
       database,
       ...(options.webRoot ? { webRoot: options.webRoot } : {}),

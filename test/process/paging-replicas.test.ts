@@ -146,7 +146,9 @@ describe("paging with several replicas on one PostgreSQL", {
     // crash test does not wait a minute.
     writeFileSync(
       configPath,
-      "oncall:\n  throttleSeconds: 0\n  sendingDeadlineSeconds: 2\n  jobLeaseSeconds: 3\n  handoffNoticeMinutes: 0\n",
+      "oncall:\n  throttleSeconds: 0\n  sendingDeadlineSeconds: 2\n  jobLeaseSeconds: 3\n  handoffNoticeMinutes: 0\n" +
+        // The webhook receiver is on loopback, which the SSRF guard refuses unless named.
+        "security:\n  outboundAllow: [127.0.0.1]\n",
     );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,8 @@ import { createHealthCheck } from "#app/alerts/health-checks.ts";
 import { checkAffectedServices } from "#app/incidents/check-services.ts";
 import { getIncident } from "#app/incidents/get.ts";
 import { getTimeline } from "#app/incidents/timeline.ts";
-import { probeHealthCheck } from "#integrations/http-check/prober.ts";
+import { createHealthCheckProber } from "#integrations/http-check/prober.ts";
+import { createGuardedFetch } from "#integrations/net/ssrf.ts";
 import { openTestDb, type TestDatabase, testBackends } from "#store/testing.ts";
 import { appContext, declareTestIncident, expectAppError, uniqueName } from "../helpers/factories.ts";
 
@@ -16,6 +17,9 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ se
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
+
+/** The real prober; its SSRF guard allows loopback, where these services run (security.outboundAllow). */
+const probeHealthCheck = createHealthCheckProber(createGuardedFetch({ allow: ["127.0.0.1"] }));
 
 for (const backend of await testBackends()) {
   describe(`check affected services (${backend.kind})`, { skip: backend.skip }, () => {

@@ -1,9 +1,11 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { AlertPage } from "./features/alerts/AlertPage.tsx";
 import { AlertsPage } from "./features/alerts/AlertsPage.tsx";
+import { AuditPage } from "./features/audit/AuditPage.tsx";
 import { LoginPage, Logo } from "./features/auth/LoginPage.tsx";
 import { SetupPage } from "./features/auth/SetupPage.tsx";
 import { SessionProvider, useSession, useUser } from "./features/auth/session.tsx";
+import { TokensPage } from "./features/auth/TokensPage.tsx";
 import { incidentSettingsRoute } from "./features/incident-types/routes.tsx";
 import { DeclarePage } from "./features/incidents/DeclarePage.tsx";
 import { DetailPage } from "./features/incidents/DetailPage.tsx";
@@ -185,6 +187,8 @@ function Routes() {
   const service = /^\/services\/([^/]+)\/?$/.exec(pathname);
   if (service?.[1]) return <ServicePage key={service[1]} name={decodeURIComponent(service[1])} />;
   if (pathname === "/paging" || pathname === "/paging/") return <PagingPage />;
+  if (pathname === "/audit" || pathname === "/audit/") return <AuditPage />;
+  if (pathname === "/profile/tokens" || pathname === "/profile/tokens/") return <TokensPage />;
   const onCall = onCallRoute(pathname);
   if (onCall) return onCall;
   const statusPage = statusPageRoute(pathname);
@@ -260,6 +264,11 @@ function Header({ devToken, onHelp }: { devToken: boolean; onHelp: () => void })
         <Link href="/settings/incident-types" aria-current={section("/settings")}>
           Settings
         </Link>
+        {user.role === "admin" ? (
+          <Link href="/audit" aria-current={section("/audit")}>
+            Audit log
+          </Link>
+        ) : null}
       </nav>
       <span
         className={`live live-${status}`}

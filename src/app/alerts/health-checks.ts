@@ -18,7 +18,7 @@ import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import type { AlertIntake } from "./intake.ts";
-import { checkView, findService } from "./services.ts";
+import { checkView, findManagedService, findService } from "./services.ts";
 
 export const HEALTHCHECK_KEY = "healthcheck";
 
@@ -50,8 +50,8 @@ export const CreateHealthCheckInput = z
   });
 
 export async function createHealthCheck(ctx: AppContext, serviceName: string, input: unknown) {
+  const service = await findManagedService(ctx, serviceName);
   const req = parseInput(CreateHealthCheckInput, input);
-  const service = await findService(ctx, serviceName);
   const now = ctx.clock.now();
   if (
     (await listHealthChecks(ctx.db)).some(
@@ -80,7 +80,7 @@ export async function createHealthCheck(ctx: AppContext, serviceName: string, in
 }
 
 export async function removeHealthCheck(ctx: AppContext, serviceName: string, name: string): Promise<void> {
-  const service = await findService(ctx, serviceName);
+  const service = await findManagedService(ctx, serviceName);
   if (!(await deleteHealthCheck(ctx.db, service.id, name)))
     throw new AppError("NOT_FOUND", `Service ${service.name} has no health check named "${name}"`);
 }

@@ -9,11 +9,12 @@ import {
   listIntegrations,
   updateIntegration,
 } from "#store/alerts.ts";
+import { findServicesById } from "#store/services.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { forgetAlertSources } from "./process.ts";
-import { findService } from "./services.ts";
+import { assertCanManageService, findManagedService, findService } from "./services.ts";
 import { integrationView } from "./views.ts";
 
 export const INTEGRATION_KINDS = ["pagerduty", "alertmanager", "grafana", "generic", "heartbeat"] as const;
@@ -124,8 +125,8 @@ export async function createIntegration(
   input: unknown,
   validate: ConfigValidator,
 ) {
+  const service = await findManagedService(ctx, serviceName);
   const req = parseInput(CreateIntegrationInput, input);
-  const service = await findService(ctx, serviceName);
   const config = checkConfig(req.kind, req.config, validate);
   const row = await insertIntegration(ctx.db, {
     id: crypto.randomUUID(),
@@ -173,6 +174,12 @@ export async function getIntegration(ctx: AppContext, id: string) {
   };
 }
 
+/** Team scoping: an integration is changed by those who may change its service. */
+async function assertCanManageIntegration(ctx: AppContext, serviceId: string): Promise<void> {
+  const [service] = await findServicesById(ctx.db, [serviceId]);
+  if (service) await assertCanManageService(ctx, service);
+}
+
 export async function updateIntegrationSettings(
   ctx: AppContext,
   id: string,
@@ -181,7 +188,10 @@ export async function updateIntegrationSettings(
 ) {
   const req = parseInput(UpdateIntegrationInput, input);
   const row = await loadIntegration(ctx, id);
-  const config = req.config ? checkConfig(row.kind as IntegrationKind, req.config, validate) : undefined;
+  await assertCanManageIntegration(ctx, row.serviceId);
+  const config = req.config
+    ? checkConfig(row.kind as IntegrationKind, keepSecrets(req.config, row.config), validate)
+    : undefined;
   forgetAlertSources(ctx.db);
   await updateIntegration(ctx.db, row.id, {
     ...(req.name ? { name: req.name } : {}),
@@ -191,9 +201,28 @@ export async function updateIntegrationSettings(
   return getIntegration(ctx, id);
 }
 
+/**
+ * A settings update keeps the secrets it does not change: a `*secret` key left out, or sent back as the
+ * view shows it (`<key>_set`, a masked "••••" value), keeps the stored secret; null removes it.
+ */
+function keepSecrets(next: Record<string, unknown>, stored: unknown): Record<string, unknown> {
+  const old = (stored ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(next)) {
+    if (k.endsWith("secret_set") && typeof v === "boolean") continue;
+    if (k.endsWith("secret") && typeof v === "string" && v.startsWith("••••")) continue;
+    if (k.endsWith("secret") && v === null) continue;
+    out[k] = v;
+  }
+  for (const [k, v] of Object.entries(old))
+    if (k.endsWith("secret") && typeof v === "string" && !(k in out) && next[k] !== null) out[k] = v;
+  return out;
+}
+
 /** Deletes an integration: its routing key stops working at once; its alerts stay. Returns the key. */
 export async function removeIntegration(ctx: AppContext, id: string): Promise<string> {
   const row = await loadIntegration(ctx, id);
+  await assertCanManageIntegration(ctx, row.serviceId);
   await deleteIntegration(ctx.db, row.id);
   ctx.log.info({ integration: row.id, kind: row.kind }, "integration deleted");
   return row.routingKey;

@@ -5,7 +5,7 @@ import { deleteMaintenanceWindow, insertMaintenanceWindow } from "#store/alerts.
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
-import { findService } from "./services.ts";
+import { findManagedService } from "./services.ts";
 
 const when = z
   .string()
@@ -66,6 +66,7 @@ function safeLocal(value: string, zone: string): Date | undefined {
  * instant after the gap; a repeated one means its first occurrence).
  */
 export async function createMaintenanceWindow(ctx: AppContext, serviceName: string, input: unknown) {
+  const service = await findManagedService(ctx, serviceName);
   const req = parseInput(CreateMaintenanceInput, input);
   if (!isValidTimeZone(req.time_zone))
     throw new AppError(
@@ -79,7 +80,6 @@ export async function createMaintenanceWindow(ctx: AppContext, serviceName: stri
     throw new AppError("INVALID_INPUT", "ends_at must be after starts_at", [
       { field: "ends_at", message: "must be after starts_at" },
     ]);
-  const service = await findService(ctx, serviceName);
   const row = await insertMaintenanceWindow(ctx.db, {
     id: randomUUID(),
     serviceId: service.id,
@@ -109,7 +109,7 @@ export async function removeMaintenanceWindow(
   serviceName: string,
   id: string,
 ): Promise<void> {
-  const service = await findService(ctx, serviceName);
+  const service = await findManagedService(ctx, serviceName);
   const ok = /^[0-9a-f-]{36}$/i.test(id) && (await deleteMaintenanceWindow(ctx.db, service.id, id));
   if (!ok) throw new AppError("NOT_FOUND", `Service ${service.name} has no maintenance window ${id}`);
 }

@@ -6,7 +6,7 @@ import { findIncidentNumbersByIds } from "#store/incidents.ts";
 import { findServicesById, findServicesByName } from "#store/services.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
-import { loadIncident } from "../incidents/internal.ts";
+import { loadIncident, visibilityFilter } from "../incidents/internal.ts";
 import { csvParam, parseInput } from "../validation.ts";
 import { changeView } from "./services.ts";
 import { alertView, memberView } from "./views.ts";
@@ -41,7 +41,7 @@ export async function listAlerts(ctx: AppContext, input: unknown) {
   const status = q.status?.flatMap((s) => (s === "open" ? ["triggered", "acknowledged"] : [s]));
   const services = q.service ? await findServicesByName(ctx.db, q.service) : undefined;
   if (q.service && services?.length === 0) return { items: [], next_cursor: null };
-  const incident = q.incident ? await loadIncident(ctx.db, q.incident) : undefined;
+  const incident = q.incident ? await loadIncident(ctx.db, q.incident, ctx.actor) : undefined;
   const rows = await listAlertRows(ctx.db, {
     ...(status ? { status } : {}),
     ...(services ? { serviceIds: services.map((s) => s.id) } : {}),
@@ -54,6 +54,7 @@ export async function listAlerts(ctx: AppContext, input: unknown) {
   const numbers = await findIncidentNumbersByIds(
     ctx.db,
     page.flatMap((r) => (r.incidentId ? [r.incidentId] : [])),
+    visibilityFilter(ctx.actor),
   );
   const last = page.at(-1);
   return {
@@ -78,7 +79,11 @@ export async function getAlert(ctx: AppContext, ref: string) {
   const row = number <= 2_147_483_647 ? await findAlertByNumber(ctx.db, number) : undefined;
   if (!row) throw new AppError("NOT_FOUND", `Alert ALR-${number} does not exist; list alerts to find its id`);
   const [service] = await findServicesById(ctx.db, [row.serviceId]);
-  const numbers = await findIncidentNumbersByIds(ctx.db, row.incidentId ? [row.incidentId] : []);
+  const numbers = await findIncidentNumbersByIds(
+    ctx.db,
+    row.incidentId ? [row.incidentId] : [],
+    visibilityFilter(ctx.actor),
+  );
   const members = await listAlertMembers(ctx.db, row.id);
   return {
     ...alertView({
@@ -92,7 +97,7 @@ export async function getAlert(ctx: AppContext, ref: string) {
 
 /** The alerts on an incident, and the change events of its services from 1 h before it opened to 1 h after it resolved. */
 export async function incidentAlerts(ctx: AppContext, ref: string) {
-  const incident = await loadIncident(ctx.db, ref);
+  const incident = await loadIncident(ctx.db, ref, ctx.actor);
   const rows = await listAlertRows(ctx.db, { incidentId: incident.id, limit: 200 });
   const services = await findServicesByName(ctx.db, incident.serviceNames);
   const from = new Date(incident.createdAt.getTime() - HOUR);

@@ -25,6 +25,7 @@ import {
   type ServiceRow,
   updateService,
 } from "#store/services.ts";
+import { assertCanManageTeamResource, canManageTeamResource } from "../auth/authorize.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { serviceName } from "../incidents/schemas.ts";
@@ -86,6 +87,24 @@ export async function findService(ctx: AppContext, name: string): Promise<Servic
   return row;
 }
 
+/**
+ * Team scoping: FORBIDDEN, naming the owning team, unless the actor may change this service (an admin, or a
+ * manager of its team; any manager when it has no team). Also guards its integrations, maintenance windows,
+ * health checks and runbook.
+ */
+export async function assertCanManageService(ctx: AppContext, service: ServiceRow): Promise<void> {
+  if (canManageTeamResource(ctx.actor, service.teamId)) return;
+  const [team] = await findTeamsById(ctx.db, service.teamId ? [service.teamId] : []);
+  assertCanManageTeamResource(ctx, service.teamId, `Service ${service.name}`, team?.name);
+}
+
+/** The service `name` when the actor may change it (findService, then assertCanManageService). */
+export async function findManagedService(ctx: AppContext, name: string): Promise<ServiceRow> {
+  const service = await findService(ctx, name);
+  await assertCanManageService(ctx, service);
+  return service;
+}
+
 /** Creates a service (names are unique case-insensitively); CONFLICT when it exists. */
 export async function createService(ctx: AppContext, input: unknown) {
   const req = parseInput(CreateServiceInput, input);
@@ -107,7 +126,7 @@ export async function createService(ctx: AppContext, input: unknown) {
 
 export async function updateServiceSettings(ctx: AppContext, name: string, input: unknown) {
   const req = parseInput(UpdateServiceInput, input);
-  const service = await findService(ctx, name);
+  const service = await findManagedService(ctx, name);
   const policy = req.escalation_policy ? await findEscalationPolicy(ctx.db, req.escalation_policy) : null;
   if (req.escalation_policy && !policy)
     throw new AppError(
@@ -125,6 +144,8 @@ export async function updateServiceSettings(ctx: AppContext, name: string, input
       { field: "team", message: `does not exist; ${hint}` },
     ]);
   }
+  // A manager hands a service only to a team of theirs (or to none).
+  if (team) assertCanManageTeamResource(ctx, team.id, `Team ${team.name}'s services`, team.name);
   forgetAlertSources(ctx.db);
   await updateService(ctx.db, service.id, {
     ...(req.team !== undefined ? { teamId: team?.id ?? null } : {}),

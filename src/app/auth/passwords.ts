@@ -3,6 +3,7 @@ import * as argon2 from "argon2";
 import { z } from "zod";
 import { deleteSessionsOfUser, findUserByUsername, setUserPasswordHash } from "#store/auth.ts";
 import { withTransaction } from "#store/db.ts";
+import { recordAudit } from "../audit/record.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
@@ -59,11 +60,25 @@ export async function checkPassword(hash: string | null | undefined, password: s
 export const SetPasswordInput = z.object({ password: newPassword }).strict();
 export type SetPasswordInput = z.input<typeof SetPasswordInput>;
 
+/** Where a password change comes from: the session to keep (the one that made the change), for the audit. */
+export interface PasswordChangeOrigin {
+  /** sha256 of the caller's session cookie; that session stays signed in when it is the user's own. */
+  keepSessionHash?: string | undefined;
+  ip?: string | undefined;
+  requestId?: string | undefined;
+}
+
 /**
  * Sets a user's web password (admins for anyone, users for themselves, Foghorn itself offline). Every
- * open session of that user ends: whoever knew the old password is signed out.
+ * other open session of that user ends: whoever knew the old password is signed out; the session that
+ * made the change (origin.keepSessionHash, when it is that user's) stays. Audited as user.password_change.
  */
-export async function setPassword(ctx: AppContext, username: string, input: unknown) {
+export async function setPassword(
+  ctx: AppContext,
+  username: string,
+  input: unknown,
+  origin: PasswordChangeOrigin = {},
+) {
   const req = parseInput(SetPasswordInput, input);
   if (ctx.actor.kind === "user" && ctx.actor.name !== username && ctx.actor.role !== "admin") {
     throw new AppError("FORBIDDEN", "Only an admin may set another user's password");
@@ -76,7 +91,18 @@ export async function setPassword(ctx: AppContext, username: string, input: unkn
         { field: "username", message: "no such user" },
       ]);
     await setUserPasswordHash(tx, user.id, hash);
-    return deleteSessionsOfUser(tx, user.id);
+    const ended = await deleteSessionsOfUser(tx, user.id, origin.keepSessionHash);
+    await recordAudit(tx, {
+      at: ctx.clock.now(),
+      actor: ctx.actor,
+      action: "user.password_change",
+      targetType: "user",
+      targetId: user.username,
+      after: { sessions_ended: ended },
+      ...(origin.ip ? { ip: origin.ip } : {}),
+      ...(origin.requestId ? { requestId: origin.requestId } : {}),
+    });
+    return ended;
   });
   ctx.log.info({ user: username, by: ctx.actor.name, sessions_ended: signedOut }, "password set");
   return { username, sessions_ended: signedOut };

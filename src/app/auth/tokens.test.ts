@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
-import { DAY, ManualClock, SECOND } from "#domain/time.ts";
+import { DAY, ManualClock } from "#domain/time.ts";
 import { countUsers, findUserByUsername, insertUser } from "#store/auth.ts";
 import { openTestDb, type TestDatabase, testBackends } from "#store/testing.ts";
 import { appContext, expectAppError, T0, uniqueName } from "../../../test/helpers/factories.ts";
@@ -43,6 +43,8 @@ for (const backend of await testBackends()) {
         name: "admin",
         userId: admin?.id,
         role: "admin",
+        scope: "admin",
+        teamIds: [],
       });
 
       const users = await countUsers(database.db);
@@ -103,11 +105,10 @@ for (const backend of await testBackends()) {
         sql`update api_tokens set revoked_at = ${clock.now().toISOString()}::timestamptz where token_hash = ${hashToken(lasting.token)}`,
       );
       assert.equal(await new TokenAuthenticator(database.db, clock).authenticate(lasting.token), undefined);
-      clock.advance(10 * SECOND + 1);
       assert.equal(
         await auth.authenticate(lasting.token),
         undefined,
-        "a revocation reaches a caching authenticator within 10 s",
+        "a revocation reaches an authenticator that saw the token a moment ago, at once (no cache)",
       );
     });
 
@@ -143,7 +144,7 @@ for (const backend of await testBackends()) {
         createToken(asA, { name: "", expires_in_days: 0, scope: "all" }),
         "INVALID_INPUT",
       );
-      assert.deepEqual(invalid.fields.map((f) => f.field).sort(), ["(body)", "expires_in_days", "name"]);
+      assert.deepEqual(invalid.fields.map((f) => f.field).sort(), ["expires_in_days", "name", "scope"]);
     });
   });
 }

@@ -67,7 +67,7 @@ function bulletText(event: StoredTimelineEvent): string | null {
  */
 export async function getIncidentMarkdown(ctx: AppContext, ref: string, query: unknown) {
   const q = parseInput(IncidentMarkdownQuery, query);
-  const row = await loadIncident(ctx.db, ref);
+  const row = await loadIncident(ctx.db, ref, ctx.actor);
   const [events, items] = await Promise.all([
     listTimelineEvents(ctx.db, row.id),
     listActionItems(ctx.db, row.id),

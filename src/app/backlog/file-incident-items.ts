@@ -92,7 +92,7 @@ export async function fileIncidentActionItems(
 ): Promise<{ incident_id: string; repository: string; dry_run: boolean; items: FiledItemView[] }> {
   const req = parseInput(FileIncidentItemsInput, input);
   if (!deps) throw new AppError("CONFLICT", GITHUB_NOT_CONFIGURED);
-  const incident = await loadIncident(ctx.db, ref);
+  const incident = await loadIncident(ctx.db, ref, ctx.actor);
   const humanId = formatHumanId(incident.number);
   const all = await listActionItems(ctx.db, incident.id);
   const chosen = chooseItems(all, req.item_ids, humanId);
@@ -102,7 +102,12 @@ export async function fileIncidentActionItems(
   try {
     if (toFile.length)
       outcomes = await fileBacklogItems(
-        { ...deps, ...(onProgress ? { onProgress } : {}) },
+        // A private incident's filed issues are not announced in chat (docs/access.md).
+        {
+          ...deps,
+          ...(incident.private ? { announcer: undefined } : {}),
+          ...(onProgress ? { onProgress } : {}),
+        },
         toFile.map((item) => backlogItemFor(incident, item, ctx.publicUrl)),
         { dryRun: req.dry_run },
       );
@@ -165,7 +170,7 @@ async function recordIssues(
   if (withIssue.length === 0) return new Map();
   const now = ctx.clock.now();
   const recorded = await withTransaction(ctx.db, async (tx) => {
-    const locked = await lockIncident(tx, formatHumanId(incident.number));
+    const locked = await lockIncident(tx, formatHumanId(incident.number), ctx.actor);
     const rows = new Map<string, ActionItemRow>();
     const events: NewTimelineEvent[] = [];
     for (const outcome of withIssue) {

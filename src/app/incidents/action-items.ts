@@ -46,7 +46,7 @@ export async function createActionItem(ctx: AppContext, ref: string, input: unkn
   const req = parseInput(CreateActionItemInput, input);
   const now = ctx.clock.now();
   const { number, view } = await withTransaction(ctx.db, async (tx) => {
-    const incident = await lockIncident(tx, ref);
+    const incident = await lockIncident(tx, ref, ctx.actor);
     const values = {
       id: randomUUID(),
       incidentId: incident.id,
@@ -100,7 +100,7 @@ export async function updateActionItem(
     throw new AppError("INVALID_INPUT", 'Nothing to update: give at least one field, e.g. {"owner": "bob"}');
   const now = ctx.clock.now();
   const { number, kind, view } = await withTransaction(ctx.db, async (tx) => {
-    const incident = await lockIncident(tx, ref);
+    const incident = await lockIncident(tx, ref, ctx.actor);
     const item = await lockActionItem(tx, incident.id, parseItemId(itemId));
     if (!item)
       throw new AppError(

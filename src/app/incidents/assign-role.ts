@@ -38,7 +38,7 @@ export async function assignRole(ctx: AppContext, ref: string, input: unknown) {
   const req = parseInput(AssignRoleInput, input);
   const now = ctx.clock.now();
   const { number, kind } = await withTransaction(ctx.db, async (tx) => {
-    const incident = await lockIncident(tx, ref);
+    const incident = await lockIncident(tx, ref, ctx.actor);
     const roles = await listIncidentRoles(tx, incident.id);
     const holders = roles.filter((r) => r.role === req.role).map((r) => r.person);
     const events: NewTimelineEvent[] = [];

@@ -28,7 +28,7 @@ export async function changeIncidentStatus(ctx: AppContext, ref: string, input: 
   const req = parseInput(ChangeStatusInput, input);
   const now = ctx.clock.now();
   const number = await withTransaction(ctx.db, async (tx) => {
-    const incident = await lockIncident(tx, ref);
+    const incident = await lockIncident(tx, ref, ctx.actor);
     await transitionLockedIncident(ctx, tx, incident, req.status, now, {
       after: req.note ? [{ kind: "note.added", data: { text: req.note } }] : [],
     });

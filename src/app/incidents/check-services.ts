@@ -21,7 +21,7 @@ export const NO_CHECKS = "no health checks configured";
  */
 export async function checkAffectedServices(ctx: AppContext, ref: string, probe: Prober | undefined) {
   if (!probe) throw new AppError("UNAVAILABLE", "Health checks cannot be run by this server");
-  const incident = await loadIncident(ctx.db, ref);
+  const incident = await loadIncident(ctx.db, ref, ctx.actor);
   const services = await listIncidentServiceNames(ctx.db, incident.id);
   if (services.length === 0)
     throw new AppError(
@@ -50,7 +50,7 @@ export async function checkAffectedServices(ctx: AppContext, ref: string, probe:
   const now = ctx.clock.now();
   if (probed.length > 0) {
     await withTransaction(ctx.db, async (tx) => {
-      const locked = await lockIncident(tx, ref);
+      const locked = await lockIncident(tx, ref, ctx.actor);
       const events: NewTimelineEvent[] = [];
       for (const p of probed) {
         await insertEvidence(tx, {

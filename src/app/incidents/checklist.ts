@@ -48,7 +48,7 @@ export type ChecklistView = Awaited<ReturnType<typeof checklistView>>;
 
 /** The incident's checklist: each task with its due time, who ticked it and when, and whether it is overdue. */
 export async function getChecklist(ctx: AppContext, ref: string): Promise<ChecklistView> {
-  return checklistView(ctx, await loadIncident(ctx.db, ref));
+  return checklistView(ctx, await loadIncident(ctx.db, ref, ctx.actor));
 }
 
 export const SetTaskInput = z
@@ -64,7 +64,7 @@ export async function setChecklistTask(ctx: AppContext, ref: string, key: string
   const req = parseInput(SetTaskInput, input);
   const now = ctx.clock.now();
   const result = await withTransaction(ctx.db, async (tx) => {
-    const incident = await lockIncident(tx, ref);
+    const incident = await lockIncident(tx, ref, ctx.actor);
     const tasks = checklistOf(incident.checklist);
     const task = tasks.find((t) => t.key === key);
     if (!task) {

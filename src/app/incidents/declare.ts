@@ -30,6 +30,12 @@ export const DeclareIncidentInput = z
       .record(z.string().max(100), fieldValueInput)
       .optional()
       .describe('custom field values by key, e.g. {"customer_tier": "gold"}'),
+    private: z
+      .boolean({ error: "must be true or false" })
+      .optional()
+      .describe(
+        "true: only its declarer, the people holding a role on it and admins see it (docs/access.md)",
+      ),
   })
   .strict()
   .superRefine(
@@ -74,6 +80,7 @@ export async function declareIncident(ctx: AppContext, input: unknown): Promise<
             ...(type ? { type: type.name } : {}),
             ...(Object.keys(customFields).length ? { custom_fields: customFields } : {}),
             ...(otherRoles.length ? { roles: otherRoles } : {}),
+            ...(req.private ? { private: true } : {}),
           },
         },
       ],
@@ -97,6 +104,7 @@ export async function declareIncident(ctx: AppContext, input: unknown): Promise<
       typeId: type?.id ?? null,
       customFields,
       checklist,
+      private: req.private === true,
       lastEventSeq: event.seq,
       lastEventHash: event.hash,
     };
@@ -115,7 +123,6 @@ export async function declareIncident(ctx: AppContext, input: unknown): Promise<
       resolution: "",
       sourceRef: null,
       publicTitle: null,
-      private: false,
       acknowledgedAt: null,
       mitigatedAt: null,
       resolvedAt: null,

@@ -7,6 +7,7 @@ import { findIncidentTypeById } from "#store/incident-types.ts";
 import { listIncidentRoles, listIncidentServiceNames } from "#store/incidents.ts";
 import { listActionItems, listEvidence, listStatusUpdates } from "#store/records.ts";
 import { findServicesByName } from "#store/services.ts";
+import { isAdmin } from "../auth/authorize.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { resolveTypeFilters, splitFieldParams } from "../incident-types/list-filter.ts";
@@ -24,7 +25,7 @@ import {
 
 /** One incident with everything the detail view shows, except the timeline (see getTimeline). */
 export async function getIncident(ctx: AppContext, ref: string) {
-  const row = await loadIncident(ctx.db, ref);
+  const row = await loadIncident(ctx.db, ref, ctx.actor);
   const [services, roles, evidence, updates, items, type] = await Promise.all([
     listIncidentServiceNames(ctx.db, row.id),
     listIncidentRoles(ctx.db, row.id),
@@ -151,6 +152,7 @@ export async function listIncidents(ctx: AppContext, input: unknown) {
     ...(typed.typeId ? { typeId: typed.typeId } : {}),
     ...(typed.fieldValues ? { fieldValues: typed.fieldValues } : {}),
     ...(after ? { after: { value: after.v, number: after.n } } : {}),
+    ...(isAdmin(ctx.actor) ? {} : { visibleTo: ctx.actor.name }),
     limit: q.limit + 1,
     now,
   });
@@ -172,6 +174,8 @@ export async function listIncidents(ctx: AppContext, input: unknown) {
         duration_seconds: seconds,
         duration: formatDuration(seconds * 1000),
         affected_services: r.services,
+        // Only on private ones: seed 002's list columns stay as they were for every other incident.
+        ...(r.private ? { private: true } : {}),
         created_at: r.createdAt.toISOString(),
         acknowledged_at: r.acknowledgedAt?.toISOString() ?? null,
         resolved_at: r.resolvedAt?.toISOString() ?? null,
@@ -181,3 +185,18 @@ export async function listIncidents(ctx: AppContext, input: unknown) {
   };
 }
 export type IncidentList = Awaited<ReturnType<typeof listIncidents>>;
+
+/**
+ * May the actor see incident `ref` (INC-7)? False for a missing one and for a private one they may not see:
+ * the live event stream asks before telling a browser that an incident changed.
+ */
+export async function maySeeIncident(ctx: AppContext, ref: string): Promise<boolean> {
+  if (isAdmin(ctx.actor)) return true;
+  try {
+    await loadIncident(ctx.db, ref, ctx.actor);
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "NOT_FOUND") return false;
+    throw error;
+  }
+}

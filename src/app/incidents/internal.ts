@@ -5,11 +5,14 @@ import {
   findIncidentByNumber,
   type IncidentInsert,
   type IncidentRow,
+  listIncidentRoles,
   lockIncidentByNumber,
   updateIncident,
   updateIncidentHeads,
 } from "#store/incidents.ts";
 import { insertTimelineEvents } from "#store/timeline.ts";
+import { canSeeIncident, isAdmin } from "../auth/authorize.ts";
+import type { Actor } from "../context.ts";
 import { AppError } from "../errors.ts";
 
 /** Reads an incident reference ("INC-42", "42"); INVALID_INPUT for anything else. */
@@ -33,20 +36,35 @@ function notFound(number: number): AppError {
 // Incident numbers are stored as int4: a larger one cannot exist, and asking the database would fail.
 const MAX_INCIDENT_NUMBER = 2_147_483_647;
 
-export async function loadIncident(db: Db, ref: string): Promise<IncidentRow> {
+/**
+ * May `actor` see this incident row? Public ones: yes. Private ones: admins, the system, the declarer and
+ * the people holding a role on it (src/app/auth/authorize.ts canSeeIncident); reads the roles only then.
+ */
+export async function incidentVisibleTo(db: Db, actor: Actor, row: IncidentRow): Promise<boolean> {
+  if (!row.private || isAdmin(actor)) return true;
+  if (actor.name === row.createdBy || actor.name === row.commander) return true;
+  const people = (await listIncidentRoles(db, row.id)).map((r) => r.person);
+  return canSeeIncident(actor, { private: row.private, createdBy: row.createdBy, people });
+}
+
+/**
+ * The incident `ref` as `actor` may see it: NOT_FOUND (the same answer as a missing incident) when it does
+ * not exist or is private and the actor may not see it.
+ */
+export async function loadIncident(db: Db, ref: string, actor: Actor): Promise<IncidentRow> {
   const number = parseIncidentRef(ref);
   if (number > MAX_INCIDENT_NUMBER) throw notFound(number);
   const row = await findIncidentByNumber(db, number);
-  if (!row) throw notFound(number);
+  if (!row || !(await incidentVisibleTo(db, actor, row))) throw notFound(number);
   return row;
 }
 
-/** Loads the incident under a row lock, inside the caller's transaction. */
-export async function lockIncident(tx: Db, ref: string): Promise<IncidentRow> {
+/** Loads the incident under a row lock, inside the caller's transaction; NOT_FOUND as loadIncident. */
+export async function lockIncident(tx: Db, ref: string, actor: Actor): Promise<IncidentRow> {
   const number = parseIncidentRef(ref);
   if (number > MAX_INCIDENT_NUMBER) throw notFound(number);
   const row = await lockIncidentByNumber(tx, number);
-  if (!row) throw notFound(number);
+  if (!row || !(await incidentVisibleTo(tx, actor, row))) throw notFound(number);
   return row;
 }
 
@@ -140,4 +158,9 @@ export async function appendEventsBatch(
   }
   await insertTimelineEvents(tx, all, opts);
   await updateIncidentHeads(tx, heads);
+}
+
+/** The username whose private incidents a query may show, or undefined when the actor sees every incident. */
+export function visibilityFilter(actor: Actor): string | undefined {
+  return isAdmin(actor) ? undefined : actor.name;
 }

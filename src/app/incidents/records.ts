@@ -22,7 +22,7 @@ export async function addNote(ctx: AppContext, ref: string, input: unknown) {
   const req = parseInput(AddNoteInput, input);
   const now = ctx.clock.now();
   const { number, view } = await withTransaction(ctx.db, async (tx) => {
-    const incident = await lockIncident(tx, ref);
+    const incident = await lockIncident(tx, ref, ctx.actor);
     const updated = await applyChange(
       tx,
       incident,
@@ -61,7 +61,7 @@ export async function addEvidence(ctx: AppContext, ref: string, input: unknown) 
   const req = parseInput(AddEvidenceInput, input);
   const now = ctx.clock.now();
   const { number, view } = await withTransaction(ctx.db, async (tx) => {
-    const incident = await lockIncident(tx, ref);
+    const incident = await lockIncident(tx, ref, ctx.actor);
     const row = {
       id: randomUUID(),
       incidentId: incident.id,
@@ -114,7 +114,7 @@ export async function postStatusUpdate(ctx: AppContext, ref: string, input: unkn
   const req = parseInput(PostStatusUpdateInput, input);
   const now = ctx.clock.now();
   const { number, view } = await withTransaction(ctx.db, async (tx) => {
-    const incident = await lockIncident(tx, ref);
+    const incident = await lockIncident(tx, ref, ctx.actor);
     const status = req.status ?? defaultPublicStatus(incident.status as IncidentStatus);
     const row = {
       id: randomUUID(),
@@ -127,7 +127,8 @@ export async function postStatusUpdate(ctx: AppContext, ref: string, input: unkn
     };
     await insertStatusUpdate(tx, row);
     // The status page's subscribers hear of external updates (app/status-page/notify.ts outbox).
-    if (req.visibility === "external")
+    // A private incident's external updates stay off the status page, so subscribers hear nothing either.
+    if (req.visibility === "external" && !incident.private)
       await enqueueStatusNotification(
         tx,
         { kind: "incident_update", incidentId: incident.id, updateId: row.id },

@@ -78,7 +78,7 @@ function templateView(def: TemplateDefinition, text: string, current: PublicStat
 export type TemplateView = ReturnType<typeof templateView>;
 
 async function renderAll(ctx: AppContext, ref: string) {
-  const row = await loadIncident(ctx.db, ref);
+  const row = await loadIncident(ctx.db, ref, ctx.actor);
   const facts = await templateFacts(ctx, row);
   const settings = ctx.templates ?? { timeZone: "UTC", overrides: {} };
   const values = buildTemplateValues(facts, ctx.policy.severities, ctx.clock.now(), settings.timeZone);

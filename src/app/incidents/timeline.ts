@@ -7,7 +7,7 @@ import { timelineEventView } from "./views.ts";
 
 /** The incident's timeline, oldest first, with each event's hash link. */
 export async function getTimeline(ctx: AppContext, ref: string) {
-  const incident = await loadIncident(ctx.db, ref);
+  const incident = await loadIncident(ctx.db, ref, ctx.actor);
   const events = await listTimelineEvents(ctx.db, incident.id);
   return { incident_id: formatHumanId(incident.number), events: events.map(timelineEventView) };
 }
@@ -17,7 +17,7 @@ export async function getTimeline(ctx: AppContext, ref: string) {
  * hash, no event is missing, and the chain ends at the head the incident row recorded.
  */
 export async function verifyTimeline(ctx: AppContext, ref: string) {
-  const incident = await loadIncident(ctx.db, ref);
+  const incident = await loadIncident(ctx.db, ref, ctx.actor);
   const events = await listTimelineEvents(ctx.db, incident.id);
   const verdict = verifyTimelineChain(events, incident.lastEventHash);
   const id = formatHumanId(incident.number);

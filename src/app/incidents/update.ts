@@ -4,6 +4,7 @@ import { formatHumanId } from "#domain/incident/human-id.ts";
 import { withTransaction } from "#store/db.ts";
 import { linkIncidentServices, listIncidentServiceNames, unlinkIncidentServices } from "#store/incidents.ts";
 import { ensureServicesByName } from "#store/services.ts";
+import { isAdmin } from "../auth/authorize.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { publishIncidentChange } from "../events.ts";
@@ -50,6 +51,12 @@ export const UpdateIncidentInput = z
       .record(z.string().max(100), fieldValueInput.nullable())
       .optional()
       .describe('custom field values by key; null removes a value, e.g. {"customer_tier": "gold"}'),
+    private: z
+      .boolean({ error: "must be true or false" })
+      .optional()
+      .describe(
+        "true: only its declarer, role holders and admins see it; only its commander or an admin may change it",
+      ),
   })
   .strict();
 export type UpdateIncidentInput = z.input<typeof UpdateIncidentInput>;
@@ -79,7 +86,7 @@ export async function updateIncident(ctx: AppContext, ref: string, input: unknow
   const fieldChanges = await checkFieldChanges(ctx, req.custom_fields);
   const now = ctx.clock.now();
   const { number, kind } = await withTransaction(ctx.db, async (tx) => {
-    const incident = await lockIncident(tx, ref);
+    const incident = await lockIncident(tx, ref, ctx.actor);
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     const patch: Record<string, unknown> = {};
     for (const [field, column] of TEXT_FIELDS) {
@@ -95,6 +102,15 @@ export async function updateIncident(ctx: AppContext, ref: string, input: unknow
         changes.public_title = { from: incident.publicTitle, to: publicTitle };
         patch.publicTitle = publicTitle;
       }
+    }
+    if (req.private !== undefined && req.private !== incident.private) {
+      if (!isAdmin(ctx.actor) && incident.commander !== ctx.actor.name)
+        throw new AppError(
+          "FORBIDDEN",
+          `Only the commander of ${formatHumanId(incident.number)} (${incident.commander ?? "none assigned"}) or an admin may make it ${req.private ? "private" : "public"}`,
+        );
+      changes.private = { from: incident.private, to: req.private };
+      patch.private = req.private;
     }
     if (severity !== undefined && severity !== incident.severity) {
       changes.severity = { from: incident.severity, to: severity };

@@ -85,6 +85,7 @@ export function incidentView(
     impact: row.impact,
     root_cause: row.rootCause,
     resolution: row.resolution,
+    private: row.private,
     created_by: row.createdBy,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),

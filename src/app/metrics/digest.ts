@@ -95,6 +95,8 @@ export async function buildDigest(
     descending: false,
     createdAfter: from,
     createdBefore: to,
+    // The digest goes to email and Slack: it never lists a private incident (the figures still count it).
+    publicOnly: true,
     limit: LISTED_INCIDENTS,
     now: ctx.clock.now(),
   });

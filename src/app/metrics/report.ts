@@ -73,7 +73,7 @@ export async function metricsReport(
 ): Promise<MetricsReport> {
   const wanted = (...sections: MetricSection[]) =>
     !options.sections || sections.some((s) => options.sections?.includes(s));
-  await refreshRollups(ctx);
+  await refreshRollups(ctx, { wait: true });
   const now = ctx.clock.now();
   const fromDay = dayOf(filter.from);
   const toDay = dayOf(filter.to);

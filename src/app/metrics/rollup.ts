@@ -60,10 +60,14 @@ export function policyFingerprint(policy: SeverityPolicy): string {
 /**
  * Recomputes the rollups of every dirty day (metric_dirty_days, and rows whose valid_until passed), a
  * batch of days per transaction, and records the severity policy's fingerprint (a changed policy marks
- * every day dirty first). Safe to run from several places at once (an advisory lock; the loser returns).
- * Returns how many days it recomputed.
+ * every day dirty first). Safe to run from several places at once (an advisory lock): the engine's tick
+ * gives up when another holds it; a report (`wait`) waits for the holder's batch to commit, so it never
+ * reads rollups another process is half-way through recomputing. Returns how many days it recomputed.
  */
-export async function refreshRollups(ctx: AppContext): Promise<{ days: number }> {
+export async function refreshRollups(
+  ctx: AppContext,
+  opts: { wait?: boolean } = {},
+): Promise<{ days: number }> {
   const fingerprint = policyFingerprint(ctx.policy.severities);
   let days = 0;
   let first = true;
@@ -72,7 +76,7 @@ export async function refreshRollups(ctx: AppContext): Promise<{ days: number }>
   let budget = Number.POSITIVE_INFINITY;
   while (budget-- > 0) {
     const batch = await withTransaction(ctx.db, async (tx) => {
-      if (!(await tryLockRollups(tx))) return null;
+      if (!(await tryLockRollups(tx, opts.wait))) return null;
       const now = ctx.clock.now();
       if (first) {
         await syncPolicyFingerprint(tx, fingerprint, now);

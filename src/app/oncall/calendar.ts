@@ -19,7 +19,7 @@ import {
 import { randomSecret, secretsEqual } from "../auth/secrets.ts";
 import type { AppContext, BaseContext } from "../context.ts";
 import { AppError } from "../errors.ts";
-import { loadUser, requireSelfOrAdmin } from "./internal.ts";
+import { assertCanManageOwned, loadUser, requireSelfOrAdmin } from "./internal.ts";
 import {
   loadSchedule,
   storedOverrides,
@@ -151,6 +151,7 @@ export async function createPersonCalendarToken(ctx: AppContext, username: strin
 /** Gives a schedule a new feed token: the old calendar URL stops working at once. */
 export async function rotateScheduleCalendarToken(ctx: AppContext, ref: string) {
   const row = await loadSchedule(ctx.db, ref);
+  await assertCanManageOwned(ctx, row.teamId, `Schedule ${row.name}`);
   const updated = await updateSchedule(ctx.db, row.id, { feedToken: randomSecret() });
   ctx.log.info({ schedule: row.name, by: ctx.actor.name }, "schedule calendar link rotated");
   return { schedule: updated.name, calendar_url: scheduleCalendarUrl(ctx, updated) };

@@ -57,7 +57,9 @@ const ANNOUNCE_REFRESH = new Set(["incident.status_changed", "incident.updated",
  */
 export async function syncChat(ctx: AppContext, opts: ChatOptions, incidentId: string): Promise<void> {
   const incident = await lockIncidentById(ctx.db, incidentId);
-  if (!incident) return;
+  // Private incidents are never announced in chat, and one made private later gets no more thread posts
+  // (docs/access.md): the incidents channel is open to everyone in the workspace.
+  if (!incident || incident.private) return;
   const services = (await listIncidentServiceNames(ctx.db, incidentId)).map((s) => s.name);
   const view = {
     id: incident.id,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { maskAddress } from "#domain/mask.ts";
 import {
   deleteContactMethod,
   deleteNotificationRule,
@@ -94,13 +95,15 @@ export const CreateNotificationRuleInput = z
 
 /** Adds a contact method to a person (themselves or an admin); the address is checked per kind. */
 export async function addContactMethod(ctx: AppContext, username: string, input: unknown) {
+  // Who may change this person's contact methods is checked before the body: a refusal says nothing more.
+  requireSelfOrAdmin(ctx, await loadUser(ctx.db, username), "change this user's contact methods");
   const req = parseInput(CreateContactMethodInput, input);
   const rule = ADDRESS_RULES[req.kind];
   const address = rule.normalize(req.address);
   if (!rule.ok(address))
     throw new AppError(
       "INVALID_INPUT",
-      `address "${req.address}" is not valid for ${req.kind}: expected ${rule.hint}`,
+      `address ${req.kind === "webhook" ? "" : `"${req.address}" `}is not valid for ${req.kind}: expected ${rule.hint}`,
       [{ field: "address", message: `expected ${rule.hint}` }],
     );
   const user = await loadUser(ctx.db, username);
@@ -113,9 +116,14 @@ export async function addContactMethod(ctx: AppContext, username: string, input:
     label: req.label ?? "",
     createdAt: ctx.clock.now(),
   });
-  if (!row) throw new AppError("CONFLICT", `${user.username} already has ${req.kind} ${address}`);
+  if (!row)
+    throw new AppError(
+      "CONFLICT",
+      `${user.username} already has ${req.kind} ${maskAddress(req.kind, address)}`,
+    );
   ctx.log.info({ user: user.username, kind: req.kind, by: ctx.actor.name }, "contact method added");
-  return { ...contactMethodView(row), user: user.username };
+  // The one answer that shows a webhook URL whole (views mask it from here on).
+  return { ...contactMethodView(row), address: row.address, user: user.username };
 }
 
 /** A person's contact methods, oldest first. */
@@ -135,9 +143,9 @@ export async function removeContactMethod(ctx: AppContext, id: string): Promise<
 
 /** Adds "notify this contact method N minutes after a page" to a person's rules. */
 export async function addNotificationRule(ctx: AppContext, username: string, input: unknown) {
-  const req = parseInput(CreateNotificationRuleInput, input);
   const user = await loadUser(ctx.db, username);
   requireSelfOrAdmin(ctx, user, "change this user's notification rules");
+  const req = parseInput(CreateNotificationRuleInput, input);
   const methods = await listContactMethods(ctx.db, [user.id]);
   const method = methods.find((m) => m.id === req.contact_method_id);
   if (!method)
@@ -157,7 +165,7 @@ export async function addNotificationRule(ctx: AppContext, username: string, inp
   if (!row)
     throw new AppError(
       "CONFLICT",
-      `${method.kind} ${method.address} already has a rule at ${req.delay_minutes} minutes`,
+      `${method.kind} ${maskAddress(method.kind, method.address)} already has a rule at ${req.delay_minutes} minutes`,
     );
   return { ...notificationRuleView(row, methods), user: user.username };
 }

@@ -13,6 +13,7 @@ import {
   sentCopies,
   setNotificationState,
 } from "#store/paging.ts";
+import { seal, unseal } from "#store/secret-box.ts";
 import type { AppContext } from "../context.ts";
 import { publishIncidentChange } from "../events.ts";
 import { appendEventsBatch } from "../incidents/internal.ts";
@@ -236,7 +237,8 @@ export async function deliverForContactMethod(
         attempts,
         deadline: null,
         lastError: null,
-        ...(providerRef ? { providerRef } : {}),
+        // A webhook's reference holds its URL (it may carry a key): stored sealed.
+        ...(providerRef ? { providerRef: sealProviderRef(providerRef) } : {}),
       });
     } else if (sendError.permanent || attempts >= opts.maxAttempts) {
       outcome = "dead";
@@ -308,6 +310,11 @@ export async function deliverForContactMethod(
   return sendError ? "failed" : "sent";
 }
 
+const sealProviderRef = (ref: Record<string, string>) =>
+  ref.url === undefined ? ref : { ...ref, url: seal(ref.url) };
+const unsealProviderRef = (ref: Record<string, string>) =>
+  ref.url === undefined ? ref : { ...ref, url: unseal(ref.url) };
+
 function groupByIncident(rows: readonly NotificationRow[]): Map<string, NotificationRow[]> {
   const out = new Map<string, NotificationRow[]>();
   for (const r of rows) {
@@ -345,7 +352,7 @@ export async function updateSentCopies(
     const channel = method ? channels[method.kind as ContactKind] : undefined;
     if (!channel?.update) continue;
     await channel.update(
-      copy.providerRef,
+      unsealProviderRef(copy.providerRef as Record<string, string>),
       {
         incident: {
           id: incident.id,

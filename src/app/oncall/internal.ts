@@ -14,7 +14,11 @@ import {
   type ScheduleRow,
   type UserRow,
 } from "#store/directory.ts";
-import { isAdmin as actorIsAdmin } from "../auth/authorize.ts";
+import {
+  isAdmin as actorIsAdmin,
+  assertCanManageTeamResource,
+  canManageTeamResource,
+} from "../auth/authorize.ts";
 import type { AppContext } from "../context.ts";
 import { AppError, type FieldError } from "../errors.ts";
 
@@ -219,3 +223,53 @@ export function refuseWhileTargeted(
 }
 
 export const iso = (d: Date): string => d.toISOString();
+
+/** `team` on a schedule or policy body: the owning team's name or id; null: no team (any manager). */
+export const owningTeamInput = z
+  .string({ error: "must be a team's name or id, or null" })
+  .trim()
+  .min(1, { error: "must not be empty; null clears the team" })
+  .max(100)
+  .nullable()
+  .optional()
+  .describe(
+    "The team that owns it (managers of other teams may not change it): a team's name or id; null: none",
+  );
+
+/**
+ * Resolves a body's `team` to the team to store: undefined (left out: unchanged), null (none) or the team.
+ * INVALID_INPUT for an unknown team; FORBIDDEN when a manager names a team they do not belong to.
+ */
+export async function resolveOwningTeam(
+  ctx: AppContext,
+  ref: string | null | undefined,
+): Promise<{ id: string; name: string } | null | undefined> {
+  if (ref === undefined || ref === null) return ref;
+  const team = await findTeam(ctx.db, ref);
+  if (!team)
+    throw invalidInput([
+      { field: "team", message: `no team "${ref}"; pick one from foghorn team list (GET /api/v1/teams)` },
+    ]);
+  assertCanManageTeamResource(ctx, team.id, `Team ${team.name}'s resources`, team.name);
+  return team;
+}
+
+/** Team scoping: FORBIDDEN (naming the owning team) unless the actor may change a thing owned by `teamId`. */
+export async function assertCanManageOwned(
+  ctx: AppContext,
+  teamId: string | null,
+  what: string,
+): Promise<void> {
+  if (canManageTeamResource(ctx.actor, teamId)) return;
+  const [team] = await findTeamsById(ctx.db, teamId ? [teamId] : []);
+  assertCanManageTeamResource(ctx, teamId, what, team?.name);
+}
+
+/** Team names by id, for views that show the owning team. */
+export async function teamNamesById(
+  ctx: AppContext,
+  ids: readonly (string | null)[],
+): Promise<Map<string, string>> {
+  const wanted = ids.filter((id): id is string => id !== null);
+  return new Map((await findTeamsById(ctx.db, wanted)).map((t) => [t.id, t.name]));
+}

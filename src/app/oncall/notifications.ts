@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { formatHumanId } from "#domain/incident/human-id.ts";
+import { maskAddress } from "#domain/mask.ts";
 import { withTransaction } from "#store/db.ts";
 import { findIncidentNumbersByIds } from "#store/incidents.ts";
 import { enqueueJobs, jobCounts, listDeadJobs, retryDeadJob } from "#store/jobs.ts";
@@ -14,7 +15,7 @@ import {
 } from "#store/paging.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
-import { loadIncident } from "../incidents/internal.ts";
+import { loadIncident, visibilityFilter } from "../incidents/internal.ts";
 import { parseInput } from "../validation.ts";
 import { planNotifications } from "./paging.ts";
 
@@ -42,7 +43,7 @@ function view(row: NotificationListRow, numbers: Map<string, number>) {
     incident_id: number ? formatHumanId(number) : null,
     to: row.username,
     via: row.kind,
-    address: row.address,
+    address: maskAddress(row.kind, row.address),
     reason: row.reason,
     summary: row.summary,
     state: row.state,
@@ -62,16 +63,20 @@ export type NotificationView = ReturnType<typeof view>;
 /** Pages and other messages, newest first: an incident's, or all; `state=failed` lists the dead letters. */
 export async function listNotificationsView(ctx: AppContext, query: unknown) {
   const q = parseInput(ListNotificationsQuery, query);
-  const incident = q.incident ? await loadIncident(ctx.db, q.incident) : undefined;
+  const incident = q.incident ? await loadIncident(ctx.db, q.incident, ctx.actor) : undefined;
   const rows = await listNotifications(ctx.db, {
     ...(incident ? { incidentId: incident.id } : {}),
     ...(q.state ? { states: [q.state] } : {}),
     limit: q.limit,
   });
-  const numbers = await findIncidentNumbersByIds(ctx.db, [
-    ...new Set(rows.map((r) => r.incidentId).filter((id): id is string => id !== null)),
-  ]);
-  return { items: rows.map((r) => view(r, numbers)) };
+  const numbers = await findIncidentNumbersByIds(
+    ctx.db,
+    [...new Set(rows.map((r) => r.incidentId).filter((id): id is string => id !== null))],
+    visibilityFilter(ctx.actor),
+  );
+  // Pages about private incidents the caller may not see are left out.
+  const visible = rows.filter((r) => r.incidentId === null || numbers.has(r.incidentId));
+  return { items: visible.map((r) => view(r, numbers)) };
 }
 
 /** Sends a dead notification again (after fixing the address or the channel's settings). */

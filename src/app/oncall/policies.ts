@@ -16,17 +16,21 @@ import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import {
+  assertCanManageOwned,
   description,
   directoryName,
   invalidInput,
   iso,
   loadTargetFacts,
   nameTaken,
+  owningTeamInput,
+  resolveOwningTeam,
   resolveTargetNames,
   storedTargets,
   type TargetFacts,
   targetInput,
   targetView,
+  teamNamesById,
 } from "./internal.ts";
 import { scheduleProblemsNow } from "./schedule-facts.ts";
 
@@ -59,7 +63,13 @@ const repeat = z
 const levels = z.array(levelInput).max(20, { error: "at most 20 levels" });
 
 export const CreatePolicyInput = z
-  .object({ name: directoryName, description: description.optional(), repeat: repeat.default(0), levels })
+  .object({
+    name: directoryName,
+    description: description.optional(),
+    repeat: repeat.default(0),
+    levels,
+    team: owningTeamInput,
+  })
   .strict();
 
 export const UpdatePolicyInput = z
@@ -68,6 +78,7 @@ export const UpdatePolicyInput = z
     description: description.optional(),
     repeat: repeat.optional(),
     levels: levels.optional(),
+    team: owningTeamInput,
   })
   .strict();
 
@@ -95,7 +106,12 @@ export function storedLevels(value: unknown): EscalationLevel[] {
   }));
 }
 
-function policyView(row: EscalationPolicyRow, facts: TargetFacts, services: readonly string[]) {
+function policyView(
+  row: EscalationPolicyRow,
+  facts: TargetFacts,
+  services: readonly string[],
+  team: string | null,
+) {
   const spec = { repeat: row.repeat, levels: storedLevels(row.levels) };
   const targetWarnings = spec.levels.flatMap((level, i) =>
     level.targets.flatMap((t) => facts.problems(t).map((p) => `level ${i + 1}: ${p}`)),
@@ -104,6 +120,8 @@ function policyView(row: EscalationPolicyRow, facts: TargetFacts, services: read
     id: row.id,
     name: row.name,
     description: row.description,
+    /** The owning team's name; null: none (any manager may change it). */
+    team,
     repeat: row.repeat,
     levels: spec.levels.map((level, i) => ({
       level: i + 1,
@@ -122,7 +140,13 @@ async function viewsOf(ctx: AppContext, rows: readonly EscalationPolicyRow[]) {
   const targets = rows.flatMap((r) => storedLevels(r.levels).flatMap((l) => l.targets));
   const facts = await loadTargetFacts(ctx.db, targets, await scheduleProblemsNow(ctx));
   const services = await listServicesByPolicy(ctx.db);
-  return rows.map((r) => policyView(r, facts, services.get(r.id) ?? []));
+  const teams = await teamNamesById(
+    ctx,
+    rows.map((r) => r.teamId),
+  );
+  return rows.map((r) =>
+    policyView(r, facts, services.get(r.id) ?? [], r.teamId ? (teams.get(r.teamId) ?? null) : null),
+  );
 }
 
 /** A policy by name or id; NOT_FOUND naming where to look. */
@@ -152,10 +176,12 @@ export async function getPolicy(ctx: AppContext, ref: string) {
 export async function createPolicy(ctx: AppContext, input: unknown) {
   const req = parseInput(CreatePolicyInput, input);
   const resolved = await resolveLevels(ctx, req.levels);
+  const team = await resolveOwningTeam(ctx, req.team);
   const now = ctx.clock.now();
   const row = await insertEscalationPolicy(ctx.db, {
     id: randomUUID(),
     name: req.name,
+    teamId: team?.id ?? null,
     description: req.description ?? "",
     repeat: req.repeat,
     levels: resolved,
@@ -171,6 +197,8 @@ export async function createPolicy(ctx: AppContext, input: unknown) {
 export async function updatePolicy(ctx: AppContext, ref: string, input: unknown) {
   const req = parseInput(UpdatePolicyInput, input);
   const policy = await loadPolicy(ctx, ref);
+  await assertCanManageOwned(ctx, policy.teamId, `Escalation policy ${policy.name}`);
+  const team = await resolveOwningTeam(ctx, req.team);
   const resolved = req.levels ? await resolveLevels(ctx, req.levels) : undefined;
   await withTransaction(ctx.db, async (tx) => {
     if (req.name !== undefined) {
@@ -182,6 +210,7 @@ export async function updatePolicy(ctx: AppContext, ref: string, input: unknown)
       ...(req.description !== undefined ? { description: req.description } : {}),
       ...(req.repeat !== undefined ? { repeat: req.repeat } : {}),
       ...(resolved ? { levels: resolved } : {}),
+      ...(team !== undefined ? { teamId: team?.id ?? null } : {}),
       updatedAt: ctx.clock.now(),
     });
   });
@@ -191,6 +220,7 @@ export async function updatePolicy(ctx: AppContext, ref: string, input: unknown)
 /** Deletes a policy; refused (naming them) while services use it. */
 export async function removePolicy(ctx: AppContext, ref: string): Promise<void> {
   const policy = await loadPolicy(ctx, ref);
+  await assertCanManageOwned(ctx, policy.teamId, `Escalation policy ${policy.name}`);
   await withTransaction(ctx.db, async (tx) => {
     // Locked first, so a service being pointed at the policy meanwhile is either seen here or waits.
     if (!(await lockEscalationPolicy(tx, policy.id))) return;

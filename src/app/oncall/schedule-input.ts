@@ -9,7 +9,7 @@ import {
 } from "#domain/schedule/validate.ts";
 import { parseHHMM, parseLocal } from "#domain/schedule/wall-clock.ts";
 import type { FieldError } from "../errors.ts";
-import { description, directoryName, timeZone } from "./internal.ts";
+import { description, directoryName, owningTeamInput, timeZone } from "./internal.ts";
 
 // The API body of a schedule (snake_case on the wire) and its translation to the domain's ScheduleSpec.
 // Field formats are checked here with messages for the wire; the rules between fields (a weekday only on
@@ -127,6 +127,7 @@ const ScheduleBody = z
     layers: z
       .array(LayerInput, { error: "must be a list of layers" })
       .max(MAX_LAYERS, { error: `must have at most ${MAX_LAYERS} layers; merge or remove some` }),
+    team: owningTeamInput,
   })
   .strict();
 

@@ -19,7 +19,15 @@ import { randomSecret } from "../auth/secrets.ts";
 import type { AppContext } from "../context.ts";
 import { parseInput } from "../validation.ts";
 import { scheduleCalendarUrl } from "./calendar.ts";
-import { invalidInput, iso, nameTaken, refuseWhileTargeted } from "./internal.ts";
+import {
+  assertCanManageOwned,
+  invalidInput,
+  iso,
+  nameTaken,
+  refuseWhileTargeted,
+  resolveOwningTeam,
+  teamNamesById,
+} from "./internal.ts";
 import {
   loadSchedule,
   scheduleWarningsFor,
@@ -73,6 +81,10 @@ async function viewsOf(ctx: AppContext, rows: readonly ScheduleRow[]) {
     now,
     new Date(now.getTime() + 1),
   );
+  const teams = await teamNamesById(
+    ctx,
+    rows.map((r) => r.teamId),
+  );
   return rows.map((row) => {
     const spec = storedSpec(row);
     const active = storedOverrides(overrides.filter((o) => o.scheduleId === row.id));
@@ -81,6 +93,8 @@ async function viewsOf(ctx: AppContext, rows: readonly ScheduleRow[]) {
       name: row.name,
       description: row.description,
       time_zone: row.timeZone,
+      /** The owning team's name; null: none (any manager may change it). */
+      team: row.teamId ? (teams.get(row.teamId) ?? null) : null,
       layers: spec.layers.map((l) => layerView(l, users)),
       on_call_now: onCallAt(spec, active, now).map((e) => usernameOf(users, e.userId)),
       calendar_url: scheduleCalendarUrl(ctx, row),
@@ -120,10 +134,12 @@ async function specFromBody(ctx: AppContext, input: unknown) {
 /** Creates a schedule; it gets its own calendar feed secret. */
 export async function createSchedule(ctx: AppContext, input: unknown) {
   const { req, spec } = await specFromBody(ctx, input);
+  const team = await resolveOwningTeam(ctx, req.team);
   const now = ctx.clock.now();
   const row = await insertSchedule(ctx.db, {
     id: randomUUID(),
     name: req.name,
+    teamId: team?.id ?? null,
     description: req.description ?? "",
     timeZone: spec.timeZone,
     layers: spec.layers,
@@ -138,8 +154,10 @@ export async function createSchedule(ctx: AppContext, input: unknown) {
 
 /** Replaces a schedule's name, description, zone and layers; its overrides and calendar URL stay. */
 export async function replaceSchedule(ctx: AppContext, ref: string, input: unknown) {
-  const { req, spec } = await specFromBody(ctx, input);
   const schedule = await loadSchedule(ctx.db, ref);
+  await assertCanManageOwned(ctx, schedule.teamId, `Schedule ${schedule.name}`);
+  const { req, spec } = await specFromBody(ctx, input);
+  const team = await resolveOwningTeam(ctx, req.team);
   await withTransaction(ctx.db, async (tx) => {
     const other = await findSchedule(tx, req.name);
     if (other && other.id !== schedule.id) throw nameTaken("Schedule", req.name);
@@ -148,6 +166,7 @@ export async function replaceSchedule(ctx: AppContext, ref: string, input: unkno
       description: req.description ?? "",
       timeZone: spec.timeZone,
       layers: spec.layers,
+      ...(team !== undefined ? { teamId: team?.id ?? null } : {}),
       updatedAt: ctx.clock.now(),
     });
   });
@@ -158,6 +177,7 @@ export async function replaceSchedule(ctx: AppContext, ref: string, input: unkno
 /** Deletes a schedule and its overrides; refused while an escalation policy or rule pages it. */
 export async function removeSchedule(ctx: AppContext, ref: string): Promise<void> {
   const schedule = await loadSchedule(ctx.db, ref);
+  await assertCanManageOwned(ctx, schedule.teamId, `Schedule ${schedule.name}`);
   await withTransaction(ctx.db, async (tx) => {
     refuseWhileTargeted(
       `Schedule ${schedule.name}`,

@@ -16,6 +16,7 @@ import {
   updateTeam,
   upsertTeamMember,
 } from "#store/directory.ts";
+import { canManageTeamResource } from "../auth/authorize.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { handle } from "../incidents/schemas.ts";
@@ -24,6 +25,7 @@ import {
   description,
   directoryName,
   invalidInput,
+  isAdmin,
   iso,
   loadUser,
   nameTaken,
@@ -136,6 +138,13 @@ export async function createTeam(ctx: AppContext, input: unknown) {
   );
   if (unknown.length) throw invalidInput(unknown);
   const now = ctx.clock.now();
+  // A manager who creates a team joins it (else they could not change it afterwards); admins need not.
+  const creator =
+    !isAdmin(ctx) &&
+    ctx.actor.userId &&
+    !members.some((m) => m.username.toLowerCase() === ctx.actor.name.toLowerCase())
+      ? ctx.actor.userId
+      : undefined;
   const team = await withTransaction(ctx.db, async (tx) => {
     const row = await insertTeam(tx, {
       id: randomUUID(),
@@ -148,16 +157,28 @@ export async function createTeam(ctx: AppContext, input: unknown) {
       const user = byName.get(m.username.toLowerCase());
       if (user) await upsertTeamMember(tx, { teamId: row.id, userId: user.id, role: m.role, addedAt: now });
     }
+    if (creator)
+      await upsertTeamMember(tx, { teamId: row.id, userId: creator, role: "member", addedAt: now });
     return row;
   });
   ctx.log.info({ team: team.name, by: ctx.actor.name }, "team created");
   return getTeam(ctx, team.id);
 }
 
+/** Teams: a manager changes only teams they belong to; admins change any. */
+function assertCanManageTeam(ctx: AppContext, team: { id: string; name: string }): void {
+  if (canManageTeamResource(ctx.actor, team.id)) return;
+  throw new AppError(
+    "FORBIDDEN",
+    `You are not a member of team ${team.name}; only its members with the manager role, or an admin, may change it`,
+  );
+}
+
 /** Renames a team or changes its description. */
 export async function updateTeamSettings(ctx: AppContext, ref: string, input: unknown) {
   const req = parseInput(UpdateTeamInput, input);
   const team = await loadTeam(ctx, ref);
+  assertCanManageTeam(ctx, team);
   await withTransaction(ctx.db, async (tx) => {
     if (req.name !== undefined) {
       const other = await findTeam(tx, req.name);
@@ -176,6 +197,7 @@ export async function updateTeamSettings(ctx: AppContext, ref: string, input: un
 export async function setTeamMember(ctx: AppContext, ref: string, username: string, input: unknown) {
   const req = parseInput(TeamMemberInput, input ?? {});
   const team = await loadTeam(ctx, ref);
+  assertCanManageTeam(ctx, team);
   const user = await loadUser(ctx.db, username);
   await upsertTeamMember(ctx.db, {
     teamId: team.id,
@@ -189,6 +211,7 @@ export async function setTeamMember(ctx: AppContext, ref: string, username: stri
 /** Takes a person out of a team; NOT_FOUND when they are not in it. */
 export async function removeTeamMember(ctx: AppContext, ref: string, username: string): Promise<void> {
   const team = await loadTeam(ctx, ref);
+  assertCanManageTeam(ctx, team);
   const user = await loadUser(ctx.db, username);
   if (!(await deleteTeamMember(ctx.db, team.id, user.id)))
     throw new AppError("NOT_FOUND", `${user.username} is not a member of team ${team.name}`);
@@ -197,6 +220,7 @@ export async function removeTeamMember(ctx: AppContext, ref: string, username: s
 /** Deletes a team; refused while an escalation policy or rule pages it. */
 export async function removeTeam(ctx: AppContext, ref: string): Promise<void> {
   const team = await loadTeam(ctx, ref);
+  assertCanManageTeam(ctx, team);
   await withTransaction(ctx.db, async (tx) => {
     refuseWhileTargeted(
       `Team ${team.name}`,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { USER_ROLES } from "#domain/auth/access.ts";
+import { maskAddress } from "#domain/mask.ts";
 import { insertUser } from "#store/auth.ts";
 import { withTransaction } from "#store/db.ts";
 import {
@@ -66,7 +67,7 @@ export function personWarnings(
     for (const m of methods)
       if (!used.has(m.id))
         warnings.push(
-          `${m.kind} ${m.address} has no notification rule, so it is never used while other rules exist`,
+          `${m.kind} ${maskAddress(m.kind, m.address)} has no notification rule, so it is never used while other rules exist`,
         );
   }
   if (methods.every((m) => m.kind === "console"))
@@ -76,7 +77,14 @@ export function personWarnings(
 
 /** A contact method as the API shows it. */
 export function contactMethodView(m: ContactMethodRow) {
-  return { id: m.id, kind: m.kind, address: m.address, label: m.label, created_at: iso(m.createdAt) };
+  return {
+    id: m.id,
+    kind: m.kind,
+    // A webhook URL may carry a key: shown whole only in the answer that added it (addContactMethod).
+    address: maskAddress(m.kind, m.address),
+    label: m.label,
+    created_at: iso(m.createdAt),
+  };
 }
 
 /** A notification rule as the API shows it, with its contact method's kind and address. */
@@ -86,7 +94,7 @@ export function notificationRuleView(r: NotificationRuleRow, methods: readonly C
     id: r.id,
     contact_method_id: r.contactMethodId,
     kind: m?.kind ?? null,
-    address: m?.address ?? null,
+    address: m ? maskAddress(m.kind, m.address) : null,
     delay_minutes: r.delayMinutes,
     created_at: iso(r.createdAt),
   };

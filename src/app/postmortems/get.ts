@@ -3,6 +3,7 @@ import { formatHumanId } from "#domain/incident/human-id.ts";
 import { SEVERITIES } from "#domain/incident/severity.ts";
 import { isPostmortemStatus, POSTMORTEM_STATUSES } from "#domain/postmortem/status.ts";
 import { findPostmortem, listPostmortemRows } from "#store/postmortems.ts";
+import { isAdmin } from "../auth/authorize.ts";
 import type { AppContext } from "../context.ts";
 import { loadIncident } from "../incidents/internal.ts";
 import { parseInput } from "../validation.ts";
@@ -10,7 +11,7 @@ import { dueView, noPostmortem, postmortemView } from "./internal.ts";
 
 /** An incident's postmortem: sections, rendered markdown, status, due/overdue, action items and version. */
 export async function getPostmortem(ctx: AppContext, ref: string, opts: { aiAvailable?: boolean } = {}) {
-  const incident = await loadIncident(ctx.db, ref);
+  const incident = await loadIncident(ctx.db, ref, ctx.actor);
   const row = await findPostmortem(ctx.db, incident.id);
   if (!row) throw noPostmortem(incident);
   return postmortemView(ctx, ctx.db, incident, row, opts);
@@ -40,7 +41,11 @@ export async function listPostmortems(ctx: AppContext, input: unknown) {
   const q = parseInput(ListPostmortemsQuery, input, "query");
   const now = ctx.clock.now();
   const required = SEVERITIES.filter((s) => ctx.policy.severities[s].postmortem === "required");
-  const rows = await listPostmortemRows(ctx.db, { requiredSeverities: required, limit: q.limit });
+  const rows = await listPostmortemRows(ctx.db, {
+    requiredSeverities: required,
+    limit: q.limit,
+    ...(isAdmin(ctx.actor) ? {} : { visibleTo: ctx.actor.name }),
+  });
   const items = rows.map((r) => {
     const status = r.status && isPostmortemStatus(r.status) ? r.status : null;
     const due = dueView(

@@ -13,7 +13,7 @@ import { withTransaction } from "#store/db.ts";
 import type { IncidentRow } from "#store/incidents.ts";
 import { lockPostmortem, type PostmortemRow, updatePostmortem } from "#store/postmortems.ts";
 import type { PostmortemAiDraft } from "../ai/draft-postmortem.ts";
-import type { AppContext } from "../context.ts";
+import type { Actor, AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { lockIncident } from "../incidents/internal.ts";
 import { handle } from "../incidents/schemas.ts";
@@ -36,8 +36,9 @@ export type SavePostmortemInput = z.input<typeof SavePostmortemInput>;
 export async function lockForEdit(
   tx: Db,
   ref: string,
+  actor: Actor,
 ): Promise<{ incident: IncidentRow; row: PostmortemRow }> {
-  const incident = await lockIncident(tx, ref);
+  const incident = await lockIncident(tx, ref, actor);
   const row = await lockPostmortem(tx, incident.id);
   if (!row) throw noPostmortem(incident);
   return { incident, row };
@@ -62,7 +63,7 @@ export async function savePostmortem(ctx: AppContext, ref: string, input: unknow
   const req = parseInput(SavePostmortemInput, input);
   const now = ctx.clock.now();
   return withTransaction(ctx.db, async (tx) => {
-    const { incident, row } = await lockForEdit(tx, ref);
+    const { incident, row } = await lockForEdit(tx, ref, ctx.actor);
     refuseIfPublished(incident, row);
     if (row.version !== req.version) {
       throw new AppError(
@@ -101,7 +102,7 @@ export async function applyAiDraft(ctx: AppContext, ref: string, draft: Postmort
   const now = ctx.clock.now();
   const filled: AiSection[] = ["summary", "impact", "five_whys"];
   return withTransaction(ctx.db, async (tx) => {
-    const { incident, row } = await lockForEdit(tx, ref);
+    const { incident, row } = await lockForEdit(tx, ref, ctx.actor);
     refuseIfPublished(incident, row);
     const sections = readSections(row.sections);
     sections.summary = draft.summary.trim().slice(0, 5000);

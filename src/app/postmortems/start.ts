@@ -16,7 +16,7 @@ import { postmortemView } from "./internal.ts";
 export async function startPostmortem(ctx: AppContext, ref: string, opts: { aiAvailable?: boolean } = {}) {
   const now = ctx.clock.now();
   const number = await withTransaction(ctx.db, async (tx) => {
-    const incident = await lockIncident(tx, ref);
+    const incident = await lockIncident(tx, ref, ctx.actor);
     const sections: PostmortemSections = {
       ...emptySections(),
       summary: incident.description.trim(),
@@ -53,7 +53,7 @@ export async function startPostmortem(ctx: AppContext, ref: string, opts: { aiAv
   });
   ctx.log.info({ incident: number }, "postmortem started");
   publishIncidentChange(ctx.events, number, "postmortem.created", now);
-  const incident = await loadIncident(ctx.db, formatHumanId(number));
+  const incident = await loadIncident(ctx.db, formatHumanId(number), ctx.actor);
   const row = await findPostmortem(ctx.db, incident.id);
   if (!row) throw new Error("the postmortem just started is gone");
   return postmortemView(ctx, ctx.db, incident, row, opts);

@@ -28,7 +28,7 @@ export async function changePostmortemStatus(ctx: AppContext, ref: string, input
   const req = parseInput(ChangePostmortemStatusInput, input);
   const now = ctx.clock.now();
   const { number, view } = await withTransaction(ctx.db, async (tx) => {
-    const { incident, row } = await lockForEdit(tx, ref);
+    const { incident, row } = await lockForEdit(tx, ref, ctx.actor);
     const id = formatHumanId(incident.number);
     const from = postmortemStatusOf(row);
     const move = decidePostmortemMove(from, req.status);

@@ -110,7 +110,7 @@ export function getRunbookTemplate(_ctx: AppContext, input: unknown) {
  * `runbook: null` for a service that has none yet.
  */
 export async function listIncidentRunbooks(ctx: AppContext, ref: string) {
-  const incident = await loadIncident(ctx.db, ref);
+  const incident = await loadIncident(ctx.db, ref, ctx.actor);
   const services = await listIncidentServiceNames(ctx.db, incident.id);
   const rows = await findRunbooksByServiceIds(
     ctx.db,

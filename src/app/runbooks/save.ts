@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { withTransaction } from "#store/db.ts";
 import { findRunbookByServiceId, findRunbookVersion } from "#store/runbooks.ts";
-import { findService } from "../alerts/services.ts";
+import { findManagedService } from "../alerts/services.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
@@ -39,8 +39,8 @@ export type SaveRunbookInput = z.input<typeof SaveRunbookInput>;
  * makes no new version. The answer carries the format warnings (missing sections still save).
  */
 export async function saveRunbook(ctx: AppContext, serviceName: string, input: unknown, source = "api") {
+  const service = await findManagedService(ctx, serviceName);
   const req = parseInput(SaveRunbookInput, input);
-  const service = await findService(ctx, serviceName);
   const now = ctx.clock.now();
   const { row, outcome } = await withTransaction(ctx.db, (tx) =>
     writeRunbook(
@@ -61,8 +61,8 @@ export const RestoreRunbookInput = z
 
 /** Makes an old version's text the current one again, as a new version (history is never rewritten). */
 export async function restoreRunbookVersion(ctx: AppContext, serviceName: string, input: unknown) {
+  const service = await findManagedService(ctx, serviceName);
   const req = parseInput(RestoreRunbookInput, input);
-  const service = await findService(ctx, serviceName);
   const now = ctx.clock.now();
   const { row, outcome } = await withTransaction(ctx.db, async (tx) => {
     const runbook = await findRunbookByServiceId(tx, service.id);

@@ -11,6 +11,7 @@
  */
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
+import { maskUrl } from "#domain/mask.ts";
 import { pageInfo } from "#domain/status-page/status.ts";
 import type { PageInfo } from "#domain/status-page/types.ts";
 import { type Db, withTransaction } from "#store/db.ts";
@@ -79,7 +80,8 @@ export function subscriberView(row: StatusSubscriberRow) {
   return {
     id: row.id,
     kind: row.kind as SubscriberKind,
-    target: row.target,
+    // A webhook or Slack URL carries its key: shown in full only in the answer that created it.
+    target: row.kind === "email" ? row.target : maskUrl(row.target),
     contact_email: row.contactEmail,
     component_ids: [...row.componentIds],
     state: subscriberState(row),
@@ -202,6 +204,13 @@ export const ListSubscribersQuery = z
   .object({
     kind: z.enum(SUBSCRIBER_KINDS, { error: `must be one of ${SUBSCRIBER_KINDS.join(", ")}` }).optional(),
     state: z.enum(SUBSCRIBER_STATES, { error: `must be one of ${SUBSCRIBER_STATES.join(", ")}` }).optional(),
+    target: z
+      .string()
+      .max(2048)
+      .optional()
+      .describe(
+        "Only the subscriber with this exact address or URL (ignoring case): lists show webhook URLs masked",
+      ),
   })
   .strict();
 
@@ -388,7 +397,10 @@ export async function unsubscribe(ctx: BaseContext, token: string): Promise<bool
 export async function listSubscribers(ctx: AppContext, query: unknown) {
   const q = parseInput(ListSubscribersQuery, query, "query");
   const rows = await listSubscriberRows(ctx.db, { kind: q.kind, state: q.state });
-  return { subscribers: rows.map(subscriberView) };
+  const target = q.target?.trim().toLowerCase();
+  return {
+    subscribers: (target ? rows.filter((r) => r.target.toLowerCase() === target) : rows).map(subscriberView),
+  };
 }
 
 async function loadSubscriber(ctx: AppContext, id: string): Promise<StatusSubscriberRow> {
@@ -431,7 +443,7 @@ export async function addSubscriber(ctx: AppContext, input: unknown, opts: Subsc
       const existing = await lockSubscriberByTarget(tx, req.kind, req.target);
       throw new AppError(
         "CONFLICT",
-        `There is already a ${req.kind} subscriber for ${req.target}` +
+        `There is already a ${req.kind} subscriber for ${req.kind === "email" ? req.target : maskUrl(req.target)}` +
           (existing ? ` (id ${existing.id}, ${subscriberState(existing)})` : "") +
           "; delete it first, or re-enable it if it is disabled",
         [],
@@ -442,7 +454,12 @@ export async function addSubscriber(ctx: AppContext, input: unknown, opts: Subsc
     return inserted;
   });
   ctx.log.info({ by: ctx.actor.name, subscriber: row.id, kind: row.kind }, "status page subscriber added");
-  return { ...subscriberView(row), ...(row.kind === "webhook" ? { secret: secrets.secret } : {}) };
+  // The one answer that shows the URL and the signing secret whole: the caller copies them now.
+  return {
+    ...subscriberView(row),
+    target: row.target,
+    ...(row.kind === "webhook" ? { secret: secrets.secret } : {}),
+  };
 }
 
 export async function removeSubscriber(ctx: AppContext, id: string): Promise<void> {

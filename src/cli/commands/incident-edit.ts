@@ -64,6 +64,8 @@ const update: CommandSpec = {
       value: "KEY",
       description: "Remove a custom field's value",
     },
+    { name: "private", type: "boolean", description: "Make it private (its commander or an admin)" },
+    { name: "public", type: "boolean", description: "Make it public again (its commander or an admin)" },
   ],
   connects: true,
   examples: [
@@ -87,6 +89,10 @@ const update: CommandSpec = {
     const fields: Record<string, string | null> = parseFieldFlags(ctx.args.values("field"));
     for (const key of ctx.args.strings("clear-field")) fields[key] = null;
     if (Object.keys(fields).length) body.custom_fields = fields;
+    if (ctx.args.boolean("private") && ctx.args.boolean("public"))
+      throw usageError("give --private or --public, not both");
+    if (ctx.args.boolean("private")) body.private = true;
+    if (ctx.args.boolean("public")) body.private = false;
     if (Object.keys(body).length === 0)
       throw usageError(`incident update needs at least one change, e.g. ${update.examples[0]}`);
     const incident = await ctx.api().patch<IncidentView>(incidentPath(ref), body, {

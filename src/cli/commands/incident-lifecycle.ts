@@ -31,12 +31,18 @@ const declare: CommandSpec = {
     { name: "assignee", type: "string", value: "HANDLE", description: "The incident commander, e.g. bob" },
     { name: "description", type: "string", value: "TEXT", description: "What is known so far" },
     { name: "tag", type: "string", multiple: true, value: "TAG", description: "A tag, e.g. data-breach" },
+    {
+      name: "private",
+      type: "boolean",
+      description: "Only you, the people you give a role and admins see it (docs/access.md)",
+    },
   ],
   connects: true,
   examples: [
     'foghorn incident declare --title "Checkout errors" --severity SEV2 --service checkout --service api --assignee bob',
     'foghorn incident declare --title "Slow search" --severity low --description "p99 at 4s since 14:02"',
     'foghorn incident declare --title "Leaked API keys" --type "Security breach" --field customer_tier=gold',
+    'foghorn incident declare --title "Suspicious admin logins" --severity SEV2 --assignee bob --private',
   ],
   async run(ctx) {
     const a = ctx.args;
@@ -52,6 +58,7 @@ const declare: CommandSpec = {
       ...(a.string("assignee") ? { assignee: a.string("assignee") } : {}),
       ...(a.string("description") !== undefined ? { description: a.string("description") } : {}),
       ...(a.strings("tag").length ? { tags: a.strings("tag") } : {}),
+      ...(a.boolean("private") ? { private: true } : {}),
     };
     const incident = await ctx.api().post<IncidentView>("/api/v1/incidents", body, {
       fieldNames: { ...INCIDENT_FIELD_FLAGS, type: "--type", ...fieldFlagNames(Object.keys(fields)) },

@@ -61,6 +61,8 @@ export interface Policy {
   id: string;
   name: string;
   description: string;
+  /** The owning team; null: none. */
+  team: string | null;
   repeat: number;
   levels: { level: number; delay_minutes: number | null; round_robin: boolean; targets: TargetView[] }[];
   services: string[];

@@ -52,6 +52,12 @@ const LEVEL_FLAGS: readonly FlagSpec[] = [
   },
   { name: "description", type: "string", value: "TEXT", description: "What the policy is for" },
   {
+    name: "team",
+    type: "string",
+    value: "TEAM",
+    description: "The owning team (its managers and admins may change the policy); none: no team",
+  },
+  {
     name: "file",
     type: "string",
     value: "FILE",
@@ -110,6 +116,8 @@ async function policyBody(ctx: CommandContext): Promise<Record<string, unknown>>
   if (repeat !== undefined) body.repeat = repeat;
   const description = a.string("description");
   if (description !== undefined) body.description = description;
+  const team = a.string("team");
+  if (team !== undefined) body.team = team === "none" ? null : team;
   return body;
 }
 
@@ -120,6 +128,7 @@ export function printPolicy(ctx: CommandContext, p: Policy): void {
     `${out.color.bold(p.name)}  ${p.levels.length} level${p.levels.length === 1 ? "" : "s"}${repeats}`,
   );
   if (p.description) out.print(`  ${p.description}`);
+  if (p.team) out.print(`  Team: ${p.team}`);
   out.print(
     `  Used by: ${p.services.length ? p.services.join(", ") : "no service (foghorn service set NAME --policy …)"}`,
   );

@@ -24,6 +24,19 @@ export type Schedule = Awaited<ReturnType<typeof getSchedule>>;
 type OnCall = Awaited<ReturnType<typeof onCallNow>>;
 type Shifts = Awaited<ReturnType<typeof scheduleShifts>>;
 
+const TEAM_FLAG: FlagSpec = {
+  name: "team",
+  type: "string",
+  value: "TEAM",
+  description: "The owning team (its managers and admins may change the schedule); none: no team",
+};
+
+/** `--team payments` sets the owner, `--team none` clears it. */
+function applyTeamFlag(ctx: CommandContext, body: Record<string, unknown>): void {
+  const team = ctx.args.string("team");
+  if (team !== undefined) body.team = team === "none" ? null : team;
+}
+
 const FILE_FLAG: FlagSpec = {
   name: "file",
   type: "string",
@@ -65,7 +78,7 @@ function rotationText(layer: Schedule["layers"][number]): string {
 
 function printSchedule(ctx: CommandContext, s: Schedule): void {
   const out = ctx.out;
-  out.print(`${out.color.bold(s.name)}  ${s.time_zone}`);
+  out.print(`${out.color.bold(s.name)}  ${s.time_zone}${s.team ? `  team ${s.team}` : ""}`);
   if (s.description) out.print(`  ${s.description}`);
   out.print("");
   fields(out, [
@@ -97,16 +110,18 @@ const create: CommandSpec = {
     "custom (shift_minutes). An example file:\n" +
     EXAMPLE_FILE.map((l) => `  ${l}`).join("\n"),
   args: [{ ...SCHEDULE_ARG, description: "The schedule's name (else the file's name)", optional: true }],
-  flags: [FILE_FLAG],
+  flags: [FILE_FLAG, TEAM_FLAG],
   connects: true,
   examples: [
     "foghorn schedule create --file schedule.yaml",
+    "foghorn schedule create payments-primary --file schedule.yaml --team payments",
     "foghorn schedule create payments-primary --file schedule.json --json | jq .warnings",
   ],
   async run(ctx) {
     const body = await readDocumentFlag(ctx, "file");
     const name = ctx.args.optionalArg("NAME");
     if (name !== undefined) body.name = name;
+    applyTeamFlag(ctx, body);
     const schedule = await ctx
       .api()
       .post<Schedule>("/api/v1/schedules", body, { fieldNames: { name: "NAME" } });
@@ -127,7 +142,7 @@ const replace: CommandSpec = {
   name: "replace",
   summary: "Replace a schedule with a YAML or JSON file (overrides and the calendar URL stay)",
   args: [SCHEDULE_ARG],
-  flags: [FILE_FLAG],
+  flags: [FILE_FLAG, TEAM_FLAG],
   connects: true,
   examples: [
     "foghorn schedule replace primary --file schedule.yaml",
@@ -137,6 +152,7 @@ const replace: CommandSpec = {
     const name = ctx.args.arg("NAME");
     const body = await readDocumentFlag(ctx, "file");
     body.name ??= name;
+    applyTeamFlag(ctx, body);
     const schedule = await ctx.api().put<Schedule>(schedulePath(name), body);
     ctx.out.result(schedule, (s) => {
       ctx.out.print(`Replaced schedule ${ctx.out.color.bold(s.name)}.`);

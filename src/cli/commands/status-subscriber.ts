@@ -53,9 +53,14 @@ async function componentIds(ctx: CommandContext, refs: readonly string[]): Promi
 
 /** A subscriber named by its id, the start of its id, or its target (ignoring case). */
 async function findSubscriber(ctx: CommandContext, ref: string): Promise<SubscriberView> {
-  const { subscribers } = await ctx.api().get<{ subscribers: SubscriberView[] }>(BASE);
   const wanted = ref.trim().toLowerCase();
-  const byTarget = subscribers.filter((s) => s.target.toLowerCase() === wanted);
+  // Lists show webhook URLs masked; the server compares a full address or URL against the stored one.
+  const byTarget = (
+    await ctx.api().get<{ subscribers: SubscriberView[] }>(`${BASE}?target=${encodeURIComponent(ref.trim())}`)
+  ).subscribers;
+  const { subscribers } = byTarget.length
+    ? { subscribers: [] as SubscriberView[] }
+    : await ctx.api().get<{ subscribers: SubscriberView[] }>(BASE);
   const matches = byTarget.length ? byTarget : subscribers.filter((s) => s.id.startsWith(wanted));
   const [only, second] = matches;
   if (only && !second) return only;

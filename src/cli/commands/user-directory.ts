@@ -1,4 +1,5 @@
 import type { createPersonCalendarToken } from "#app/oncall/calendar.ts";
+import { USER_ROLES } from "#domain/auth/access.ts";
 import type { CommandContext, CommandSpec, FlagSpec } from "../command.ts";
 import { usageError } from "../errors.ts";
 import { orDash } from "../format.ts";
@@ -16,7 +17,7 @@ import {
 
 // `foghorn user list|create|show|set`: the people who can be paged, their time zone and set-up.
 
-const ROLES = ["admin", "responder"] as const;
+const ROLES = USER_ROLES;
 const USER_ARG = { name: "USERNAME", description: "The person, e.g. alice (default: you)", optional: true };
 const FIELD_FLAGS = { username: "USERNAME", display_name: "--name", time_zone: "--tz", role: "--role" };
 
@@ -28,7 +29,12 @@ const PROFILE_FLAGS: readonly FlagSpec[] = [
     value: "ZONE",
     description: "IANA time zone the person lives in, e.g. Europe/Berlin (default UTC)",
   },
-  { name: "role", type: "string", value: "ROLE", description: "admin or responder (admins only)" },
+  {
+    name: "role",
+    type: "string",
+    value: "ROLE",
+    description: `${USER_ROLES.join(", ")} (admins only; docs/access.md)`,
+  },
 ];
 
 function profileBody(ctx: CommandContext): Record<string, unknown> {

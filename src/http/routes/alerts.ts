@@ -189,7 +189,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
     {
       method: "POST",
       url: "/api/v1/integrations/:id/dry-run",
-      access: "manage",
+      access: "read",
       tag: "Integrations",
       summary: "Show what a sample body would become (generic integrations)",
       description:

@@ -137,8 +137,11 @@ export function registerGitHubWebhook(
       if (!check.ok) return fail(reply, req, 401, "INVALID_SIGNATURE", check.reason);
       const event = String(req.headers["x-github-event"] ?? "");
       const delivery = String(req.headers["x-github-delivery"] ?? "");
+      // GitHub signs the body but not the delivery id (nor any time): a captured body re-sent under a new
+      // id is recognised by its signature, which is unique to the body.
+      const signed = `sig:${String(req.headers[GITHUB_SIGNATURE_HEADER] ?? "")}`;
       const now = context.clock.now();
-      if (delivery && deliveries.has(delivery, now))
+      if ((delivery && deliveries.has(delivery, now)) || deliveries.has(signed, now))
         return reply
           .status(200)
           .send({ status: "duplicate", delivery, detail: "already received; not applied again" });
@@ -176,6 +179,7 @@ export function registerGitHubWebhook(
       }
       // Remembered once handled: a delivery that failed (503) is applied when GitHub redelivers it.
       if (delivery) deliveries.remember(delivery, now);
+      deliveries.remember(signed, now);
       return reply.status(answer.status).send(answer.body);
     });
     scope.setErrorHandler((error, req, reply) => {

@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
 import type { ChangeEvent } from "#app/events.ts";
+import { maySeeIncident } from "#app/incidents/get.ts";
 import type { ApiRegistry } from "../openapi.ts";
 
 /** A comment line this often keeps proxies and browsers from closing an idle stream. */
@@ -69,7 +70,22 @@ export function registerEventRoutes(app: FastifyInstance, api: ApiRegistry): voi
         }
         res.write(text);
       };
-      const unsubscribe = ctx.events.subscribe((event: ChangeEvent) => write(formatSse(event.type, event)));
+      // A private incident's changes reach only those who may see it (docs/access.md). The check reads the
+      // database, so events go through one promise chain per stream and keep their order.
+      let queue: Promise<void> = Promise.resolve();
+      const unsubscribe = ctx.events.subscribe((event: ChangeEvent) => {
+        if (event.type !== "incident") {
+          queue = queue.then(() => write(formatSse(event.type, event)));
+          return;
+        }
+        queue = queue.then(async () => {
+          const visible = await maySeeIncident(ctx, event.id).catch((error: unknown) => {
+            req.log.warn({ err: error, incident: event.id }, "could not check an incident's visibility");
+            return false;
+          });
+          if (visible) write(formatSse(event.type, event));
+        });
+      });
       const keepalive = setInterval(() => write(": keepalive\n\n"), KEEPALIVE_MS);
       keepalive.unref();
       streams.add(res);

@@ -38,7 +38,7 @@ export function registerMetricsDigestRoutes(
     {
       method: "POST",
       url: "/api/v1/metrics/digest/send",
-      access: "manage",
+      access: "admin",
       tag,
       summary: "Send the weekly digest now (admins)",
       description:

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
+import { createGuardedFetch } from "../net/ssrf.ts";
 import { type HealthCheckSpec, MAX_BODY_BYTES, probe } from "./probe.ts";
+
+/** The receivers run on loopback, which the SSRF guard refuses unless allowed (security.outboundAllow). */
+const loopback = { fetch: createGuardedFetch({ allow: ["127.0.0.1"] }) };
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -118,7 +122,13 @@ describe("probe", () => {
     ],
     ["not JSON", "/html", field("$.status", "ok"), 200, "response is not JSON"],
     ["keyword and JSON", "/json-ok", { keyword: "up", ...field("$.status", "ok") }, 200, null],
-    ["redirect not followed, 3xx refused", "/redirect", {}, 302, "expected status 200, got 302"],
+    [
+      "redirect not followed, 3xx refused",
+      "/redirect",
+      {},
+      302,
+      "expected status 200, got 302 (a redirect to /ok, not followed)",
+    ],
     ["redirect not followed, 3xx accepted", "/redirect", { expectedStatus: 302 }, 302, null],
     ["> 1 MiB: first MiB judged", "/big", { keyword: "HEAD-MARK" }, 200, null],
     ["> 1 MiB: rest unread", "/big", { keyword: "TAIL-MARK" }, 200, 'body does not contain "TAIL-MARK"'],
@@ -132,7 +142,7 @@ describe("probe", () => {
   ];
   for (const [why, path, extra, statusCode, error] of table) {
     test(why, async () => {
-      const result = await probe(spec(path, extra));
+      const result = await probe(spec(path, extra), loopback);
       assert.deepEqual(
         { ok: result.ok, statusCode: result.statusCode, error: result.error },
         { ok: error === null, statusCode, error },
@@ -143,13 +153,13 @@ describe("probe", () => {
 
   test("sends the configured method, GET by default", async () => {
     methods = [];
-    assert.equal((await probe(spec("/method", { method: "HEAD" }))).ok, true);
-    assert.equal((await probe(spec("/method"))).ok, true);
+    assert.equal((await probe(spec("/method", { method: "HEAD" }), loopback)).ok, true);
+    assert.equal((await probe(spec("/method"), loopback)).ok, true);
     assert.deepEqual(methods, ["HEAD", "GET"]);
   });
 
   test("a server that never answers times out", async () => {
-    const result = await probe(spec("/never", { timeoutMs: 200 }));
+    const result = await probe(spec("/never", { timeoutMs: 200 }), loopback);
     assert.deepEqual(result.error, "timed out after 200 ms");
     assert.equal(result.ok, false);
     assert.equal(result.statusCode, null);
@@ -157,7 +167,7 @@ describe("probe", () => {
   });
 
   test("a body that stalls times out, keeping the status that did arrive", async () => {
-    const result = await probe(spec("/stalled-body", { timeoutMs: 200, keyword: "done" }));
+    const result = await probe(spec("/stalled-body", { timeoutMs: 200, keyword: "done" }), loopback);
     assert.deepEqual(
       { ok: result.ok, statusCode: result.statusCode, error: result.error },
       { ok: false, statusCode: 200, error: "timed out after 200 ms" },
@@ -169,7 +179,10 @@ describe("probe", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    const result = await probe({ url: `http://127.0.0.1:${port}/`, timeoutMs: 2000, expectedStatus: 200 });
+    const result = await probe(
+      { url: `http://127.0.0.1:${port}/`, timeoutMs: 2000, expectedStatus: 200 },
+      loopback,
+    );
     assert.deepEqual(result, {
       ...result,
       ok: false,
@@ -191,9 +204,21 @@ describe("probe", () => {
     }
   });
 
+  test("an internal address is refused without a request unless security.outboundAllow names it", async () => {
+    methods = [];
+    const result = await probe(spec("/ok"));
+    assert.equal(result.ok, false);
+    assert.equal(result.statusCode, null);
+    assert.match(
+      result.error ?? "",
+      /^refused: 127\.0\.0\.1 is a loopback address .*add it to security\.outboundAllow .*health checks of internal services/,
+    );
+    assert.deepEqual(methods, [], "the server saw no request");
+  });
+
   test("latency is measured with the injected clock", async () => {
     const ticks = [1000, 1250.4];
-    const result = await probe(spec("/ok"), { now: () => ticks.shift() ?? 9999 });
+    const result = await probe(spec("/ok"), { ...loopback, now: () => ticks.shift() ?? 9999 });
     assert.equal(result.latencyMs, 250);
   });
 });

@@ -1,3 +1,5 @@
+import { createGuardedFetch, OutboundRefusedError } from "../net/ssrf.ts";
+
 /**
  * Runs one HTTP health check and judges the answer. The result is shown to people on the service page and
  * in the alert it may open, so every failure is a short human sentence, not a stack trace.
@@ -24,6 +26,18 @@ export interface ProbeResult {
   error: string | null;
 }
 
+export interface ProbeOptions {
+  now?: () => number;
+  /**
+   * The SSRF-guarded fetch (net/ssrf.ts) with security.outboundAllow: health checks usually target
+   * internal services, which are refused unless the allowlist names them. By default one with an empty
+   * allowlist.
+   */
+  fetch?: typeof fetch;
+}
+
+let defaultGuardedFetch: typeof fetch | undefined;
+
 /** Bodies are judged on their first MiB: enough for any status page, and a huge body cannot exhaust memory. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -32,7 +46,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * other status, because a health endpoint that starts redirecting (to a login page, say) has changed and
  * following it would hide that. The timeout covers the whole exchange, body included. Never throws.
  */
-export async function probe(spec: HealthCheckSpec, opts: { now?: () => number } = {}): Promise<ProbeResult> {
+export async function probe(spec: HealthCheckSpec, opts: ProbeOptions = {}): Promise<ProbeResult> {
   const now = opts.now ?? (() => performance.now());
   const startedAt = now();
   let statusCode: number | null = null;
@@ -51,13 +65,18 @@ export async function probe(spec: HealthCheckSpec, opts: { now?: () => number } 
   const timeoutMs = Math.ceil(spec.timeoutMs);
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await fetch(spec.url, { method: spec.method ?? "GET", redirect: "manual", signal });
+    defaultGuardedFetch ??= createGuardedFetch();
+    const fetchFn = opts.fetch ?? defaultGuardedFetch;
+    const res = await fetchFn(spec.url, { method: spec.method ?? "GET", redirect: "manual", signal });
     statusCode = res.status;
     const needsBody = spec.keyword !== undefined || spec.jsonField !== undefined;
     if (!statusMatches(spec.expectedStatus, res.status) || !needsBody) {
       await res.body?.cancel().catch(() => {});
-      if (!statusMatches(spec.expectedStatus, res.status))
-        return done(`expected status ${describeExpected(spec.expectedStatus)}, got ${res.status}`);
+      if (!statusMatches(spec.expectedStatus, res.status)) {
+        const location = res.status >= 300 && res.status < 400 ? res.headers.get("location") : null;
+        const redirect = location ? ` (a redirect to ${location}, not followed)` : "";
+        return done(`expected status ${describeExpected(spec.expectedStatus)}, got ${res.status}${redirect}`);
+      }
       return done(null);
     }
     const body = await readCapped(res.body);
@@ -66,6 +85,8 @@ export async function probe(spec: HealthCheckSpec, opts: { now?: () => number } 
     if (spec.jsonField) return done(judgeJsonField(body, spec.jsonField));
     return done(null);
   } catch (err) {
+    if (err instanceof OutboundRefusedError)
+      return done(`refused: ${err.message}; health checks of internal services need this`);
     if (signal.aborted) return done(`timed out after ${timeoutMs} ms`);
     return done(describeFetchError(err));
   }

@@ -16,6 +16,11 @@ export interface OpenAiClientOptions {
   timeoutMs: number;
   /** Retries of a 408/429/5xx or a dropped connection; 1 by default. */
   maxRetries?: number;
+  /**
+   * The SSRF-guarded fetch with security.outboundAllow (net/ssrf.ts), which main.ts always passes: a
+   * local model server (Ollama on 127.0.0.1) must then be named in the allowlist. Unset: the SDK's fetch.
+   */
+  fetch?: typeof fetch | undefined;
 }
 
 /** The base URL as shown in messages: without any user:password part. */
@@ -48,6 +53,11 @@ function describeFailure(error: unknown, where: string, timedOut: boolean, timeo
       cause: error,
     });
   if (error instanceof APIUserAbortError) return new Error("the AI request was cancelled", { cause: error });
+  if (error instanceof APIError && error.status !== undefined && error.status >= 300 && error.status < 400)
+    return new Error(
+      `AI endpoint ${where} answered ${error.status}, a redirect, which is not followed: set ai.baseUrl to the final URL`,
+      { cause: error },
+    );
   if (error instanceof APIError && error.status !== undefined)
     return new Error(`AI endpoint ${where} answered ${error.status}: ${serverMessage(error)}`, {
       cause: error,
@@ -85,6 +95,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries ?? 1,
     logLevel: "off",
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.apiKey ? {} : { defaultHeaders: { authorization: null } }),
   });
 

@@ -86,7 +86,8 @@ export function announcementMessage(incident: AnnouncedIncident): { text: string
       elements: [{ type: "mrkdwn", text: mrkdwnLink(incident.url, `Open ${incident.humanId} in Foghorn`) }],
     },
   ];
-  return { text, blocks };
+  // The header is plain_text (shown as is); the fallback text is mrkdwn, so it is escaped.
+  return { text: escapeMrkdwn(text), blocks };
 }
 
 /** The Slack announcer; rate limits and errors surface as ChannelError, like the channels'. */

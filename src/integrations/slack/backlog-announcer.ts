@@ -64,7 +64,7 @@ export function backlogSummaryMessage(summary: Summary): { text: string; blocks:
     (issue) => `• ${mrkdwnLink(issue.url, `#${issue.number} ${issue.title}`)}`,
   );
   return {
-    text,
+    text: escapeMrkdwn(text),
     blocks: [
       { type: "section", text: { type: "mrkdwn", text: `*${escapeMrkdwn(text)}*` } },
       ...listSections(lines),

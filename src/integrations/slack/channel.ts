@@ -45,7 +45,8 @@ export function createSlackChannel(opts: SlackChannelOptions): Channel {
         client.chat.postMessage({
           // A user id as channel opens (or reuses) the bot's DM with that person.
           channel: message.to.address,
-          text: message.text,
+          // The fallback text (notifications) is mrkdwn too: escaped, so a title cannot @channel or link.
+          text: escapeMrkdwn(message.text),
           blocks: pageBlocks(message),
           unfurl_links: false,
           unfurl_media: false,
@@ -69,7 +70,7 @@ export function createSlackChannel(opts: SlackChannelOptions): Channel {
         client.chat.update({
           channel,
           ts,
-          text: `${update.incident.humanId}: ${update.text}`,
+          text: escapeMrkdwn(`${update.incident.humanId}: ${update.text}`),
           blocks: updatedBlocks(update),
         }),
       );

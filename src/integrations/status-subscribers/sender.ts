@@ -32,7 +32,10 @@ export interface SubscriberSenderOptions {
   email?: EmailChannelOptions | undefined;
   /** How long a webhook or Slack may take to answer. Default 10 s. */
   timeoutMs?: number;
-  /** For tests. */
+  /**
+   * The SSRF-guarded fetch with security.outboundAllow (net/ssrf.ts createGuardedFetch); by default one
+   * with an empty allowlist, so subscriber URLs on private or loopback addresses are refused.
+   */
   fetch?: typeof fetch;
 }
 
@@ -47,7 +50,9 @@ export function createSubscriberSender(opts: SubscriberSenderOptions): Subscribe
   const sender: SubscriberSender = {
     async webhook(url, secret, message) {
       if (!secret)
-        throw new ChannelError(`webhook ${url}: the subscriber has no signing secret`, { permanent: true });
+        throw new ChannelError(`webhook ${originOf(url)}: the subscriber has no signing secret`, {
+          permanent: true,
+        });
       await postSignedJson(
         { ...http, signingSecret: secret },
         url,

@@ -11,6 +11,8 @@
  *   is rotated; one match suffices. `verifyFoghornSignature` below does all of it.
  * - Answer 2xx once stored. 429 and 5xx (with an optional Retry-After) and timeouts are retried; any
  *   other status, a 3xx included (redirects are not followed), fails the delivery for good.
+ * - The URL goes through the SSRF guard (net/ssrf.ts): one resolving to a private, loopback, link-local or
+ *   metadata address fails for good unless security.outboundAllow names it.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import {
@@ -20,7 +22,9 @@ import {
   type MessageUpdate,
   type OutboundMessage,
 } from "#app/ports.ts";
+import { maskUrl } from "#domain/mask.ts";
 import type { Clock } from "#domain/time.ts";
+import { createGuardedFetch, OutboundRefusedError } from "../net/ssrf.ts";
 
 export const DELIVERY_HEADER = "X-Foghorn-Delivery";
 export const SIGNATURE_HEADER = "X-Foghorn-Signature";
@@ -36,7 +40,10 @@ export interface WebhookChannelOptions {
   clock: Clock;
   /** How long a receiver may take to answer. Default 10 s. */
   timeoutMs?: number;
-  /** For tests. */
+  /**
+   * The SSRF-guarded fetch (net/ssrf.ts createGuardedFetch with security.outboundAllow); by default one
+   * with an empty allowlist. Tests may pass another.
+   */
   fetch?: typeof fetch;
 }
 
@@ -167,9 +174,12 @@ export interface JsonPostOptions {
   clock: Clock;
   /** How long a receiver may take to answer. Default 10 s. */
   timeoutMs?: number;
+  /** The SSRF-guarded fetch; by default one with an empty allowlist (net/ssrf.ts). */
   fetch?: typeof fetch;
   userAgent?: string;
 }
+
+let defaultGuardedFetch: typeof fetch | undefined;
 
 /**
  * POSTs a JSON body and maps the answer as the module comment says: 2xx is done; 429, 408, 5xx, timeouts
@@ -183,13 +193,16 @@ export async function postJson(
   headers: Record<string, string>,
   what: string,
 ): Promise<void> {
-  const fetchFn = opts.fetch ?? fetch;
+  defaultGuardedFetch ??= createGuardedFetch();
+  const fetchFn = opts.fetch ?? defaultGuardedFetch;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let target: URL;
   try {
     target = new URL(url);
   } catch {
-    throw new ChannelError(`${what}: ${JSON.stringify(url)} is not a URL`, { permanent: true });
+    throw new ChannelError(`${what}: the configured URL is not a valid URL; set it again`, {
+      permanent: true,
+    });
   }
   if (target.protocol !== "https:" && target.protocol !== "http:") {
     throw new ChannelError(`${what}: only http and https URLs can be called`, { permanent: true });
@@ -209,6 +222,9 @@ export async function postJson(
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (err) {
+    // The URL must change (or security.outboundAllow): retrying cannot help.
+    if (err instanceof OutboundRefusedError)
+      throw new ChannelError(`${what}: ${err.message}`, { permanent: true, cause: err });
     const reason =
       err instanceof Error && err.name === "TimeoutError"
         ? `no answer within ${timeoutMs} ms`
@@ -273,7 +289,8 @@ export function createWebhookChannel(opts: WebhookChannelOptions): Channel {
         message.to.address,
         message.deliveryId,
         webhookPageBody(message),
-        `webhook ${message.to.address}`,
+        // The URL may carry a key: errors (logged, stored as last_error) name its host only.
+        `webhook ${maskUrl(message.to.address)}`,
       );
       return { providerRef: { url: message.to.address, delivery_id: message.deliveryId } };
     },
@@ -289,7 +306,7 @@ export function createWebhookChannel(opts: WebhookChannelOptions): Channel {
         text: update.text,
         incident: incidentBody(update.incident),
       };
-      await post(url, deliveryId, payload, `webhook update ${url}`);
+      await post(url, deliveryId, payload, `webhook update ${maskUrl(url)}`);
     },
   };
 }

@@ -97,6 +97,8 @@ export interface DeclareInput {
   /** An incident type's name; custom field values by key (docs/incident-types.md). */
   type?: string;
   custom_fields?: Record<string, string | number>;
+  /** Only its declarer, role holders and admins see it (docs/access.md). */
+  private?: boolean;
 }
 
 export const declareIncident = (input: DeclareInput) =>

@@ -10,7 +10,7 @@ export { TARGET_KINDS };
 export const CONTACT_KINDS = ["email", "slack", "sms", "voice", "webhook", "console"] as const;
 export type ContactKind = (typeof CONTACT_KINDS)[number];
 
-export const USER_ROLES = ["admin", "responder"] as const;
+export const USER_ROLES = ["viewer", "responder", "manager", "admin"] as const;
 export const TEAM_ROLES = ["member", "manager"] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
 
@@ -97,6 +97,8 @@ export interface EscalationPolicy {
   id: string;
   name: string;
   description: string;
+  /** The owning team (its managers and admins change it); null: none. */
+  team?: string | null;
   repeat: number;
   levels: PolicyLevel[];
   /** Names of the services whose incidents page by this policy. */
@@ -182,6 +184,8 @@ export interface Schedule {
   id: string;
   name: string;
   description: string;
+  /** The owning team (its managers and admins change it); null: none. */
+  team?: string | null;
   time_zone: string;
   layers: LayerBody[];
   on_call_now: string[];

@@ -71,6 +71,8 @@ export interface IncidentListItem {
   duration_seconds: number;
   duration: string;
   affected_services: string[];
+  /** Seen only by its declarer, role holders and admins. */
+  private?: boolean;
   created_at: string;
   acknowledged_at: string | null;
   resolved_at: string | null;
@@ -118,6 +120,8 @@ export interface Incident {
   impact: string;
   root_cause: string;
   resolution: string;
+  /** Seen only by its declarer, role holders and admins. */
+  private?: boolean;
   created_by: string;
   created_at: string;
   updated_at: string;

@@ -3,9 +3,10 @@ import { ApiError, errorMessage } from "../../api/client.ts";
 import { signIn } from "../../api/endpoints.ts";
 import { ErrorNote } from "../../ui/banner.tsx";
 import { Field } from "../../ui/field.tsx";
+import { ssoHref, useSignInMethods } from "./methods.ts";
 import { useSession } from "./session.tsx";
 
-/** Username and password. Nothing typed is cleared when sign-in fails. */
+/** Username and password, and "Sign in with <provider>" when SSO is on. Nothing typed is cleared when sign-in fails. */
 export function LoginPage({ expired }: { expired: boolean }) {
   const { signedIn } = useSession();
   const [username, setUsername] = useState("");
@@ -13,6 +14,9 @@ export function LoginPage({ expired }: { expired: boolean }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
+  const methods = useSignInMethods();
+  const sso = methods?.oidc ?? null;
+  const passwords = methods?.password ?? true;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -42,40 +46,61 @@ export function LoginPage({ expired }: { expired: boolean }) {
         <h1 id="login-title">Sign in</h1>
         {expired ? <p className="muted">Your session ended. Sign in again to continue.</p> : null}
         {error ? <ErrorNote>{error}</ErrorNote> : null}
-        <Field label="Username" error={fields.username}>
-          {(ids) => (
-            <input
-              {...ids}
-              name="username"
-              autoComplete="username"
-              autoCapitalize="none"
-              spellCheck={false}
-              required
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Password" error={fields.password}>
-          {(ids) => (
-            <input
-              {...ids}
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy || !username || !password}>
-          {busy ? "Signing in…" : "Sign in"}
-        </button>
-        <p className="hint">
-          First start? Use the one-time setup link the server printed, or run{" "}
-          <code>foghorn user set-password admin</code>.
-        </p>
+        {sso ? (
+          <a className="btn btn-secondary btn-block btn-sso" href={ssoHref(sso.start_url)}>
+            Sign in with {sso.name}
+          </a>
+        ) : null}
+        {sso && passwords ? (
+          <p className="auth-divider">
+            <span>or with a password</span>
+          </p>
+        ) : null}
+        {!passwords ? (
+          <p className="muted">Password sign-in is turned off{sso ? `; use ${sso.name}` : ""}.</p>
+        ) : null}
+        {passwords ? (
+          <>
+            <Field label="Username" error={fields.username}>
+              {(ids) => (
+                <input
+                  {...ids}
+                  name="username"
+                  autoComplete="username"
+                  autoCapitalize="none"
+                  spellCheck={false}
+                  required
+                  value={username}
+                  onChange={(e) => setUsername(e.target.value)}
+                />
+              )}
+            </Field>
+            <Field label="Password" error={fields.password}>
+              {(ids) => (
+                <input
+                  {...ids}
+                  name="password"
+                  type="password"
+                  autoComplete="current-password"
+                  required
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                />
+              )}
+            </Field>
+            <button
+              type="submit"
+              className="btn btn-primary btn-block"
+              disabled={busy || !username || !password}
+            >
+              {busy ? "Signing in…" : "Sign in"}
+            </button>
+            <p className="hint">
+              First start? Use the one-time setup link the server printed, or run{" "}
+              <code>foghorn user set-password admin</code>.
+            </p>
+          </>
+        ) : null}
       </form>
     </main>
   );

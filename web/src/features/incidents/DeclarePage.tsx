@@ -32,6 +32,8 @@ interface Draft {
   /** Incident type name ("" none) and custom field values as typed. */
   type: string;
   fields: Record<string, string>;
+  /** Private: only the declarer, role holders and admins see it. */
+  private?: boolean;
 }
 
 const DRAFT_KEY = "foghorn.declare-draft";
@@ -90,6 +92,7 @@ export function DeclarePage() {
       affected_services: withPending(draft.services, draft.pendingService),
       ...(draft.assignee.trim() ? { assignee: draft.assignee.trim() } : {}),
       ...typedRequest(draft, customFields),
+      ...(draft.private ? { private: true } : {}),
     }).catch((e: unknown) => {
       setFieldErrors(keyedErrors(e, "custom_fields"));
       throw e;
@@ -253,8 +256,28 @@ export function DeclarePage() {
           onChange={(key, value) => setDraft((d) => ({ ...d, fields: { ...d.fields, [key]: value } }))}
         />
 
+        <label className="checkbox-field">
+          <input
+            type="checkbox"
+            name="private"
+            checked={draft.private === true}
+            onChange={(e) => set("private", e.target.checked)}
+          />{" "}
+          Private: only me, the people I give a role and admins see it (left out of lists, Slack and the
+          status page)
+        </label>
+
         <div className="form-actions">
-          <button type="submit" className="btn btn-danger" disabled={declare.busy}>
+          <button
+            type="submit"
+            className="btn btn-danger"
+            disabled={declare.busy || user.role === "viewer"}
+            title={
+              user.role === "viewer"
+                ? "Viewers cannot declare incidents; ask an admin for the responder role"
+                : undefined
+            }
+          >
             {declare.busy ? "Declaring…" : "Declare incident"}
           </button>
           <Link href="/incidents" className="btn btn-ghost">

@@ -103,7 +103,17 @@ export function DetailPage({ id }: { id: string }) {
             declared by {detail.created_by} <RelativeTime iso={detail.created_at} />
           </span>
         </div>
-        <h1 className="detail-title">{detail.title}</h1>
+        <h1 className="detail-title">
+          {detail.title}
+          {detail.private ? (
+            <>
+              {" "}
+              <span className="tag tag-warn" title="Seen only by its declarer, role holders and admins">
+                Private
+              </span>
+            </>
+          ) : null}
+        </h1>
         {detail.description ? <p className="detail-description">{detail.description}</p> : null}
         <StatusActions {...props} />
       </header>

@@ -252,6 +252,14 @@ function IncidentRow({ item, fetchedAt }: { item: IncidentListItem; fetchedAt: n
       <td className="col-title">
         <Link href={`/incidents/${item.id}`} className="row-link" title={item.title}>
           {item.title}
+          {item.private ? (
+            <>
+              {" "}
+              <span className="tag tag-warn" title="Seen only by its declarer, role holders and admins">
+                Private
+              </span>
+            </>
+          ) : null}
         </Link>
       </td>
       <td className="col-sev">

@@ -68,6 +68,7 @@ function PolicyRow({ policy }: { policy: EscalationPolicy }) {
           {policy.name}
         </Link>
         {policy.description ? <div className="muted small">{policy.description}</div> : null}
+        {policy.team ? <div className="muted small">Team {policy.team}</div> : null}
       </td>
       <td className="col-first above-row-link">
         {first?.targets.length ? (

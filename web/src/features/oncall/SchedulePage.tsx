@@ -69,6 +69,7 @@ export function SchedulePage({ name }: { name: string }) {
           </div>
         </div>
         {schedule.description ? <p className="detail-description">{schedule.description}</p> : null}
+        {schedule.team ? <p className="muted">Owned by team {schedule.team}</p> : null}
       </header>
       <Warnings warnings={schedule.warnings} />
       <div className="schedule-sections">

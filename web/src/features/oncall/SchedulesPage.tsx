@@ -64,6 +64,7 @@ function ScheduleRow({ schedule }: { schedule: Schedule }) {
           {schedule.name}
         </Link>
         {schedule.description ? <div className="muted small">{schedule.description}</div> : null}
+        {schedule.team ? <div className="muted small">Team {schedule.team}</div> : null}
       </td>
       <td className="col-oncall above-row-link">
         {schedule.on_call_now.length ? (

@@ -1,0 +1,238 @@
+import assert from "node:assert/strict";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { sql } from "drizzle-orm";
+import { findIntegrationById, insertIntegration } from "./alerts.ts";
+import { findContactMethodById, insertContactMethod } from "./directory.ts";
+import { executeRows } from "./rows.ts";
+import { contactMethods, integrations, services, statusSubscribers, users } from "./schema/index.ts";
+import {
+  isSealed,
+  loadOrCreateKeyFile,
+  SEALED_PREFIX,
+  seal,
+  sealLegacySecrets,
+  setSecretKey,
+  unseal,
+} from "./secret-box.ts";
+import { findSubscriber, insertSubscriberIfNew, lockSubscriberByTarget } from "./status-subscribers.ts";
+import { openTestDb, type TestDatabase, testBackends } from "./testing.ts";
+
+const AT = new Date("2026-03-02T09:00:00.000Z");
+const KEY = "k".repeat(16) + randomBytes(16).toString("hex");
+
+describe("secret box", () => {
+  before(() => setSecretKey(KEY));
+
+  test("seals to a prefixed text without the secret, and opens it again", () => {
+    const secret = "https://hooks.slack.com/services/T000/B000/abcdefSECRET";
+    const sealed = seal(secret);
+    assert.ok(sealed.startsWith(SEALED_PREFIX));
+    assert.ok(!sealed.includes("SECRET") && !sealed.includes("hooks.slack.com"));
+    assert.equal(unseal(sealed), secret);
+    assert.equal(unseal(seal("ünïcødé ✓")), "ünïcødé ✓");
+  });
+
+  test("is deterministic (unique indexes and look-ups keep working) and idempotent", () => {
+    assert.equal(seal("same"), seal("same"));
+    assert.notEqual(seal("same"), seal("Same"));
+    assert.equal(seal(seal("x")), seal("x"));
+  });
+
+  test("legacy plaintext reads as itself", () => {
+    assert.equal(unseal("https://example.com/hook"), "https://example.com/hook");
+    assert.equal(isSealed("https://example.com/hook"), false);
+  });
+
+  test("another key cannot open it, and says what to do", () => {
+    const sealed = seal("top secret");
+    setSecretKey("another key of at least thirty-two characters!");
+    try {
+      assert.throws(() => unseal(sealed), /same security\.secretKey/);
+    } finally {
+      setSecretKey(KEY);
+    }
+  });
+
+  test("a tampered value is refused", () => {
+    const sealed = seal("top secret");
+    const flipped = sealed.slice(0, -2) + (sealed.endsWith("A") ? "B" : "A") + sealed.slice(-1);
+    assert.throws(() => unseal(flipped), /cannot be decrypted/);
+  });
+
+  test("a short key is refused", () => {
+    assert.throws(() => setSecretKey("short"), /at least 32 characters/);
+  });
+
+  test("the key file is made once, mode 0600, and read back", () => {
+    const dir = mkdtempSync(join(tmpdir(), "foghorn-key-"));
+    try {
+      const first = loadOrCreateKeyFile(join(dir, "data"));
+      assert.equal(first.created, true);
+      assert.equal(statSync(first.path).mode & 0o777, 0o600);
+      assert.match(readFileSync(first.path, "utf8"), /^[0-9a-f]{64}\n$/);
+      const second = loadOrCreateKeyFile(join(dir, "data"));
+      assert.deepEqual(second, { ...first, created: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+for (const backend of await testBackends()) {
+  describe(`secrets at rest (${backend.kind})`, { skip: backend.skip }, () => {
+    let database: TestDatabase;
+    let serviceId: string;
+    let userId: string;
+    before(async () => {
+      setSecretKey(KEY);
+      database = await openTestDb(backend.kind);
+      serviceId = randomUUID();
+      userId = randomUUID();
+      await database.db.insert(services).values({ id: serviceId, name: "checkout", createdAt: AT });
+      await database.db
+        .insert(users)
+        .values({ id: userId, username: "alice", role: "admin", createdAt: AT } as typeof users.$inferInsert);
+    });
+    after(async () => {
+      await database?.close();
+    });
+
+    const dump = async (table: string) =>
+      JSON.stringify(await executeRows(database.db, sql.raw(`select * from ${table}`)));
+
+    test("integration secrets, webhook URLs and subscriber secrets are stored sealed and read plain", async () => {
+      const integration = await insertIntegration(database.db, {
+        id: randomUUID(),
+        serviceId,
+        kind: "grafana",
+        name: "g",
+        routingKey: randomBytes(24).toString("base64url"),
+        config: { hmac_secret: "HMAC-CANARY-1", timestamp_header: "X-T" },
+        createdBy: "t",
+        createdAt: AT,
+      });
+      assert.equal((integration.config as { hmac_secret: string }).hmac_secret, "HMAC-CANARY-1");
+      assert.deepEqual((await findIntegrationById(database.db, integration.id))?.config, {
+        hmac_secret: "HMAC-CANARY-1",
+        timestamp_header: "X-T",
+      });
+      const method = await insertContactMethod(database.db, {
+        id: randomUUID(),
+        userId,
+        kind: "webhook",
+        address: "https://hooks.example.com/URL-CANARY-2",
+        label: "",
+        createdAt: AT,
+      });
+      assert.equal(method?.address, "https://hooks.example.com/URL-CANARY-2");
+      assert.equal((await findContactMethodById(database.db, method?.id ?? ""))?.address, method?.address);
+      const again = await insertContactMethod(database.db, {
+        id: randomUUID(),
+        userId,
+        kind: "webhook",
+        address: "https://hooks.example.com/URL-CANARY-2",
+        label: "",
+        createdAt: AT,
+      });
+      assert.equal(again, undefined, "the unique index still sees the duplicate");
+      const sub = await insertSubscriberIfNew(database.db, {
+        id: randomUUID(),
+        kind: "slack",
+        target: "https://hooks.slack.com/services/SLACK-CANARY-3",
+        componentIds: [],
+        secret: "SUB-SECRET-CANARY-4",
+        unsubscribeTokenHash: randomBytes(32).toString("hex"),
+        confirmedAt: AT,
+        createdAt: AT,
+        updatedAt: AT,
+      });
+      assert.equal(sub?.target, "https://hooks.slack.com/services/SLACK-CANARY-3");
+      assert.equal((await findSubscriber(database.db, sub?.id ?? ""))?.secret, "SUB-SECRET-CANARY-4");
+      const found = await lockSubscriberByTarget(
+        database.db,
+        "slack",
+        "https://hooks.slack.com/services/SLACK-CANARY-3",
+      );
+      assert.equal(found?.id, sub?.id);
+
+      const stored = [
+        await dump("integrations"),
+        await dump("contact_methods"),
+        await dump("status_subscribers"),
+      ].join("\n");
+      for (const canary of ["HMAC-CANARY-1", "URL-CANARY-2", "SLACK-CANARY-3", "SUB-SECRET-CANARY-4"])
+        assert.ok(!stored.includes(canary), `${canary} is not readable in the tables`);
+    });
+
+    test("plaintext rows written before are sealed at start-up, once, and keep working", async () => {
+      const integrationId = randomUUID();
+      await database.db.insert(integrations).values({
+        id: integrationId,
+        serviceId,
+        kind: "grafana",
+        name: "legacy",
+        routingKey: randomBytes(24).toString("base64url"),
+        config: { hmac_secret: "LEGACY-HMAC" },
+        createdBy: "t",
+        createdAt: AT,
+      });
+      const methodId = randomUUID();
+      await database.db.insert(contactMethods).values({
+        id: methodId,
+        userId,
+        kind: "webhook",
+        address: "https://legacy.example.com/LEGACY-URL",
+        label: "",
+        createdAt: AT,
+      });
+      const email = randomUUID();
+      await database.db.insert(contactMethods).values({
+        id: email,
+        userId,
+        kind: "email",
+        address: "alice@example.com",
+        label: "",
+        createdAt: AT,
+      });
+      const subId = randomUUID();
+      await database.db.insert(statusSubscribers).values({
+        id: subId,
+        kind: "webhook",
+        target: "https://legacy.example.com/LEGACY-SUB",
+        componentIds: [],
+        secret: "LEGACY-SUB-SECRET",
+        unsubscribeTokenHash: randomBytes(32).toString("hex"),
+        createdAt: AT,
+        updatedAt: AT,
+      });
+      assert.equal(
+        (await findContactMethodById(database.db, methodId))?.address,
+        "https://legacy.example.com/LEGACY-URL",
+        "legacy plaintext reads before it is sealed",
+      );
+      assert.equal(await sealLegacySecrets(database.db), 3);
+      assert.equal(await sealLegacySecrets(database.db), 0, "idempotent");
+      const stored = [
+        await dump("integrations"),
+        await dump("contact_methods"),
+        await dump("status_subscribers"),
+      ].join("\n");
+      for (const legacy of ["LEGACY-HMAC", "LEGACY-URL", "LEGACY-SUB"]) assert.ok(!stored.includes(legacy));
+      assert.ok(stored.includes("alice@example.com"), "an email address is no secret and stays plain");
+      assert.deepEqual((await findIntegrationById(database.db, integrationId))?.config, {
+        hmac_secret: "LEGACY-HMAC",
+      });
+      assert.equal(
+        (await findContactMethodById(database.db, methodId))?.address,
+        "https://legacy.example.com/LEGACY-URL",
+      );
+      const sub = await findSubscriber(database.db, subId);
+      assert.equal(sub?.target, "https://legacy.example.com/LEGACY-SUB");
+      assert.equal(sub?.secret, "LEGACY-SUB-SECRET");
+    });
+  });
+}

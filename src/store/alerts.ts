@@ -6,7 +6,6 @@ import {
   alertMembers,
   alerts,
   changeEvents,
-  incidents,
   integrations,
   maintenanceWindows,
   services,

@@ -107,7 +107,8 @@ async function pgliteTemplate(): Promise<Blob> {
   return new Blob([readFileSync(file)]);
 }
 
-async function adminQuery<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `fn` on a short-lived admin connection to the test PostgreSQL server (create and drop databases). */
+export async function adminQuery<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: testDatabaseUrl() });
   await client.connect();
   try {

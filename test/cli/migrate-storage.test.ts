@@ -6,11 +6,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
 import pino from "pino";
 import { loadConfig } from "#config/load.ts";
 import { type Database, openDb } from "#store/db.ts";
-import { openTestDb, testBackends, testDatabaseUrl } from "#store/testing.ts";
+import { adminQuery as admin, openTestDb, testBackends, testDatabaseUrl } from "#store/testing.ts";
 import { startFoghorn } from "../../src/main.ts";
 import { seedIncidentRequest } from "../helpers/factories.ts";
 import { TEST_ADMIN_TOKEN } from "../helpers/foghorn.ts";
@@ -47,16 +46,6 @@ async function withServer<T>(
     );
   } finally {
     await running.stop();
-  }
-}
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: testDatabaseUrl() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
   }
 }
 

@@ -15,7 +15,7 @@ import { SessionAuthenticator } from "#app/auth/sessions.ts";
 import { type BootstrapResult, bootstrapAdmin, TokenAuthenticator } from "#app/auth/tokens.ts";
 import type { IncidentFilingDeps } from "#app/backlog/file-incident-items.ts";
 import { type BaseContext, SYSTEM_ACTOR } from "#app/context.ts";
-import { LocalChangeFeed } from "#app/events.ts";
+import { ChangeRelay, LocalChangeFeed } from "#app/events.ts";
 import type { DigestDeps } from "#app/metrics/digest.ts";
 import { LiveMetricsCache } from "#app/metrics/prometheus.ts";
 import { DEFAULT_DELIVERY } from "#app/oncall/deliver.ts";
@@ -36,6 +36,7 @@ import { metricsDigestHandlers, startMetricsDigest } from "#engine/metrics-diges
 import { createPagingEngine, type PagingEngine } from "#engine/oncall.ts";
 import { statusPageHandlers } from "#engine/status-page.ts";
 import { AlertSweeps } from "#engine/sweeps.ts";
+import type { EngineProbe } from "#http/routes/system.ts";
 import { createConsoleChannel } from "#integrations/console/channel.ts";
 import { createEmailChannel } from "#integrations/email/channel.ts";
 import { createGitHubTracker, type GitHubTrackerOptions } from "#integrations/github/tracker.ts";
@@ -52,6 +53,8 @@ import { createSmsChannel, createVoiceChannel } from "#integrations/twilio/chann
 import { createWebhookChannel } from "#integrations/webhook/channel.ts";
 import { writeBackupFile } from "#store/backup-file.ts";
 import { type Database, migrateDb, openDb } from "#store/db.ts";
+import { dueBacklog } from "#store/jobs.ts";
+import { CHANGE_CHANNEL, ChangeListener, MAX_NOTIFY_BYTES, notify } from "#store/notify.ts";
 import { loadOrCreateKeyFile, sealLegacySecrets, setSecretKey } from "#store/secret-box.ts";
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -189,6 +192,8 @@ export async function startFoghorn(
     templates: templateSettings(config.templates),
   };
   const systemContext = { ...context, actor: SYSTEM_ACTOR };
+  // Replicas on one PostgreSQL share their changes through LISTEN/NOTIFY (docs/operations.md "Replicas").
+  const sharedFeed = await shareChangeFeed(config, options, database, context.events as LocalChangeFeed, log);
   // The processor starts paging the incidents it opens in its own transaction; the paging engine (made
   // below, once its channels are) sends what is due.
   let pagingEngine: PagingEngine | undefined;
@@ -261,7 +266,12 @@ export async function startFoghorn(
     context,
     authenticator: new TokenAuthenticator(database.db, clock),
     sessions: new SessionAuthenticator(database.db, clock, config.auth.sessionIdleMinutes * 60_000),
-    system: { version: VERSION, storage: database.kind, ready: () => database.ping() },
+    system: {
+      version: VERSION,
+      storage: database.kind,
+      ready: () => database.ping(),
+      engine: engineProbe(database, clock, paging, processor),
+    },
     intake,
     prober,
     paging: { slackSigningSecret: config.slack.signingSecret, twilioAuthToken: config.twilio.authToken },
@@ -294,6 +304,7 @@ export async function startFoghorn(
     address = await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     await statusPage.stop();
+    await sharedFeed?.stop();
     await database.close();
     throw error;
   }
@@ -335,8 +346,72 @@ export async function startFoghorn(
       await metricRollups.stop();
       await processor.stop();
       await paging.stop();
+      await sharedFeed?.stop();
       await database.close();
     },
+  };
+}
+
+/**
+ * On PostgreSQL, the change feed is shared with the other replicas: every change published here also goes
+ * out with NOTIFY, and a dedicated connection LISTENs for theirs (reconnecting with backoff; after a
+ * reconnect the browsers reload, since changes may have been missed). PGlite is one process: nothing to do.
+ */
+async function shareChangeFeed(
+  config: Config,
+  options: StartOptions,
+  database: Database,
+  feed: LocalChangeFeed,
+  log: PinoLogger,
+): Promise<{ relay: ChangeRelay; listener: ChangeListener; stop(): Promise<void> } | undefined> {
+  // A test database handed in carries its URL (store/testing.ts TestDatabase).
+  const url = config.storage.databaseUrl ?? (options.database as { url?: string } | undefined)?.url;
+  if (database.kind !== "postgres" || !url) return undefined;
+  const relay = new ChangeRelay(
+    feed,
+    { send: (payloads) => notify(database.db, CHANGE_CHANNEL, payloads), maxBytes: MAX_NOTIFY_BYTES },
+    { log, now: () => new Date() },
+  );
+  const listener = new ChangeListener({
+    url,
+    channel: CHANGE_CHANNEL,
+    onMessage: (payload) => relay.receive(payload),
+    onReconnect: () => relay.resync(),
+    log,
+  });
+  relay.start();
+  await listener.start();
+  return {
+    relay,
+    listener,
+    async stop() {
+      await relay.stop();
+      await listener.stop();
+    },
+  };
+}
+
+/** The engine as /readyz and /metrics see it: the job runner (with its due backlog) and the alert processor. */
+function engineProbe(
+  database: Database,
+  clock: Clock,
+  paging: PagingEngine,
+  processor: AlertProcessor,
+): EngineProbe {
+  const startedAt = clock.now().getTime();
+  return {
+    runners: [
+      {
+        name: "jobs",
+        cycleAgeSeconds: () => paging.runner.cycleAgeSeconds(),
+        backlog: () => dueBacklog(database.db, paging.runner.kinds, clock.now()),
+      },
+      {
+        name: "alerts",
+        cycleAgeSeconds: () =>
+          Math.max(0, clock.now().getTime() - (processor.lastCycleAt?.getTime() ?? startedAt)) / 1000,
+      },
+    ],
   };
 }
 

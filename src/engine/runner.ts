@@ -2,17 +2,17 @@ import { hostname } from "node:os";
 import type { Logger } from "#app/context.ts";
 import type { Clock } from "#domain/time.ts";
 import type { Db } from "#store/db.ts";
-import { type ClaimedJob, claimJobs, completeJob, completeJobs, failJob, nextDueAt } from "#store/jobs.ts";
+import * as queue from "#store/jobs.ts";
 
 /** Runs one job. Throwing fails the attempt: it is retried with backoff, and dead after max_attempts. */
-export type JobHandler = (job: ClaimedJob) => Promise<void>;
+export type JobHandler = (job: queue.ClaimedJob) => Promise<void>;
 
 /**
  * Runs all the claimed jobs of one kind together (one transaction for many incidents). When it throws,
  * each job is run again alone, so one bad job fails only itself.
  */
 export interface BatchHandler {
-  batch(jobs: readonly ClaimedJob[]): Promise<void>;
+  batch(jobs: readonly queue.ClaimedJob[]): Promise<void>;
 }
 
 export interface RunnerOptions {
@@ -43,6 +43,8 @@ export class JobRunner {
   #running = false;
   #again = false;
   #stopped = true;
+  #draining = false; // during stop(): claimed jobs not yet started are handed back
+  #cycleMark = performance.now();
   #timer: NodeJS.Timeout | undefined;
   #current: Promise<void> = Promise.resolve();
   /** Jobs finished since start, and the time of the last completed cycle (liveness, /readyz, metrics). */
@@ -105,7 +107,7 @@ export class JobRunner {
     const poll = this.options.pollMs ?? 1000;
     let delay = poll;
     try {
-      const due = await nextDueAt(this.deps.db, this.kinds);
+      const due = await queue.nextDueAt(this.deps.db, this.kinds);
       if (due) delay = Math.max(0, Math.min(poll, due.getTime() - this.deps.clock.now().getTime()));
     } catch {
       // storage unavailable: poll again
@@ -119,7 +121,7 @@ export class JobRunner {
   /** Claims one batch of due jobs and runs it; returns how many ran. Tests on a manual clock call this. */
   async runDueOnce(): Promise<number> {
     const now = this.deps.clock.now();
-    const jobs = await claimJobs(this.deps.db, {
+    const jobs = await queue.claimJobs(this.deps.db, {
       worker: this.worker,
       kinds: this.kinds,
       now,
@@ -127,8 +129,8 @@ export class JobRunner {
       limit: this.#limit,
     });
     // Jobs of a batch kind run together; the rest one by one, `concurrency` at a time.
-    const units: ClaimedJob[][] = [];
-    const batches = new Map<string, ClaimedJob[]>();
+    const units: queue.ClaimedJob[][] = [];
+    const batches = new Map<string, queue.ClaimedJob[]>();
     for (const job of jobs) {
       const handler = this.handlers[job.kind];
       if (handler && "batch" in handler && job.attempts <= 1) {
@@ -141,15 +143,19 @@ export class JobRunner {
     const concurrency = Math.max(1, this.options.concurrency ?? 1);
     let next = 0;
     const lanes = Array.from({ length: Math.min(concurrency, units.length) }, async () => {
-      while (next < units.length) {
-        const unit = units[next++] as ClaimedJob[];
+      while (next < units.length && !this.#draining) {
+        const unit = units[next++] as queue.ClaimedJob[];
         if (unit.length > 1) await this.#runBatch(unit);
-        else await this.#run(unit[0] as ClaimedJob);
+        else await this.#run(unit[0] as queue.ClaimedJob);
+        this.#cycleMark = performance.now(); // progress: a long batch is not a stuck engine
       }
     });
     await Promise.all(lanes);
+    const handBack = units.slice(next).flatMap((unit) => unit.map((j) => j.id));
+    await queue.releaseJobs(this.deps.db, handBack, this.worker);
     this.lastCycleAt = this.deps.clock.now();
-    return jobs.length;
+    this.#cycleMark = performance.now();
+    return jobs.length - handBack.length;
   }
 
   /** Runs every job due now, including the ones those jobs enqueue for now; for tests and drains. */
@@ -163,7 +169,7 @@ export class JobRunner {
     return total;
   }
 
-  async #runBatch(jobs: ClaimedJob[]): Promise<void> {
+  async #runBatch(jobs: queue.ClaimedJob[]): Promise<void> {
     const handler = this.handlers[jobs[0]?.kind ?? ""] as BatchHandler;
     try {
       await handler.batch(jobs);
@@ -175,7 +181,7 @@ export class JobRunner {
       for (const job of jobs) await this.#run(job);
       return;
     }
-    await completeJobs(
+    await queue.completeJobs(
       this.deps.db,
       jobs.map((j) => j.id),
       this.worker,
@@ -183,7 +189,7 @@ export class JobRunner {
     this.completed += jobs.length;
   }
 
-  async #run(job: ClaimedJob): Promise<void> {
+  async #run(job: queue.ClaimedJob): Promise<void> {
     const handler = this.handlers[job.kind];
     const started = performance.now();
     try {
@@ -192,7 +198,7 @@ export class JobRunner {
         throw new Error("lease expired too often: the job's worker keeps dying");
       if ("batch" in handler) await handler.batch([job]);
       else await handler(job);
-      await completeJob(this.deps.db, job.id, this.worker);
+      await queue.completeJob(this.deps.db, job.id, this.worker);
       this.completed += 1;
       this.deps.log.debug(
         { job: job.id, kind: job.kind, ms: Math.round(performance.now() - started) },
@@ -206,7 +212,7 @@ export class JobRunner {
       const delayMs = typeof hint === "number" && hint > 0 ? hint : jobBackoffMs(job.attempts);
       const retryAt = new Date(this.deps.clock.now().getTime() + delayMs);
       try {
-        const outcome = await failJob(this.deps.db, job, this.worker, message, retryAt);
+        const outcome = await queue.failJob(this.deps.db, job, this.worker, message, retryAt);
         this.deps.log[outcome === "dead" ? "error" : "warn"](
           { job: job.id, kind: job.kind, attempts: job.attempts, err: message, outcome },
           outcome === "dead" ? "job failed for good (dead)" : "job failed; retrying with backoff",
@@ -229,10 +235,17 @@ export class JobRunner {
     return this.#running;
   }
 
-  /** Stops claiming and waits for the jobs in hand to finish (SIGTERM drain). */
+  /** Real seconds since the last cycle or finished job (#cycleMark); an idle runner cycles every pollMs. */
+  cycleAgeSeconds(): number {
+    return (performance.now() - this.#cycleMark) / 1000;
+  }
+
+  /** SIGTERM drain: stops claiming, finishes the jobs started, hands back the claimed ones not started. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#draining = true;
     clearTimeout(this.#timer);
     await this.#current;
+    this.#draining = false; // runDueOnce() called afterwards (tests, a final drain) runs what it claims
   }
 }

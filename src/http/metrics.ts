@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { Counter, collectDefaultMetrics, Histogram, type Metric, Registry } from "prom-client";
 import type { LiveMetrics } from "#app/metrics/prometheus.ts";
 import { DURATION_LE_BOUNDS, type LeHistogram } from "#domain/metrics/prometheus.ts";
+import type { EngineProbe } from "./routes/system.ts";
 
 /** Prometheus metrics of the HTTP server: request counts and latencies by route and status. */
 export function registerHttpMetrics(app: FastifyInstance): Registry {
@@ -207,3 +208,50 @@ export function registerIncidentMetrics(registry: Registry, source: IncidentMetr
     () => [{ value: source.ageSeconds() ?? 0 }],
   );
 }
+
+/**
+ * The engine's own lag, read live at every scrape on this replica (docs/operations.md "Replicas"): seconds
+ * since each runner's last cycle, and the due work nobody has claimed (pending past its run_at, or with an
+ * expired lease) among the kinds this replica runs. When the database does not answer, the backlog has no
+ * samples.
+ */
+export function registerEngineMetrics(registry: Registry, engine: EngineProbe): void {
+  const add = (name: string, help: string, samples: () => Promise<Sample[]>) =>
+    registry.registerMetric(new ComputedMetric(name, help, "gauge", samples) as unknown as Metric);
+  add(
+    "foghorn_engine_cycle_age_seconds",
+    "Seconds since the runner's last completed cycle, by runner (an idle runner cycles every second; /readyz fails when it is old while work is due)",
+    async () =>
+      engine.runners.map((r) => ({ labels: { runner: r.name }, value: round(r.cycleAgeSeconds()) })),
+  );
+  const backlogs = async () => {
+    const out: { runner: string; due: number; oldestSeconds: number }[] = [];
+    for (const r of engine.runners) {
+      if (!r.backlog) continue;
+      try {
+        out.push({ runner: r.name, ...(await r.backlog()) });
+      } catch {
+        // database down: no sample rather than a wrong 0
+      }
+    }
+    return out;
+  };
+  let pending: Promise<Awaited<ReturnType<typeof backlogs>>> | undefined;
+  // One read serves both metrics of a scrape.
+  const read = () => {
+    pending ??= backlogs().finally(() => setImmediate(() => (pending = undefined)));
+    return pending;
+  };
+  add(
+    "foghorn_engine_due_unclaimed_oldest_seconds",
+    "Age of the oldest job due and not claimed by any worker (pending past its run_at, or its lease expired), among the kinds this replica runs; 0 when none",
+    async () => (await read()).map((b) => ({ labels: { runner: b.runner }, value: round(b.oldestSeconds) })),
+  );
+  add(
+    "foghorn_engine_due_unclaimed_jobs",
+    "Jobs due and not claimed by any worker, among the kinds this replica runs",
+    async () => (await read()).map((b) => ({ labels: { runner: b.runner }, value: b.due })),
+  );
+}
+
+const round = (seconds: number) => Math.round(seconds * 1000) / 1000;

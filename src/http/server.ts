@@ -16,6 +16,7 @@ import type { SubscriptionOptions } from "#app/status-page/subscribers.ts";
 import { authenticate } from "./auth.ts";
 import {
   type IncidentMetricsSource,
+  registerEngineMetrics,
   registerHttpMetrics,
   registerIncidentMetrics,
   registerStatusPageMetrics,
@@ -158,6 +159,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       : {}),
   });
   registerSystemRoutes(app, api, metrics, deps.system);
+  if (deps.system.engine) registerEngineMetrics(metrics, deps.system.engine);
   registerSessionRoutes(app, api, deps.localPasswords ?? true);
   registerOidcRoutes(app, api, { oidc: deps.oidc, localPasswords: deps.localPasswords ?? true });
   registerIncidentRoutes(app, api);

@@ -206,3 +206,43 @@ export async function retryDeadJob(db: Db, id: number, now: Date): Promise<boole
   );
   return rows.length > 0;
 }
+
+/**
+ * Hands back jobs this worker claimed and never started (a replica draining on SIGTERM): pending again,
+ * due as before, the claim's attempt refunded, so another worker claims them at once.
+ */
+export async function releaseJobs(db: Db, ids: readonly number[], worker: string): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await executeRows(
+    db,
+    sql`update jobs set state = 'pending', locked_by = null, locked_until = null,
+          attempts = greatest(jobs.attempts - 1, 0)
+        where id = any(${`{${ids.join(",")}}`}::bigint[]) and locked_by = ${worker} and state = 'running'
+        returning id`,
+  );
+  return rows.length;
+}
+
+export interface DueBacklog {
+  /** Jobs of these kinds due and not held by a worker: pending past their run_at, or whose lease expired. */
+  due: number;
+  /** Seconds the oldest of them has waited (since its run_at, or its lease's end); 0 when none. */
+  oldestSeconds: number;
+}
+
+/** What is due and unclaimed among `kinds` at `now` (/readyz: is the engine keeping up; engine lag). */
+export async function dueBacklog(db: Db, kinds: readonly string[], now: Date): Promise<DueBacklog> {
+  const at = now.toISOString();
+  const rows = await executeRows(
+    db,
+    sql`select count(*) as due, coalesce(extract(epoch from ${at}::timestamptz - min(since)), 0) as oldest
+        from (
+          select case when state = 'pending' then run_at else locked_until end as since from jobs
+          where kind = any(${`{${kinds.join(",")}}`}::text[])
+            and ((state = 'pending' and run_at <= ${at}::timestamptz)
+              or (state = 'running' and locked_until < ${at}::timestamptz))
+        ) d`,
+  );
+  const r = rows[0] ?? {};
+  return { due: toInt(r.due), oldestSeconds: Math.max(0, Number(r.oldest ?? 0)) };
+}

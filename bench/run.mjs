@@ -19,7 +19,7 @@ import { profileMarkdown, summarizeProfile } from "./profile-summary.mjs";
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(BENCH, "..");
 const KIT = path.resolve(REPO, "../shared/bench-kit");
-const SCENARIOS = ["startup", "list", "create", "alerts", "paging", "status", "metrics"];
+const SCENARIOS = ["startup", "list", "create", "alerts", "paging", "status", "metrics", "replicas"];
 const APT = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk hyperfine curl nginx";
 
 const HELP = `npm run bench -- [options]
@@ -29,6 +29,8 @@ const HELP = `npm run bench -- [options]
                        the same bytes, and the SQL statements of 10,000 page views);
                        metrics runs bench/metrics.ts (1,000,000 seeded incidents: rollup build, GET
                        /api/v1/metrics and every section over one year, Insights page interactive)
+                       replicas runs bench/replicas.mjs (PostgreSQL only: ingest events/s with 3
+                       replicas vs 1 on one PostgreSQL, and PostgreSQL back up → first 202)
   --engine E           pglite | postgres | both (default both)
   --runs N             wrk runs per figure; the median is reported (default 3)
   --startup-runs N     cold starts per startup figure (default 5, plus 1 warm-up)
@@ -1945,6 +1947,29 @@ try {
       { stdio: "inherit" },
     );
     if (result.status !== 0) throw new Error(`bench/status.mjs exited with ${result.status}`);
+  }
+  if (has("replicas")) {
+    log(
+      "replicas: ingest with 3 replicas vs 1 on one PostgreSQL; recovery after a restart (bench/replicas.mjs)",
+    );
+    const result = spawnSync(
+      process.execPath,
+      [
+        path.join(BENCH, "replicas.mjs"),
+        "--runs",
+        String(opt.runs),
+        "--seconds",
+        String(opt.duration),
+        "--warmup",
+        String(opt.warmup),
+        "--pg",
+        opt.pg,
+        "--out",
+        path.join(outDir, "replicas.json"),
+      ],
+      { stdio: "inherit", cwd: REPO },
+    );
+    if (result.status !== 0) throw new Error(`bench/replicas.mjs exited with ${result.status}`);
   }
   if (has("metrics")) {
     log(

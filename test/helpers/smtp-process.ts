@@ -40,7 +40,7 @@ export interface SmtpProcess {
 
 const CHILD = fileURLToPath(new URL("./smtp-server-child.mjs", import.meta.url));
 
-type ChildMessage = { type: "listening"; port: number } | ({ type: "message" } & ReceivedMail);
+type ChildMessage = { type: "listening"; port: number } | ({ type: "message"; id: number } & ReceivedMail);
 
 function isChildMessage(value: unknown): value is ChildMessage {
   return typeof value === "object" && value !== null && "type" in value;
@@ -66,6 +66,8 @@ export async function startSmtpProcess(options: SmtpProcessOptions = {}): Promis
         resolve(msg.port);
       } else {
         received.push({ envelope: msg.envelope, raw: msg.raw, parsed: msg.parsed });
+        // The child answers the client's DATA with 250 only after this: a sent message is already here.
+        child.send({ type: "ack", id: msg.id });
         for (const wake of waiters) wake();
       }
     });

@@ -1,10 +1,21 @@
 // A real SMTP server (the smtp-server package) in its own process, for the email channel's tests.
 // Started by smtp-process.ts with a JSON config as argv[2]; talks to the parent over IPC:
 //   → { type: "listening", port }
-//   → { type: "message", envelope: { mailFrom, rcptTo }, raw, parsed: { subject, messageId, text, html, headers } }
+//   → { type: "message", id, envelope: { mailFrom, rcptTo }, raw, parsed: { subject, messageId, text, html, headers } }
+//   ← { type: "ack", id }                          the message is recorded: answer the client 250
 //   ← { type: "close" }                            stop and exit
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
+
+let nextId = 0;
+/** Resolvers waiting for the test process to confirm it recorded message `id`. */
+const acks = new Map();
+process.on("message", (msg) => {
+  if (msg && msg.type === "ack") {
+    acks.get(msg.id)?.();
+    acks.delete(msg.id);
+  }
+});
 
 const config = JSON.parse(process.argv[2] ?? "{}");
 /** RCPT TO answers by address (lower case): { code, message }. */
@@ -44,8 +55,13 @@ const server = new SMTPServer({
       const headers = {};
       for (const [key, value] of mail.headers)
         headers[key] = typeof value === "string" ? value : JSON.stringify(value);
+      const id = nextId++;
+      // 250 only once the test process has recorded the message (it acks): a client that got its 250
+      // then finds the message in `received`, in order.
+      const recorded = new Promise((resolve) => acks.set(id, resolve));
       process.send?.({
         type: "message",
+        id,
         envelope: {
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
@@ -59,6 +75,7 @@ const server = new SMTPServer({
           headers,
         },
       });
+      await recorded;
       callback(null, "250 2.0.0 Queued");
     });
   },

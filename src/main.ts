@@ -113,6 +113,10 @@ export function createLogger(config: Config, destination?: pino.DestinationStrea
     formatters: {
       log: (entry: Record<string, unknown>) => {
         if (typeof entry.url === "string") entry = { ...entry, url: maskPathSecrets(entry.url) };
+        // Fastify's own error lines carry the request as `req` ({ method, url, … }).
+        const req = entry.req as { url?: unknown } | undefined;
+        if (req && Object.getPrototypeOf(req) === Object.prototype && typeof req.url === "string")
+          entry = { ...entry, req: { ...req, url: maskPathSecrets(req.url) } };
         // A dead man's switch URL (monitoring.heartbeatUrl) ends in its key.
         if (typeof entry.heartbeatUrl === "string")
           entry = { ...entry, heartbeatUrl: maskUrl(entry.heartbeatUrl) };

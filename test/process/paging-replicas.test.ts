@@ -143,10 +143,12 @@ describe("paging with several replicas on one PostgreSQL", {
   before(() => {
     // No throttle (pages go out as soon as they are due; those due together for one person are bundled
     // into one message, so steps are counted per page inside messages); short deadline and lease so the
-    // crash test does not wait a minute.
+    // crash test does not wait a minute. The sending deadline is the window in which a slow send counts
+    // as still in flight: 2 s was shorter than a send took on a loaded CI machine (3 replicas and
+    // PostgreSQL on 2 cores), and another replica resent the page, as designed for a crashed sender.
     writeFileSync(
       configPath,
-      "oncall:\n  throttleSeconds: 0\n  sendingDeadlineSeconds: 2\n  jobLeaseSeconds: 3\n  handoffNoticeMinutes: 0\n" +
+      "oncall:\n  throttleSeconds: 0\n  sendingDeadlineSeconds: 8\n  jobLeaseSeconds: 10\n  handoffNoticeMinutes: 0\n" +
         // The webhook receiver is on loopback, which the SSRF guard refuses unless named.
         "security:\n  outboundAllow: [127.0.0.1]\n",
     );

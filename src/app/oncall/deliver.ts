@@ -182,13 +182,16 @@ export async function deliverForContactMethod(
     }
     // A resend after a crash reuses the delivery id the receiver may already have seen.
     const deliveryId = batch.find((c) => c.notification.deliveryId)?.notification.deliveryId ?? randomUUID();
+    // The deadline counts from now, after the locks were waited for, not from when this delivery began:
+    // on a busy machine that wait could use up most of it and let another worker resend too early.
+    const marked = ctx.clock.now();
     await setNotificationState(
       tx,
       batch.map((c) => c.notification.id),
       {
         state: "sending",
         deliveryId,
-        deadline: new Date(now.getTime() + opts.sendingDeadlineMs),
+        deadline: new Date(marked.getTime() + opts.sendingDeadlineMs),
       },
     );
     const to = {

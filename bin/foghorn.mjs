@@ -59,7 +59,8 @@ async function load() {
   if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource("src", [".ts"])) {
     const { build } = await import("esbuild");
     const result = await build({
-      entryPoints: [join(root, "src", "main.ts")],
+      // The status worker is a second entry (a process of its own, http/status-workers.ts).
+      entryPoints: [join(root, "src", "main.ts"), join(root, "src", "http", "status-worker.ts")],
       outdir: join(root, "dist"),
       outExtension: { ".js": ".mjs" },
       // Chunks: modules imported with import() (the HTTP server) load only when asked for, in parallel
@@ -81,6 +82,7 @@ async function load() {
       (a, b) => Number(a.path.endsWith("main.mjs")) - Number(b.path.endsWith("main.mjs")),
     );
     for (const file of entryLast) {
+      mkdirSync(dirname(file.path), { recursive: true });
       const temp = `${file.path}.${process.pid}.tmp`;
       writeFileSync(temp, file.contents);
       renameSync(temp, file.path);

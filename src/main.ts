@@ -5,6 +5,7 @@
 
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -37,6 +38,7 @@ import { createPagingEngine, type PagingEngine } from "#engine/oncall.ts";
 import { statusPageHandlers } from "#engine/status-page.ts";
 import { AlertSweeps } from "#engine/sweeps.ts";
 import type { EngineProbe } from "#http/routes/system.ts";
+import type { StatusWorkers } from "#http/status-workers.ts";
 import { createConsoleChannel } from "#integrations/console/channel.ts";
 import { createEmailChannel } from "#integrations/email/channel.ts";
 import { createGitHubTracker, type GitHubTrackerOptions } from "#integrations/github/tracker.ts";
@@ -141,6 +143,8 @@ export interface RunningFoghorn {
   paging: PagingEngine;
   /** The public status page's snapshot; tests call statusPage.refresh() or idle(). */
   statusPage: StatusPageCache;
+  /** The status worker processes (server.statusWorkers). */
+  statusWorkers: StatusWorkers;
   stop(): Promise<void>;
 }
 
@@ -258,7 +262,7 @@ export async function startFoghorn(
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (!existsSync(webRoot))
     log.info({ webRoot }, "the web UI is not built: `npm run build:web`, then restart, serves it at /");
-  const { buildServer } = await serverModule;
+  const { buildServer, routeStatusConnections } = await serverModule;
   const ai = buildAiDrafting(config, log, outbound);
   // The status page is up before the database answers: the snapshot on disk first, then rebuilt.
   const statusPage = new StatusPageCache(context, {
@@ -303,10 +307,19 @@ export async function startFoghorn(
         }),
     },
   });
+  // Status page connections are served raw, here and by the status workers (several cores).
+  const statusWorkers = routeStatusConnections(app.server, statusPage, {
+    ...STATUS_WORKER_ENTRY,
+    count: statusWorkerCount(config.server.statusWorkers),
+    trustProxy: config.server.trustProxy,
+    log,
+  });
+  statusWorkers.start();
   let address: string;
   try {
     address = await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
+    await statusWorkers.stop();
     await statusPage.stop();
     await sharedFeed?.stop();
     await database.close();
@@ -340,10 +353,12 @@ export async function startFoghorn(
     metricRollups,
     paging,
     statusPage,
+    statusWorkers,
     async stop() {
       clearInterval(maintenance.interval);
       clearTimeout(maintenance.first);
       await heartbeat?.stop();
+      await statusWorkers.stop();
       await statusPage.stop();
       await app.close();
       await sweeps.stop();
@@ -354,6 +369,16 @@ export async function startFoghorn(
       await database.close();
     },
   };
+}
+
+/** The status worker's entry beside this file: the bundle's, or the source run through tsx. */
+const STATUS_WORKER_ENTRY = import.meta.url.endsWith(".ts")
+  ? { entry: new URL("./http/status-worker.ts", import.meta.url), execArgv: ["--import", "tsx"] }
+  : { entry: new URL("./http/status-worker.mjs", import.meta.url), execArgv: [] };
+
+/** server.statusWorkers → a count: "auto" is one fewer than the cores, at most 3. */
+export function statusWorkerCount(setting: number | "auto", cores = availableParallelism()): number {
+  return setting === "auto" ? Math.min(Math.max(cores - 1, 0), 3) : setting;
 }
 
 /**

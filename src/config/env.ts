@@ -9,6 +9,7 @@ const BINDINGS = [
   ["FOGHORN_PUBLIC_URL", "server.publicUrl"],
   ["FOGHORN_BODY_LIMIT_BYTES", "server.bodyLimitBytes"],
   ["FOGHORN_TRUST_PROXY", "server.trustProxy"],
+  ["FOGHORN_STATUS_WORKERS", "server.statusWorkers"],
   ["FOGHORN_DATA_DIR", "storage.dataDir"],
   ["DATABASE_URL", "storage.databaseUrl"],
   ["FOGHORN_POOL_SIZE", "storage.poolSize"],

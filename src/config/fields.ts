@@ -24,6 +24,7 @@ function typeLabel(node: JsonSchema): string {
   const variants = node.anyOf;
   if (variants) return variants.map(typeLabel).join(" or ");
   if (node.enum) return node.enum.map((v) => JSON.stringify(v)).join(" | ");
+  if (node.const !== undefined) return JSON.stringify(node.const);
   switch (node.type) {
     case "integer": {
       const min = node.exclusiveMinimum === 0 ? 1 : node.minimum;

@@ -40,6 +40,7 @@ describe("loadConfig", () => {
       bodyLimitBytes: 1048576,
       trustProxy: false,
       corsOrigins: [],
+      statusWorkers: "auto",
     });
     assert.deepEqual(config.storage, { dataDir: join(cwd, "data"), poolSize: 10 });
     assert.deepEqual(config.log, { level: "info", pretty: false });

@@ -89,6 +89,14 @@ const serverSchema = group({
         "Web origins whose pages may call the API from the browser (CORS); empty: no cross-origin access. See docs/security.md.",
       examples: [["https://ops.example.com"]],
     }),
+  statusWorkers: z
+    .union([z.literal("auto"), integer(0, 16)], { error: 'expected "auto" or a whole number from 0 to 16' })
+    .default("auto")
+    .meta({
+      description:
+        'Extra processes that serve the public status page beside this one, so it uses more than one core under an outage\'s traffic; "auto": one fewer than the CPU cores, at most 3 (0 on one core). 0: this process alone. See docs/status-page.md.',
+      examples: [0, 2],
+    }),
 })
   .prefault({})
   .describe("The HTTP server: where it listens and how it is reached.");

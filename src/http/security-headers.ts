@@ -116,13 +116,23 @@ export function registerSecurityHeaders(app: FastifyInstance, options: SecurityH
  * set before it writes, so its own headers (its Content-Security-Policy) still win.
  */
 export function setRawSecurityHeaders(req: IncomingMessage, res: ServerResponse, trustProxy: boolean): void {
-  for (const [name, value] of Object.entries(ALWAYS)) res.setHeader(name, value);
-  res.setHeader("content-security-policy", CONTENT_SECURITY_POLICY);
   const forwarded = trustProxy
     ? String(req.headers["x-forwarded-proto"] ?? "")
         .split(",")[0]
         ?.trim()
     : "";
   const tls = (req.socket as { encrypted?: boolean }).encrypted === true;
-  if (forwarded === "https" || (!forwarded && tls)) res.setHeader("strict-transport-security", HSTS);
+  for (const [name, value] of Object.entries(
+    rawSecurityHeaders(forwarded === "https" || (!forwarded && tls)),
+  ))
+    res.setHeader(name, value);
+}
+
+/** The headers every response outside Fastify carries (the status page's own CSP replaces this one). */
+export function rawSecurityHeaders(tls: boolean): Record<string, string> {
+  return {
+    ...ALWAYS,
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    ...(tls ? { "strict-transport-security": HSTS } : {}),
+  };
 }

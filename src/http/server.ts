@@ -201,3 +201,5 @@ function statusFastPath(cache: StatusPageCache, trustProxy: boolean): FastifySer
       if (!answerFromStatusCache(cache, trustProxy, req, res)) handler(req, res);
     });
 }
+
+export { routeStatusConnections } from "./status-workers.ts";

@@ -34,6 +34,7 @@ export interface TestFoghorn {
   pagingIdle(): Promise<number>;
   /** The public status page's snapshot cache (refresh() rebuilds it now; idle() waits for pending rebuilds). */
   statusPage: RunningFoghorn["statusPage"];
+  statusWorkers: RunningFoghorn["statusWorkers"];
   close(): Promise<void>;
 }
 
@@ -77,6 +78,9 @@ export async function startTestFoghorn(
   // Tests send webhooks and health checks to local receivers: let the SSRF guard reach loopback.
   if (config.security.outboundAllow.length === 0)
     config.security.outboundAllow = options.outboundAllow ?? ["127.0.0.0/8", "::1"];
+  // In-process test servers serve the status page from this process alone (the workers' own test
+  // asks for them); "auto" would fork processes for every test server.
+  if (config.server.statusWorkers === "auto") config.server.statusWorkers = 0;
   options.configure?.(config);
   let firstStartOutput = "";
   let running: RunningFoghorn;
@@ -130,6 +134,7 @@ export async function startTestFoghorn(
       }
     },
     statusPage: running.statusPage,
+    statusWorkers: running.statusWorkers,
     async close() {
       await running.stop();
     },

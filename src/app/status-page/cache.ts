@@ -82,7 +82,15 @@ interface Snapshot {
   status: Map<string, PreparedFile>;
   root: Map<string, PreparedFile>;
   notFound: { status: PreparedFile; root: PreparedFile };
+  /** The not-found pages as rendered (a status worker prepares the same bytes from them). */
+  notFoundFiles: { status: StoredSnapshotFile; root: StoredSnapshotFile };
   stored: StoredSnapshot;
+}
+
+/** What a status worker process needs to answer with the same bytes as this one (http/status-workers.ts). */
+export interface ReplicaSnapshot {
+  stored: StoredSnapshot;
+  notFound: { status: StoredSnapshotFile; root: StoredSnapshotFile };
 }
 
 const sha256 = (body: Buffer) => createHash("sha256").update(body).digest("base64url");
@@ -435,12 +443,43 @@ export class StatusPageCache {
         status: prepare(notFound.status, generatedAt, stored.csp, zipped, 404),
         root: prepare(notFound.root, generatedAt, stored.csp, zipped, 404),
       },
+      notFoundFiles: notFound,
       stored,
     };
   }
 
   #install(snapshot: Snapshot): void {
     this.#current = snapshot;
+    const replica = { stored: snapshot.stored, notFound: snapshot.notFoundFiles };
+    for (const listener of this.#installListeners) listener(replica);
+  }
+
+  readonly #installListeners = new Set<(snapshot: ReplicaSnapshot) => void>();
+
+  /** Calls `listener` with every snapshot installed from now on; returns the unsubscribe. */
+  onInstall(listener: (snapshot: ReplicaSnapshot) => void): () => void {
+    this.#installListeners.add(listener);
+    return () => this.#installListeners.delete(listener);
+  }
+
+  /** The served snapshot in the form a status worker adopts; undefined before the first. */
+  get replicaSnapshot(): ReplicaSnapshot | undefined {
+    const current = this.#current;
+    return current && { stored: current.stored, notFound: current.notFoundFiles };
+  }
+
+  /** Serves `snapshot` (another process's, already rendered): what a status worker does with each one. */
+  adopt(snapshot: ReplicaSnapshot): void {
+    this.#install(this.#prepareAll(snapshot.stored, snapshot.notFound));
+  }
+
+  /**
+   * A cache that only serves what it is given with adopt(): a status worker process's, which has no
+   * database. Its start() and refresh() would fail; nothing calls them.
+   */
+  static forReplica(log: Logger, clock: Clock): StatusPageCache {
+    const noDatabase = () => Promise.reject(new Error("a status worker reads no database"));
+    return new StatusPageCache({ db: undefined as unknown as Db, clock, log }, { read: noDatabase });
   }
 
   /**
@@ -450,9 +489,7 @@ export class StatusPageCache {
    */
   lookup(host: string | undefined, path: string, headers: IncomingHttpHeaders): StatusResponse | undefined {
     const current = this.#current;
-    const q = path.indexOf("?");
-    let p = q === -1 ? path : path.slice(0, q);
-    if (p.length > 1 && p.endsWith("/")) p = p.slice(0, -1);
+    const p = pathOf(path);
     const onDomain = current?.customDomain != null && hostName(host) === current.customDomain;
     if (!isStatusPath(p, onDomain)) return undefined;
     if (!current) return this.#count(unavailable());
@@ -465,10 +502,23 @@ export class StatusPageCache {
     return this.#count({ status: file.status, headers: gzip.headers, body: gzip.body });
   }
 
+  /** Whether lookup() answers GET `path` on `host` (counts nothing). */
+  isStatusRequest(host: string | undefined, path: string): boolean {
+    const domain = this.#current?.customDomain;
+    return isStatusPath(pathOf(path), domain != null && hostName(host) === domain);
+  }
+
   #count(response: StatusResponse): StatusResponse {
     this.served[response.status] = (this.served[response.status] ?? 0) + 1;
     return response;
   }
+}
+
+/** A request target's path without its query, and without a trailing slash (but "/"). */
+function pathOf(target: string): string {
+  const q = target.indexOf("?");
+  const p = q === -1 ? target : target.slice(0, q);
+  return p.length > 1 && p.endsWith("/") ? p.slice(0, -1) : p;
 }
 
 /** The paths the status page answers (GET/HEAD); on its own domain also `/` and the pages without /status. */

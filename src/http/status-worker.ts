@@ -1,0 +1,78 @@
+/**
+ * A status worker process (http/status-workers.ts): holds the snapshot the main process sends after each
+ * rebuild and serves the status page connections it is handed, raw (http/status-wire.ts); a request that
+ * is not the status page's goes back to the main process with its connection. No database, no Fastify:
+ * it starts in a few milliseconds and stays small. It exits when the main process asks or goes away.
+ */
+import type { Socket } from "node:net";
+import { StatusPageCache } from "#app/status-page/cache.ts";
+import { serveStatusConnection } from "./status-wire.ts";
+import type { FromWorker, ToWorker } from "./status-workers.ts";
+
+const send = (message: FromWorker, handle?: Socket) =>
+  process.send?.(message, handle, {}, (error: Error | null) => {
+    if (error && handle) handle.destroy();
+  });
+
+const log = {
+  info: () => {},
+  warn: (obj: unknown, msg?: string) => process.stderr.write(`status worker: ${msg ?? ""} ${String(obj)}\n`),
+  error: (obj: unknown, msg?: string) => process.stderr.write(`status worker: ${msg ?? ""} ${String(obj)}\n`),
+  debug: () => {},
+};
+const cache = StatusPageCache.forReplica(log as never, { now: () => new Date() });
+const trustProxy = process.env.FOGHORN_STATUS_WORKER_TRUST_PROXY === "1";
+const keepAliveMs = Number(process.env.FOGHORN_STATUS_WORKER_KEEP_ALIVE_MS) || 5_000;
+const open = new Set<Socket>();
+let ready = false;
+let stopping = false;
+
+// Answers are counted in the main process's metrics: sent four times a second when there were any.
+let counts: Record<number, number> = {};
+setInterval(() => {
+  if (Object.keys(counts).length === 0) return;
+  send({ type: "answered", counts });
+  counts = {};
+}, 250).unref();
+
+process.on("message", (message: ToWorker, handle: unknown) => {
+  if (message.type === "snapshot") {
+    cache.adopt(message.snapshot);
+    if (!ready) {
+      ready = true;
+      send({ type: "ready" });
+    }
+  } else if (message.type === "connection" && handle) {
+    const socket = handle as Socket;
+    if (stopping) {
+      socket.destroy();
+      return;
+    }
+    open.add(socket);
+    socket.once("close", () => open.delete(socket));
+    serveStatusConnection(socket, Buffer.from(message.unread), {
+      lookup: (host, url, headers) => cache.lookup(host, url, headers),
+      trustProxy,
+      keepAliveMs,
+      onAnswer: (status) => {
+        counts[status] = (counts[status] ?? 0) + 1;
+      },
+      handOff: (s, unread) => {
+        open.delete(s);
+        send({ type: "handback", unread }, s);
+      },
+    });
+  } else if (message.type === "stop") stop();
+});
+// The main process went away (crashed or stopped without asking): nothing left to serve for.
+process.on("disconnect", () => stop());
+
+function stop(): void {
+  if (stopping) return;
+  stopping = true;
+  if (Object.keys(counts).length > 0 && process.connected) send({ type: "answered", counts });
+  // Each keep-alive connection ends after the answers already written; none is cut mid-response.
+  for (const socket of open) socket.end();
+  setTimeout(() => process.exit(0), 200).unref();
+  if (process.connected) process.disconnect?.();
+}

@@ -1,0 +1,233 @@
+// The status page served from several processes (server.statusWorkers): connections that open with a
+// status page request are shared between this process and the worker processes, every answer is the same
+// bytes, a change reaches every worker, a connection moves to the full server (node:http and Fastify) for
+// any other request and keeps working, a worker that dies is replaced, and none outlives the server.
+import assert from "node:assert/strict";
+import { connect } from "node:net";
+import { after, before, describe, test } from "node:test";
+import { startTestFoghorn, type TestFoghorn } from "../helpers/foghorn.ts";
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Splits raw bytes into HTTP/1.1 responses (Content-Length framed); the rest is returned unread. */
+function parseResponses(bytes: Buffer): { answers: Answer[]; rest: Buffer } {
+  const answers: Answer[] = [];
+  let at = 0;
+  for (;;) {
+    const end = bytes.indexOf("\r\n\r\n", at);
+    if (end === -1) break;
+    const [statusLine = "", ...lines] = bytes.toString("latin1", at, end).split("\r\n");
+    const headers: Record<string, string> = {};
+    for (const line of lines) {
+      const colon = line.indexOf(":");
+      headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    const length = Number(headers["content-length"] ?? 0);
+    if (bytes.length < end + 4 + length) break;
+    answers.push({
+      status: Number(statusLine.split(" ")[1]),
+      headers,
+      body: bytes.toString("utf8", end + 4, end + 4 + length),
+    });
+    at = end + 4 + length;
+  }
+  return { answers, rest: bytes.subarray(at) };
+}
+
+/** One connection: send each chunk after the answers to the previous one arrived (`expect` per chunk). */
+async function converse(url: string, steps: { send: string; expect: number }[]): Promise<Answer[]> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  let buffer: Buffer = Buffer.alloc(0);
+  const all: Answer[] = [];
+  let wanted = 0;
+  let wake: () => void = () => {};
+  socket.on("data", (chunk: Buffer) => {
+    const { answers, rest } = parseResponses(Buffer.concat([buffer, chunk]));
+    buffer = rest;
+    all.push(...answers);
+    if (all.length >= wanted) wake();
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("error", reject);
+  });
+  try {
+    for (const step of steps) {
+      wanted += step.expect;
+      const arrived = new Promise<void>((resolve, reject) => {
+        wake = resolve;
+        socket.once("close", () =>
+          reject(
+            new Error(
+              `connection closed after ${all.length} answers (${buffer.length} bytes unread: ${JSON.stringify(buffer.toString("latin1").split("\r\n\r\n")[0]?.slice(-200))})`,
+            ),
+          ),
+        );
+        setTimeout(() => reject(new Error(`no answer to ${JSON.stringify(step.send)}`)), 10_000).unref();
+      });
+      socket.write(step.send);
+      await arrived;
+    }
+  } finally {
+    socket.destroy();
+  }
+  return all;
+}
+
+const get = (path: string, extra = "") => `GET ${path} HTTP/1.1\r\nHost: localhost\r\n${extra}\r\n`;
+
+/** `count` requests, each on a fresh connection. */
+const fresh = (url: string, path: string, count: number) =>
+  Promise.all(
+    Array.from({ length: count }, () => converse(url, [{ send: get(path), expect: 1 }]).then((a) => a[0])),
+  ) as Promise<Answer[]>;
+
+const comparable = (a: Answer) => {
+  const { date: _date, ...headers } = a.headers;
+  return { status: a.status, headers, body: a.body };
+};
+
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("status page from several processes (server.statusWorkers: 2)", () => {
+  let foghorn: TestFoghorn;
+  let closed = false;
+  before(async () => {
+    foghorn = await startTestFoghorn("pglite", {
+      configure: (config) => {
+        config.server.statusWorkers = 2;
+      },
+    });
+    await foghorn.statusPage.idle();
+    await until(() => foghorn.statusWorkers.ready === 2, "both workers are ready");
+  });
+  after(async () => {
+    if (!closed) await foghorn?.close();
+  });
+
+  test("connections are shared in turn with the workers, and every answer is the same bytes", async () => {
+    const before = foghorn.statusWorkers.answered;
+    const answers = await fresh(foghorn.url, "/status", 12);
+    const first = comparable(answers[0] as Answer);
+    assert.equal(first.status, 200);
+    assert.match(first.body, /<!doctype html>/i);
+    assert.equal(first.headers["content-length"], String(Buffer.byteLength(first.body)));
+    for (const a of answers) assert.deepEqual(comparable(a), first);
+    // This process and two workers take new status connections in turn: 8 of the 12 went to workers
+    // (they report their answers every 250 ms).
+    await until(() => foghorn.statusWorkers.answered - before >= 8, "the workers report 8 answers");
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(foghorn.statusWorkers.answered - before, 8);
+    // The same bytes as the full server gives on a connection it owns (a status request after another).
+    const [, viaFastify] = await converse(foghorn.url, [
+      { send: get("/readyz"), expect: 1 },
+      { send: get("/status"), expect: 1 },
+    ]);
+    assert.deepEqual(comparable(viaFastify as Answer), first);
+  });
+
+  test("a change reaches every worker at once", async () => {
+    const name = `Payments ${Date.now()}`;
+    const created = await foghorn.api("/api/v1/status-page/components", { body: { name } });
+    assert.equal(created.status, 201, await created.clone().text());
+    await foghorn.statusPage.idle();
+    const changedAt = Date.now();
+    await until(
+      async () =>
+        (await fresh(foghorn.url, "/api/v2/components.json", 9)).every((a) => a.body.includes(name)),
+      "every process serves the new component",
+      5_000,
+    );
+    // The snapshot goes to the workers over IPC as it is installed: milliseconds (2 s allows for a busy CI).
+    assert.ok(Date.now() - changedAt < 2_000, `all processes served it after ${Date.now() - changedAt} ms`);
+  });
+
+  test("a connection goes to the full server for any other request, and keeps working", async () => {
+    for (let i = 0; i < 6; i++) {
+      const answers = await converse(foghorn.url, [
+        { send: get("/status"), expect: 1 },
+        { send: get("/readyz"), expect: 1 },
+        { send: get("/api/v2/status.json"), expect: 1 },
+        {
+          // Pipelined: a status request, a POST with a body (refused: no token), a status request.
+          send:
+            get("/history.atom") +
+            "POST /api/v1/incidents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}" +
+            get("/api/v2/summary.json"),
+          expect: 3,
+        },
+      ]);
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 200, 200, 200, 401, 200],
+        `connection ${i}`,
+      );
+      assert.match(answers[1]?.body ?? "", /"status"/);
+      assert.match(answers[3]?.headers["content-type"] ?? "", /atom/);
+      assert.match(answers[4]?.headers["content-type"] ?? "", /problem\+json/);
+      assert.match(answers[5]?.body ?? "", /"components"/);
+    }
+  });
+
+  test("requests the raw server does not take are answered by node:http as always", async () => {
+    const [http10] = await converse(foghorn.url, [
+      { send: "GET /status HTTP/1.0\r\nHost: localhost\r\n\r\n", expect: 1 },
+    ]);
+    assert.equal(http10?.status, 200);
+    const [noHost] = await converse(foghorn.url, [{ send: "GET /status HTTP/1.1\r\n\r\n", expect: 1 }]);
+    assert.equal(noHost?.status, 400);
+    // HEAD: the headers of the GET (Content-Length included) and no body; Connection: close is honoured.
+    const { hostname, port } = new URL(foghorn.url);
+    const socket = connect(Number(port), hostname, () =>
+      socket.write("HEAD /status HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+    );
+    const chunks: Buffer[] = [];
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    await new Promise((resolve) => socket.once("close", resolve));
+    const text = Buffer.concat(chunks).toString("latin1");
+    assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(text, /\r\ncontent-length: [1-9]\d+\r\n/);
+    assert.match(text, /\r\nconnection: close\r\n/);
+    assert.ok(text.endsWith("\r\n\r\n"), "nothing after the head");
+  });
+
+  test("a worker that dies is started again; meanwhile the others and this process serve", async () => {
+    const [victim] = foghorn.statusWorkers.pids;
+    assert.ok(victim);
+    process.kill(victim, "SIGKILL");
+    await until(() => foghorn.statusWorkers.ready === 1, "the dead worker is out of turn");
+    const answers = await fresh(foghorn.url, "/status", 6);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [200, 200, 200, 200, 200, 200],
+    );
+    await until(() => foghorn.statusWorkers.ready === 2, "a new worker took its place");
+    assert.ok(!foghorn.statusWorkers.pids.includes(victim));
+  });
+
+  test("no worker outlives the server", async () => {
+    const pids = foghorn.statusWorkers.pids;
+    closed = true;
+    await foghorn.close();
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await until(() => !pids.some(alive), "every worker exited", 6_000);
+  });
+});

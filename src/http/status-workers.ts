@@ -68,13 +68,21 @@ export function routeStatusConnections(
     socket.resume();
   };
   workers.onHandBack = toHttp;
-  const serveHere = (socket: Socket, unread: Buffer) =>
+  const serveHere = (socket: Socket, unread: Buffer) => {
+    // node:http does not know these connections: stop() ends them, or closing the server would wait
+    // for their keep-alive timeout.
+    workers.local.add(socket);
+    socket.once("close", () => workers.local.delete(socket));
     serveStatusConnection(socket, unread, {
       lookup: (host, url, headers) => cache.lookup(host, url, headers),
       trustProxy: options.trustProxy,
       keepAliveMs: server.keepAliveTimeout,
-      handOff: toHttp,
+      handOff: (handed, rest) => {
+        workers.local.delete(handed);
+        toHttp(handed, rest);
+      },
     });
+  };
   server.on("connection", (socket: Socket) => {
     let read: Buffer = Buffer.alloc(0);
     const stopWatching = () => {
@@ -118,6 +126,8 @@ export class StatusWorkers {
   readonly #workers: Worker[] = [];
   #turn = 0;
   #stopping = false;
+  /** Status connections this process serves itself (raw). */
+  readonly local = new Set<Socket>();
   /** Answers the workers gave (they report every 250 ms). */
   answered = 0;
   #unsubscribe: (() => void) | undefined;
@@ -176,9 +186,11 @@ export class StatusWorkers {
     return true;
   }
 
-  /** Stops the workers (they close their idle connections and exit). */
+  /** Ends this process's raw status connections and stops the workers (they end theirs and exit). */
   async stop(): Promise<void> {
     this.#stopping = true;
+    // Each ends after the answers already written (a raw connection has no request half-read).
+    for (const socket of this.local) socket.end();
     this.#unsubscribe?.();
     await Promise.all(
       this.#workers.map(

@@ -216,10 +216,27 @@ describe("status page from several processes (server.statusWorkers: 2)", () => {
     assert.ok(!foghorn.statusWorkers.pids.includes(victim));
   });
 
-  test("no worker outlives the server", async () => {
+  test("closing the server ends idle status connections at once, and no worker outlives it", async () => {
+    // Three idle keep-alive connections, one per process in turn (this one and the two workers).
+    const { hostname, port } = new URL(foghorn.url);
+    const idle = await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<{ closed: Promise<void> }>((resolve) => {
+            const socket = connect(Number(port), hostname, () => socket.write(get("/status")));
+            const closed = new Promise<void>((r) => socket.once("close", () => r()));
+            socket.once("data", () => resolve({ closed }));
+            socket.on("error", () => {});
+          }),
+      ),
+    );
     const pids = foghorn.statusWorkers.pids;
     closed = true;
+    const started = Date.now();
     await foghorn.close();
+    await Promise.all(idle.map((c) => c.closed));
+    // Well under the 5 s keep-alive timeout that would otherwise close them.
+    assert.ok(Date.now() - started < 3_000, `closed after ${Date.now() - started} ms`);
     const alive = (pid: number) => {
       try {
         process.kill(pid, 0);

@@ -22,6 +22,7 @@ import { LiveMetricsCache } from "#app/metrics/prometheus.ts";
 import { DEFAULT_DELIVERY } from "#app/oncall/deliver.ts";
 import type { AiDrafting, ChannelRegistry, ChatAnnouncer } from "#app/ports.ts";
 import { StatusPageCache } from "#app/status-page/cache.ts";
+import type { EngineProbe } from "#app/system/engine-health.ts";
 import type { ConnectBacklog } from "#cli/commands/backlog.ts";
 import { runCli } from "#cli/main.ts";
 import type { Config } from "#config/load.ts";
@@ -37,7 +38,6 @@ import { metricsDigestHandlers, startMetricsDigest } from "#engine/metrics-diges
 import { createPagingEngine, type PagingEngine } from "#engine/oncall.ts";
 import { statusPageHandlers } from "#engine/status-page.ts";
 import { AlertSweeps } from "#engine/sweeps.ts";
-import type { EngineProbe } from "#http/routes/system.ts";
 import type { StatusWorkers } from "#http/status-workers.ts";
 import { createConsoleChannel } from "#integrations/console/channel.ts";
 import { createEmailChannel } from "#integrations/email/channel.ts";
@@ -270,6 +270,7 @@ export async function startFoghorn(
     emailSubscriptions: subscriberSender.email !== undefined,
   });
   await statusPage.start();
+  const engine = engineProbe(database, clock, paging, processor);
   const app = buildServer({
     context,
     authenticator: new TokenAuthenticator(database.db, clock),
@@ -278,7 +279,7 @@ export async function startFoghorn(
       version: VERSION,
       storage: database.kind,
       ready: () => database.ping(),
-      engine: engineProbe(database, clock, paging, processor),
+      engine,
     },
     intake,
     prober,
@@ -335,7 +336,7 @@ export async function startFoghorn(
   metricRollups.start();
   await paging.start();
   await startMetricsDigest(systemContext, digest);
-  const heartbeat = startOutboundHeartbeat(config, log, clock, database, paging);
+  const heartbeat = startOutboundHeartbeat(config, log, clock, database, engine);
   if (boot.created) {
     const base = (config.server.publicUrl ?? url).replace(/\/+$/, "");
     announceBootstrap(boot, base, log, options.stdout ?? process.stdout);
@@ -450,7 +451,7 @@ function startOutboundHeartbeat(
   log: PinoLogger,
   clock: Clock,
   database: Database,
-  paging: PagingEngine,
+  engine: EngineProbe,
 ): OutboundHeartbeat | undefined {
   const { heartbeatUrl, heartbeatIntervalSeconds, heartbeatMethod } = config.monitoring;
   if (!heartbeatUrl) return undefined;
@@ -461,12 +462,7 @@ function startOutboundHeartbeat(
     clock,
     log,
     version: VERSION,
-    health: foghornHealth({
-      ping: () => database.ping(),
-      lastCycleAt: () => paging.runner.lastCycleAt,
-      clock,
-      startedAt: clock.now(),
-    }),
+    health: foghornHealth({ ping: () => database.ping(), engine }),
   });
   heartbeat.start();
   return heartbeat;

@@ -62,9 +62,17 @@ for (const backend of await testBackends()) {
         version: "9.9.9-test",
         health: foghornHealth({
           ping: () => database.ping(),
-          lastCycleAt: () => lastCycleAt,
-          clock,
-          startedAt: clock.now(),
+          // One runner with work due: stuck once its last cycle is older than 30 s.
+          engine: {
+            stuckAfterSeconds: 30,
+            runners: [
+              {
+                name: "jobs",
+                cycleAgeSeconds: () => (clock.now().getTime() - (lastCycleAt?.getTime() ?? 0)) / 1000,
+                backlog: async () => ({ due: 1, oldestSeconds: 31 }),
+              },
+            ],
+          },
         }),
       });
       return {
@@ -108,7 +116,9 @@ for (const backend of await testBackends()) {
         clock.advance(31_000);
         assert.equal(await heartbeat.beatOnce(), "unhealthy");
         assert.ok(
-          lines.some((l) => /job engine stuck: last cycle 31 s ago/.test(l)),
+          lines.some((l) =>
+            /job engine stuck: the jobs runner's last cycle was 31 s ago \(limit 30 s\)/.test(l),
+          ),
           lines.join("\n"),
         );
         engineCycled();

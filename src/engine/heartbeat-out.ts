@@ -5,6 +5,7 @@
  * the outside system pages someone through a channel that does not depend on Foghorn.
  */
 import type { Logger } from "#app/context.ts";
+import { type EngineProbe, engineProblem } from "#app/system/engine-health.ts";
 import type { Clock } from "#domain/time.ts";
 
 /** What one beat did. */
@@ -118,28 +119,19 @@ export class OutboundHeartbeat {
 export interface FoghornHealthDeps {
   /** The storage's liveness probe (Database.ping). */
   ping(): Promise<void>;
-  /** When the job engine last completed a cycle (JobRunner.lastCycleAt); null before its first. */
-  lastCycleAt(): Date | null;
-  clock: Clock;
-  /** How old the engine's last cycle may be; it cycles at least every second while healthy. */
-  engineStaleMs?: number;
-  /** When the engine started: before its first cycle it is given engineStaleMs from here. */
-  startedAt: Date;
+  /** The engine's runners, judged by the same rule as /readyz (app/system/engine-health.ts). */
+  engine: EngineProbe;
 }
 
-/** Healthy = the database answers and the engine has cycled recently (what /readyz checks, and the engine). */
+/** Healthy = the database answers and the engine is not stuck: what /readyz checks, by the same rule. */
 export function foghornHealth(deps: FoghornHealthDeps): () => Promise<string | undefined> {
-  const staleMs = deps.engineStaleMs ?? 30_000;
   return async () => {
     try {
       await deps.ping();
     } catch (error) {
       return `database unreachable: ${(error as Error).message}`;
     }
-    const last = deps.lastCycleAt() ?? deps.startedAt;
-    const age = deps.clock.now().getTime() - last.getTime();
-    if (age > staleMs) return `job engine stuck: last cycle ${Math.round(age / 1000)} s ago`;
-    return undefined;
+    return engineProblem(deps.engine);
   };
 }
 

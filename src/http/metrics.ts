@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { Counter, collectDefaultMetrics, Histogram, type Metric, Registry } from "prom-client";
 import type { LiveMetrics } from "#app/metrics/prometheus.ts";
+import type { EngineProbe } from "#app/system/engine-health.ts";
 import { DURATION_LE_BOUNDS, type LeHistogram } from "#domain/metrics/prometheus.ts";
-import type { EngineProbe } from "./routes/system.ts";
 
 /** Prometheus metrics of the HTTP server: request counts and latencies by route and status. */
 export function registerHttpMetrics(app: FastifyInstance): Registry {

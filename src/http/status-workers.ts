@@ -229,7 +229,7 @@ export class StatusWorkers {
     child.on("message", (message: FromWorker, handle: unknown) => {
       if (message.type === "ready") {
         worker.ready = true;
-        this.options.log.info({ slot, pid: child.pid }, "status worker ready");
+        this.options.log.info({ slot, workerPid: child.pid }, "status worker ready");
       } else if (message.type === "answered")
         for (const [status, n] of Object.entries(message.counts)) {
           this.cache.served[Number(status)] = (this.cache.served[Number(status)] ?? 0) + n;

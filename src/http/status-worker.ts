@@ -5,6 +5,7 @@
  * it starts in a few milliseconds and stays small. It exits when the main process asks or goes away.
  */
 import type { Socket } from "node:net";
+import type { Logger } from "#app/context.ts";
 import { StatusPageCache } from "#app/status-page/cache.ts";
 import { serveStatusConnection } from "./status-wire.ts";
 import type { FromWorker, ToWorker } from "./status-workers.ts";
@@ -14,13 +15,18 @@ const send = (message: FromWorker, handle?: Socket) =>
     if (error && handle) handle.destroy();
   });
 
-const log = {
+/** Warnings and errors to stderr as JSON lines, like the main process's log (which shares the stream). */
+const log: Logger = {
   info: () => {},
-  warn: (obj: unknown, msg?: string) => process.stderr.write(`status worker: ${msg ?? ""} ${String(obj)}\n`),
-  error: (obj: unknown, msg?: string) => process.stderr.write(`status worker: ${msg ?? ""} ${String(obj)}\n`),
   debug: () => {},
+  warn: (obj, msg) => writeLine(40, obj, msg),
+  error: (obj, msg) => writeLine(50, obj, msg),
 };
-const cache = StatusPageCache.forReplica(log as never, { now: () => new Date() });
+function writeLine(level: number, obj: object | string, msg?: string): void {
+  const fields = typeof obj === "string" ? { msg: obj } : { ...obj, msg: `status worker: ${msg ?? ""}` };
+  process.stderr.write(`${JSON.stringify({ level, time: Date.now(), pid: process.pid, ...fields })}\n`);
+}
+const cache = StatusPageCache.forReplica(log, { now: () => new Date() });
 const trustProxy = process.env.FOGHORN_STATUS_WORKER_TRUST_PROXY === "1";
 const keepAliveMs = Number(process.env.FOGHORN_STATUS_WORKER_KEEP_ALIVE_MS) || 5_000;
 const open = new Set<Socket>();

@@ -213,6 +213,8 @@ export async function startFoghorn(
   const intake = new AlertIntake(database.db, clock, {
     defaultRateLimitPerMinute: config.alerts.rateLimitPerMinute,
     maxQueuedEvents: config.alerts.maxQueuedEvents,
+    // PostgreSQL writes one batch while the next is built; PGlite has one connection.
+    commitConcurrency: database.kind === "pglite" ? 1 : 3,
     onCommitted: () => processor.wake(),
   });
   // Every request to a URL a user configured (webhooks, subscribers, health checks, AI) goes through the
@@ -262,7 +264,9 @@ export async function startFoghorn(
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (!existsSync(webRoot))
     log.info({ webRoot }, "the web UI is not built: `npm run build:web`, then restart, serves it at /");
-  const { buildServer, routeStatusConnections } = await serverModule;
+  const { buildServer, routeStatusConnections, RawRequestMetrics, RAW_ROUTES, storeRawEvent } =
+    await serverModule;
+  const rawRequests = new RawRequestMetrics();
   const ai = buildAiDrafting(config, log, outbound);
   // The status page is up before the database answers: the snapshot on disk first, then rebuilt.
   const statusPage = new StatusPageCache(context, {
@@ -294,6 +298,7 @@ export async function startFoghorn(
     githubWebhookSecret: config.github.webhookSecret,
     statusSubscriptions: { emailEnabled: subscriberSender.email !== undefined },
     statusPage,
+    rawRequests,
     dbStatements: () => database.statementCount(),
     liveMetrics: new LiveMetricsCache(systemContext),
     digest,
@@ -314,6 +319,13 @@ export async function startFoghorn(
     count: statusWorkerCount(config.server.statusWorkers),
     trustProxy: config.server.trustProxy,
     log,
+    // Alertmanager and PagerDuty v2 posts too: read and validated on every core, stored here.
+    ingest: {
+      store: storeRawEvent(intake, (raw, seconds) =>
+        rawRequests.count("POST", RAW_ROUTES[raw.kind], 202, seconds),
+      ),
+      bodyLimit: config.server.bodyLimitBytes,
+    },
   });
   statusWorkers.start();
   let address: string;

@@ -94,7 +94,7 @@ const serverSchema = group({
     .default("auto")
     .meta({
       description:
-        'Extra processes that serve the public status page beside this one, so it uses more than one core under an outage\'s traffic; "auto": one fewer than the CPU cores, at most 3 (0 on one core). 0: this process alone. See docs/status-page.md.',
+        'Extra processes that serve the public status page and read the Alertmanager and PagerDuty v2 alert posts beside this one (which stores the events), so both use more than one core under an outage\'s traffic; "auto": one fewer than the CPU cores, at most 3 (0 on one core). 0: this process alone. See docs/status-page.md and docs/integrations.md.',
       examples: [0, 2],
     }),
 })

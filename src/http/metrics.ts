@@ -4,8 +4,22 @@ import type { LiveMetrics } from "#app/metrics/prometheus.ts";
 import type { EngineProbe } from "#app/system/engine-health.ts";
 import { DURATION_LE_BOUNDS, type LeHistogram } from "#domain/metrics/prometheus.ts";
 
+/**
+ * Requests answered outside Fastify (the raw alert webhooks, http/raw-ingest.ts), counted in the same
+ * request metrics once registerHttpMetrics has attached it.
+ */
+export class RawRequestMetrics {
+  #sink: ((method: string, route: string, status: number, seconds: number) => void) | undefined;
+  attach(sink: (method: string, route: string, status: number, seconds: number) => void): void {
+    this.#sink = sink;
+  }
+  count(method: string, route: string, status: number, seconds: number): void {
+    this.#sink?.(method, route, status, seconds);
+  }
+}
+
 /** Prometheus metrics of the HTTP server: request counts and latencies by route and status. */
-export function registerHttpMetrics(app: FastifyInstance): Registry {
+export function registerHttpMetrics(app: FastifyInstance, raw?: RawRequestMetrics): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "foghorn_process_" });
   const requests = new Counter({
@@ -25,6 +39,10 @@ export function registerHttpMetrics(app: FastifyInstance): Registry {
     const route = req.routeOptions.url ?? "unmatched";
     requests.inc({ method: req.method, route, status: String(reply.statusCode) });
     duration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+  raw?.attach((method, route, status, seconds) => {
+    requests.inc({ method, route, status: String(status) });
+    duration.observe({ method, route }, seconds);
   });
   return registry;
 }

@@ -16,6 +16,7 @@ import type { SubscriptionOptions } from "#app/status-page/subscribers.ts";
 import { authenticate } from "./auth.ts";
 import {
   type IncidentMetricsSource,
+  type RawRequestMetrics,
   registerEngineMetrics,
   registerHttpMetrics,
   registerIncidentMetrics,
@@ -94,6 +95,8 @@ export interface ServerDeps {
   localPasswords?: boolean | undefined;
   /** server.corsOrigins: origins whose pages may call the API; none by default (docs/security.md). */
   corsOrigins?: readonly string[] | undefined;
+  /** Requests answered outside Fastify (raw alert webhooks), counted in the request metrics. */
+  rawRequests?: RawRequestMetrics | undefined;
   /** Writes a consistent backup file, for `POST /api/v1/admin/backup`; without it that route answers 503. */
   backup?: BackupSource | undefined;
 }
@@ -145,7 +148,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         "request",
       );
   });
-  const metrics = registerHttpMetrics(app);
+  const metrics = registerHttpMetrics(app, deps.rawRequests);
   if (deps.liveMetrics) registerIncidentMetrics(metrics, deps.liveMetrics);
   const liveMetrics = deps.liveMetrics;
   registerStatusPageMetrics(metrics, {
@@ -202,4 +205,6 @@ function statusFastPath(cache: StatusPageCache, trustProxy: boolean): FastifySer
     });
 }
 
+export { RawRequestMetrics } from "./metrics.ts";
+export { RAW_ROUTES, storeRawEvent } from "./raw-ingest.ts";
 export { routeStatusConnections } from "./status-workers.ts";

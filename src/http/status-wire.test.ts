@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { MAX_HEAD_BYTES, scanRequestHead } from "./status-wire.ts";
+import { MAX_HEAD_BYTES, readRequestHead, scanRequestHead } from "./status-wire.ts";
 
 const head = (text: string) => scanRequestHead(Buffer.from(text, "latin1"));
 
@@ -58,5 +58,50 @@ describe("status page request heads (what the raw server answers itself)", () =>
   for (const [what, text] of refused)
     test(`left to node:http: ${what}`, () => {
       assert.equal(head(text), "other");
+    });
+});
+
+describe("request heads with a body (the alert webhooks the raw server answers)", () => {
+  const read = (text: string) => readRequestHead(Buffer.from(text, "latin1"));
+
+  test("a POST with one Content-Length is read, with the body's length", () => {
+    const text =
+      "POST /v2/enqueue HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n";
+    const head = read(`${text}{"a":1}`);
+    assert.notEqual(typeof head, "string");
+    if (typeof head === "string") return;
+    assert.equal(head.method, "POST");
+    assert.equal(head.url, "/v2/enqueue");
+    assert.equal(head.contentLength, 12);
+    assert.equal(head.length, text.length);
+    // Without a length the body is empty, as HTTP/1.1 says; a GET with one is not a status page request.
+    const bare = read("POST /v2/enqueue HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert.equal(typeof bare === "string" ? bare : bare.contentLength, undefined);
+    assert.equal(
+      scanRequestHead(Buffer.from("GET /status HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")),
+      "other",
+    );
+  });
+
+  const refused: [string, string][] = [
+    [
+      "two Content-Lengths, even equal",
+      "POST /v2/enqueue HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}",
+    ],
+    [
+      "a Content-Length that is not digits",
+      "POST /v2/enqueue HTTP/1.1\r\nHost: x\r\nContent-Length: +2\r\n\r\n{}",
+    ],
+    ["a list as Content-Length", "POST /v2/enqueue HTTP/1.1\r\nHost: x\r\nContent-Length: 2, 2\r\n\r\n{}"],
+    ["chunked", "POST /v2/enqueue HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"],
+    [
+      "Expect: 100-continue",
+      "POST /v2/enqueue HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n",
+    ],
+    ["PUT", "PUT /v2/enqueue HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"],
+  ];
+  for (const [what, text] of refused)
+    test(`left to node:http: ${what}`, () => {
+      assert.equal(read(text), "other");
     });
 });

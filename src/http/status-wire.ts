@@ -12,6 +12,7 @@
  * exactly as if this file did not exist. A request is answered here only when its head is complete, so
  * nothing is ever split between the two.
  */
+import { randomUUID } from "node:crypto";
 import { type IncomingHttpHeaders, type OutgoingHttpHeaders, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { StatusResponse } from "#app/status-page/cache.ts";
@@ -21,34 +22,43 @@ import { rawSecurityHeaders } from "./security-headers.ts";
 /** A head larger than this is left to node:http (which answers 431 past its own limit). */
 export const MAX_HEAD_BYTES = 16 * 1024;
 
-/** A request this file may answer, as read from its head. */
-export interface StatusRequestHead {
-  method: "GET" | "HEAD";
+/** A request head as the raw server reads it (http/raw-ingest.ts answers POSTs with a body). */
+export interface RawRequestHead {
+  method: "GET" | "HEAD" | "POST";
   /** The request target (origin-form: starts with "/"). */
   url: string;
-  /** Lower-case names; only the headers the status page reads. */
+  /** Lower-case names; only the headers the raw server reads. */
   headers: IncomingHttpHeaders;
   /** Connection: close was asked for. */
   close: boolean;
   /** Bytes of the head, the blank line included. */
   length: number;
+  /** The body's length (one Content-Length header, digits only); undefined when there is none. */
+  contentLength?: number;
+}
+
+/** A request this file may answer from the status page's snapshot. */
+export interface StatusRequestHead extends RawRequestHead {
+  method: "GET" | "HEAD";
 }
 
 const CRLFCRLF = Buffer.from("\r\n\r\n");
-const REQUEST_LINE = /^(GET|HEAD) (\/[\x21-\x7e]*) HTTP\/1\.1$/;
+const REQUEST_LINE = /^(GET|HEAD|POST) (\/[\x21-\x7e]*) HTTP\/1\.1$/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
-/** Headers the status page reads; others are skipped. */
+/** Headers the raw server reads; others are skipped. */
 const KEPT = new Set(["host", "accept-encoding", "if-none-match", "x-forwarded-host", "x-forwarded-proto"]);
-/** Headers that give a request a body or change the protocol: such a request goes to node:http. */
-const REFUSED = new Set(["content-length", "transfer-encoding", "expect", "upgrade"]);
+/** Headers that make a body chunked or change the protocol: such a request goes to node:http. */
+const REFUSED = new Set(["transfer-encoding", "expect", "upgrade"]);
+const DIGITS = /^[0-9]{1,15}$/;
 
 /**
- * Reads one request head from the start of `buf`: the head when it is one this file may answer,
- * "incomplete" when more bytes are needed, "other" when node:http must have it.
+ * Reads one request head from the start of `buf`: the head when the raw server may answer it (GET, HEAD
+ * or POST; a body only by one plain Content-Length), "incomplete" when more bytes are needed, "other" when
+ * node:http must have it.
  */
-export function scanRequestHead(buf: Buffer): StatusRequestHead | "incomplete" | "other" {
+export function readRequestHead(buf: Buffer): RawRequestHead | "incomplete" | "other" {
   const end = buf.indexOf(CRLFCRLF);
   if (end === -1) return buf.length >= MAX_HEAD_BYTES ? "other" : "incomplete";
   if (end + 4 > MAX_HEAD_BYTES) return "other";
@@ -58,6 +68,7 @@ export function scanRequestHead(buf: Buffer): StatusRequestHead | "incomplete" |
   const headers: IncomingHttpHeaders = {};
   let close = false;
   let hosts = 0;
+  let contentLength: number | undefined;
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] as string;
     // A bare CR or LF, another control character, or an obsolete folded line: node:http decides.
@@ -70,7 +81,11 @@ export function scanRequestHead(buf: Buffer): StatusRequestHead | "incomplete" |
     if (REFUSED.has(lower)) return "other";
     const value = line.slice(colon + 1).trim();
     if (lower === "host") hosts++;
-    if (lower === "connection") {
+    if (lower === "content-length") {
+      // Two lengths (even equal ones) or anything but digits: node:http decides (and refuses).
+      if (contentLength !== undefined || !DIGITS.test(value)) return "other";
+      contentLength = Number(value);
+    } else if (lower === "connection") {
       if (
         value
           .toLowerCase()
@@ -84,7 +99,36 @@ export function scanRequestHead(buf: Buffer): StatusRequestHead | "incomplete" |
     }
   }
   if (hosts !== 1) return "other";
-  return { method: request[1] as "GET" | "HEAD", url: request[2] as string, headers, close, length: end + 4 };
+  const head: RawRequestHead = {
+    method: request[1] as RawRequestHead["method"],
+    url: request[2] as string,
+    headers,
+    close,
+    length: end + 4,
+  };
+  if (contentLength !== undefined) head.contentLength = contentLength;
+  return head;
+}
+
+/**
+ * Reads one request head from the start of `buf`: the head when it is a bodiless GET or HEAD this file
+ * may answer from the snapshot, "incomplete" when more bytes are needed, "other" otherwise.
+ */
+export function scanRequestHead(buf: Buffer): StatusRequestHead | "incomplete" | "other" {
+  const head = readRequestHead(buf);
+  if (typeof head === "string") return head;
+  return isStatusHead(head) ? head : "other";
+}
+
+function isStatusHead(head: RawRequestHead): head is StatusRequestHead {
+  return head.method !== "POST" && head.contentLength === undefined;
+}
+
+/** A POST the raw server answers itself (http/raw-ingest.ts): a JSON answer, or undefined to let node:http. */
+export interface RawPostAnswer {
+  status: number;
+  /** The JSON body, already serialised. */
+  json: string;
 }
 
 /** What serving a connection needs: the snapshot's lookup, and where requests it does not answer go. */
@@ -101,6 +145,33 @@ export interface StatusConnectionOptions {
   onAnswer?(status: number): void;
   /** An idle keep-alive connection is closed after this long (the HTTP server's keepAliveTimeout). */
   keepAliveMs: number;
+  /**
+   * POSTs answered here (alert webhooks, http/raw-ingest.ts): called with the head and the whole body;
+   * returns undefined (at once or later) to hand the request to node:http instead. Without it, or for a
+   * body over `maxPostBytes`, every POST is handed off.
+   */
+  post?(head: RawRequestHead, body: Buffer): Promise<RawPostAnswer | undefined> | undefined;
+  /** The largest POST body read here (server.bodyLimitBytes); a larger one is node:http's to refuse. */
+  maxPostBytes?: number;
+}
+
+/** Security headers and the JSON content type of a POST's answer, per TLS or not. */
+const postHeaders = new Map<boolean, string>();
+
+/** The status line and headers (but date and connection) of a POST's answer, as Fastify would send them. */
+function postHead(status: number, bodyLength: number, tls: boolean): Buffer {
+  let fixed = postHeaders.get(tls);
+  if (fixed === undefined) {
+    fixed = "";
+    for (const [name, value] of Object.entries(rawSecurityHeaders(tls))) fixed += `${name}: ${value}\r\n`;
+    fixed += "content-type: application/json; charset=utf-8\r\n";
+    postHeaders.set(tls, fixed);
+  }
+  return Buffer.from(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n${fixed}` +
+      `x-request-id: ${randomUUID()}\r\ncontent-length: ${bodyLength}\r\n`,
+    "latin1",
+  );
 }
 
 /** "date: …\r\n", rebuilt at most once a second. */
@@ -215,34 +286,69 @@ export function serveStatusConnection(
     }
   };
 
+  /** A POST is being answered (its promise is pending): nothing else is read until it is. */
+  let busy = false;
   const answer = () => {
-    while (!done && pending.length > 0) {
-      const head = scanRequestHead(pending);
+    while (!done && !busy && pending.length > 0) {
+      const head = readRequestHead(pending);
       if (head === "incomplete") return;
       if (head === "other") return handOff();
+      if (!isStatusHead(head)) {
+        const length = head.contentLength;
+        if (head.method !== "POST" || !options.post || length === undefined) return handOff();
+        if (length > (options.maxPostBytes ?? 0)) return handOff();
+        if (pending.length < head.length + length) return; // the rest of the body is on its way
+        const answered = options.post(head, pending.subarray(head.length, head.length + length));
+        if (!answered) return handOff();
+        busy = true;
+        // Waiting on the store is not idleness: the keep-alive timeout starts again after the answer.
+        socket.setTimeout(0);
+        answered.then(
+          (result) => {
+            busy = false;
+            if (done) return;
+            if (!result) return handOff();
+            pending = pending.subarray(head.length + length);
+            socket.setTimeout(options.keepAliveMs);
+            const body = Buffer.from(result.json);
+            const start = postHead(result.status, body.length, overTls(head.headers, options.trustProxy));
+            if (write(head, start, body)) answer();
+          },
+          () => {
+            busy = false;
+            if (!done) handOff();
+          },
+        );
+        return;
+      }
       const response = options.lookup(requestHost(head.headers, options.trustProxy), head.url, head.headers);
       if (!response) return handOff();
       pending = pending.subarray(head.length);
       options.onAnswer?.(response.status);
-      socket.cork();
-      socket.write(serialiseHead(response, overTls(head.headers, options.trustProxy)));
-      socket.write(currentDateLine(), "latin1");
-      const last = head.close ? CLOSE : keepAlive;
       const body = head.method === "GET" ? response.body : undefined;
-      let flushed = socket.write(last);
-      if (body && body.length > 0) flushed = socket.write(body);
-      socket.uncork();
-      if (head.close) {
-        detach();
-        socket.end();
-        return;
-      }
-      if (!flushed) {
-        // The client reads slower than it asks: stop reading until what is queued has gone out.
-        socket.pause();
-        return;
-      }
+      if (!write(head, serialiseHead(response, overTls(head.headers, options.trustProxy)), body)) return;
     }
+  };
+  /** Writes one answer; false when reading must stop (the connection ends, or the client reads slowly). */
+  const write = (head: RawRequestHead, start: Buffer, body: Buffer | undefined): boolean => {
+    socket.cork();
+    socket.write(start);
+    socket.write(currentDateLine(), "latin1");
+    const last = head.close ? CLOSE : keepAlive;
+    let flushed = socket.write(last);
+    if (body && body.length > 0) flushed = socket.write(body);
+    socket.uncork();
+    if (head.close) {
+      detach();
+      socket.end();
+      return false;
+    }
+    if (!flushed) {
+      // The client reads slower than it asks: stop reading until what is queued has gone out.
+      socket.pause();
+      return false;
+    }
+    return true;
   };
 
   socket.on("data", onData);

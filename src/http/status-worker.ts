@@ -7,6 +7,7 @@
 import type { Socket } from "node:net";
 import type { Logger } from "#app/context.ts";
 import { StatusPageCache } from "#app/status-page/cache.ts";
+import { type RawIngestEvent, rawIngestPost, rawPostLimit } from "./raw-ingest.ts";
 import { serveStatusConnection } from "./status-wire.ts";
 import type { FromWorker, ToWorker } from "./status-workers.ts";
 
@@ -29,7 +30,23 @@ function writeLine(level: number, obj: object | string, msg?: string): void {
 const cache = StatusPageCache.forReplica(log, { now: () => new Date() });
 const trustProxy = process.env.FOGHORN_STATUS_WORKER_TRUST_PROXY === "1";
 const keepAliveMs = Number(process.env.FOGHORN_STATUS_WORKER_KEEP_ALIVE_MS) || 5_000;
+const bodyLimit = Number(process.env.FOGHORN_STATUS_WORKER_BODY_LIMIT) || 0;
 const open = new Set<Socket>();
+
+// Alert webhooks: read and validated here, stored by the main process (it owns the database); each waits
+// for the main process's word that its event is committed before the 202 is written.
+let nextId = 0;
+const waiting = new Map<number, (stored: boolean) => void>();
+const store = (raw: RawIngestEvent): Promise<boolean> => {
+  if (!process.connected) return Promise.resolve(false);
+  const id = nextId++;
+  return new Promise((resolve) => {
+    waiting.set(id, resolve);
+    send({ type: "ingest", id, raw });
+  });
+};
+const post =
+  bodyLimit > 0 ? { post: rawIngestPost(bodyLimit, store), maxPostBytes: rawPostLimit(bodyLimit) } : {};
 let ready = false;
 let stopping = false;
 
@@ -60,6 +77,7 @@ process.on("message", (message: ToWorker, handle: unknown) => {
       lookup: (host, url, headers) => cache.lookup(host, url, headers),
       trustProxy,
       keepAliveMs,
+      ...post,
       onAnswer: (status) => {
         counts[status] = (counts[status] ?? 0) + 1;
       },
@@ -68,6 +86,9 @@ process.on("message", (message: ToWorker, handle: unknown) => {
         send({ type: "handback", unread }, s);
       },
     });
+  } else if (message.type === "stored") {
+    waiting.get(message.id)?.(message.stored);
+    waiting.delete(message.id);
   } else if (message.type === "stop") stop();
 });
 // The main process went away (crashed or stopped without asking): nothing left to serve for.
@@ -76,6 +97,9 @@ process.on("disconnect", () => stop());
 function stop(): void {
   if (stopping) return;
   stopping = true;
+  // Events whose commit was never confirmed are not answered: their senders retry them.
+  for (const resolve of waiting.values()) resolve(false);
+  waiting.clear();
   if (Object.keys(counts).length > 0 && process.connected) send({ type: "answered", counts });
   // Each keep-alive connection ends after the answers already written; none is cut mid-response.
   for (const socket of open) socket.end();

@@ -15,20 +15,23 @@ import type { Server } from "node:http";
 import type { Socket } from "node:net";
 import type { Logger } from "#app/context.ts";
 import type { ReplicaSnapshot, StatusPageCache } from "#app/status-page/cache.ts";
+import { isIngestPath, type RawIngestEvent, rawIngestPost, rawPostLimit } from "./raw-ingest.ts";
 import { requestHost } from "./routes/status-page.ts";
-import { scanRequestHead, serveStatusConnection } from "./status-wire.ts";
+import { readRequestHead, serveStatusConnection } from "./status-wire.ts";
 
 /** Messages from the main process to a worker. */
 export type ToWorker =
   | { type: "snapshot"; snapshot: ReplicaSnapshot }
   | { type: "connection"; unread: Uint8Array }
+  | { type: "stored"; id: number; stored: boolean }
   | { type: "stop" };
 
 /** Messages from a worker to the main process. */
 export type FromWorker =
   | { type: "ready" }
   | { type: "answered"; counts: Record<number, number> }
-  | { type: "handback"; unread: Uint8Array };
+  | { type: "handback"; unread: Uint8Array }
+  | { type: "ingest"; id: number; raw: RawIngestEvent };
 
 export interface StatusWorkersOptions {
   /** The worker's entry (dist/http/status-worker.mjs, or src/http/status-worker.ts under tsx). */
@@ -40,6 +43,11 @@ export interface StatusWorkersOptions {
   execArgv?: string[];
   /** The HTTP server's keepAliveTimeout, which the workers apply too. */
   keepAliveMs?: number;
+  /**
+   * Alert webhooks (http/raw-ingest.ts) are taken raw too, here and in the workers, when given: `store`
+   * commits an event in this process (the workers send theirs over IPC); bodyLimit is server.bodyLimitBytes.
+   */
+  ingest?: { store: (raw: RawIngestEvent) => Promise<boolean>; bodyLimit: number };
 }
 
 interface Worker {
@@ -60,6 +68,7 @@ export function routeStatusConnections(
   options: StatusWorkersOptions,
 ): StatusWorkers {
   const workers = new StatusWorkers(cache, { ...options, keepAliveMs: server.keepAliveTimeout });
+  const ingest = options.ingest;
   const listeners = server.listeners("connection") as ((socket: Socket) => void)[];
   server.removeAllListeners("connection");
   const toHttp = (socket: Socket, unread: Buffer) => {
@@ -77,6 +86,12 @@ export function routeStatusConnections(
       lookup: (host, url, headers) => cache.lookup(host, url, headers),
       trustProxy: options.trustProxy,
       keepAliveMs: server.keepAliveTimeout,
+      ...(ingest
+        ? {
+            post: rawIngestPost(ingest.bodyLimit, (raw) => workers.storeRaw(raw)),
+            maxPostBytes: rawPostLimit(ingest.bodyLimit),
+          }
+        : {}),
       handOff: (handed, rest) => {
         workers.local.delete(handed);
         toHttp(handed, rest);
@@ -94,13 +109,19 @@ export function routeStatusConnections(
     };
     const onData = (chunk: Buffer) => {
       read = read.length === 0 ? chunk : Buffer.concat([read, chunk]);
-      const head = scanRequestHead(read);
+      const head = readRequestHead(read);
       if (head === "incomplete") return;
       stopWatching();
-      const statusRequest =
-        head !== "other" && cache.isStatusRequest(requestHost(head.headers, options.trustProxy), head.url);
-      if (!statusRequest) return toHttp(socket, read);
-      if (!workers.take(socket, read)) serveHere(socket, read);
+      if (head === "other") return toHttp(socket, read);
+      const alerts = head.method === "POST" && ingest !== undefined && isIngestPath(head.url);
+      const status =
+        head.method !== "POST" &&
+        head.contentLength === undefined &&
+        cache.isStatusRequest(requestHost(head.headers, options.trustProxy), head.url);
+      if (!alerts && !status) return toHttp(socket, read);
+      // Alert senders go to the workers while there are any: this process owns the store (on PGlite the
+      // database runs on its thread) and applies the events, so it reads and validates none itself.
+      if (!workers.take(socket, read, alerts)) serveHere(socket, read);
     };
     // Closed or broken before a whole request head arrived: nothing to answer.
     const onEnd = () => {
@@ -131,6 +152,17 @@ export class StatusWorkers {
   /** Answers the workers gave (they report every 250 ms). */
   answered = 0;
   #unsubscribe: (() => void) | undefined;
+  /** Alert events taken by the raw path (here or in a worker) and stored. */
+  rawEvents = 0;
+
+  /** Stores an event the raw path read (here, or in a worker: sent over IPC); false: node:http must answer. */
+  async storeRaw(raw: RawIngestEvent): Promise<boolean> {
+    const store = this.options.ingest?.store;
+    const stored = store ? await store(raw) : false;
+    if (stored) this.rawEvents++;
+    return stored;
+  }
+
   /** Connections a worker gave back (a request on it was not the status page's). */
   onHandBack: (socket: Socket, unread: Buffer) => void = (socket) => socket.destroy();
 
@@ -157,11 +189,14 @@ export class StatusWorkers {
     return this.#workers.filter((w) => w.ready).length;
   }
 
-  /** Hands `socket` to the next worker in turn; false when it is this process's turn or none is ready. */
-  take(socket: Socket, unread: Buffer): boolean {
+  /**
+   * Hands `socket` to the next worker in turn; false when it is this process's turn or none is ready.
+   * `workersOnly`: this process takes no turn while a worker is ready.
+   */
+  take(socket: Socket, unread: Buffer, workersOnly = false): boolean {
     const ready = this.#workers.filter((w) => w.ready);
     if (ready.length === 0) return false;
-    const turn = this.#turn++ % (ready.length + 1);
+    const turn = this.#turn++ % (ready.length + (workersOnly ? 0 : 1));
     const worker = ready[turn];
     if (!worker) return false; // this process's turn
     // Sent as a copy of the descriptor (keepOpen), then this process's copy is closed, which counts the
@@ -221,6 +256,7 @@ export class StatusWorkers {
         ...pick(process.env, ["PATH", "HOME", "TZ", "LANG"]),
         FOGHORN_STATUS_WORKER_TRUST_PROXY: this.options.trustProxy ? "1" : "0",
         FOGHORN_STATUS_WORKER_KEEP_ALIVE_MS: String(this.options.keepAliveMs ?? 5_000),
+        FOGHORN_STATUS_WORKER_BODY_LIMIT: String(this.options.ingest?.bodyLimit ?? 0),
       },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
@@ -237,6 +273,10 @@ export class StatusWorkers {
         }
       else if (message.type === "handback" && handle)
         this.onHandBack(handle as Socket, Buffer.from(message.unread));
+      else if (message.type === "ingest") {
+        const id = message.id;
+        void this.storeRaw(message.raw).then((stored) => this.#send(worker, { type: "stored", id, stored }));
+      }
     });
     child.on("error", (error) => this.options.log.warn({ err: error }, "status worker: process error"));
     child.on("exit", (code, signal) => {

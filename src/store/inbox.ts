@@ -2,12 +2,18 @@ import { sql } from "drizzle-orm";
 import { type Db, isTransaction } from "./db.ts";
 import { executeRows, toDate, toInt } from "./rows.ts";
 
+/** An event already serialised as JSON (by a status worker): stored as is, never parsed and stringified again. */
+export class SerializedEvent {
+  constructor(readonly json: string) {}
+}
+
 /** An event waiting in the durable inbox. */
 export interface InboxInsert {
   sourceId: string;
   sourceKind: string;
   serviceId: string;
   kind: "alert" | "change";
+  /** The event (serialised here), or its JSON text. */
   event: unknown;
   receivedAt: Date;
 }
@@ -17,24 +23,29 @@ export interface InboxRow extends InboxInsert {
   attempts: number;
 }
 
-/** Writes inbox rows in one statement (one commit) and returns their ids in order. */
+/**
+ * Writes inbox rows in one statement (one commit) and returns their ids in order. The rows travel as one
+ * JSON array whose events are embedded as JSON values, not as strings: nothing is escaped twice, and
+ * `json_to_recordset` hands each event's own text to the text column without parsing it into jsonb.
+ */
 export async function insertInboxRows(db: Db, rows: readonly InboxInsert[]): Promise<number[]> {
   if (rows.length === 0) return [];
-  const input = rows.map((r, ord) => ({
-    ord,
-    source_id: r.sourceId,
-    source_kind: r.sourceKind,
-    service_id: r.serviceId,
-    kind: r.kind,
-    event: JSON.stringify(r.event),
-    received_at: r.receivedAt.toISOString(),
-  }));
+  const parts: string[] = [];
+  for (let ord = 0; ord < rows.length; ord++) {
+    const r = rows[ord] as InboxInsert;
+    const event = r.event instanceof SerializedEvent ? r.event.json : JSON.stringify(r.event);
+    parts.push(
+      `{"ord":${ord},"source_id":${JSON.stringify(r.sourceId)},"source_kind":${JSON.stringify(r.sourceKind)},` +
+        `"service_id":${JSON.stringify(r.serviceId)},"kind":${JSON.stringify(r.kind)},` +
+        `"received_at":"${r.receivedAt.toISOString()}","event":${event}}`,
+    );
+  }
   const result = await executeRows(
     db,
     sql`insert into alert_inbox (source_id, source_kind, service_id, kind, event, received_at)
-        select source_id, source_kind, service_id, kind, event, received_at
-        from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
-          ord int, source_id uuid, source_kind text, service_id uuid, kind text, event text, received_at timestamptz)
+        select source_id, source_kind, service_id, kind, event::text, received_at
+        from json_to_recordset(${`[${parts.join(",")}]`}::json) as x(
+          ord int, source_id uuid, source_kind text, service_id uuid, kind text, event json, received_at timestamptz)
         order by ord
         returning id`,
   );
@@ -54,8 +65,13 @@ interface Pending {
 class InboxBatcher {
   #queue: Pending[] = [];
   #queuedRows = 0;
-  #busy = false;
-  constructor(private readonly db: Db) {}
+  /** Inserts in flight (each its own statement and commit, on its own connection). */
+  #flushing = 0;
+  constructor(
+    private readonly db: Db,
+    /** How many inserts may be in flight at once: 1 on PGlite (one connection), more on PostgreSQL. */
+    readonly concurrency: number,
+  ) {}
 
   get queuedRows(): number {
     return this.#queuedRows;
@@ -65,8 +81,8 @@ class InboxBatcher {
     return new Promise((resolve, reject) => {
       this.#queue.push({ rows, resolve, reject });
       this.#queuedRows += rows.length;
-      if (!this.#busy) {
-        this.#busy = true;
+      if (this.#flushing < this.concurrency) {
+        this.#flushing++;
         setImmediate(() => void this.#flush());
       }
     });
@@ -93,16 +109,16 @@ class InboxBatcher {
       for (const p of batch) p.reject(error);
     }
     if (this.#queue.length) setImmediate(() => void this.#flush());
-    else this.#busy = false;
+    else this.#flushing--;
   }
 }
 
 const batchers = new WeakMap<Db, InboxBatcher>();
 
-function batcherFor(db: Db): InboxBatcher {
+function batcherFor(db: Db, concurrency: number): InboxBatcher {
   let batcher = batchers.get(db);
-  if (!batcher) {
-    batcher = new InboxBatcher(db);
+  if (!batcher || batcher.concurrency !== concurrency) {
+    batcher = new InboxBatcher(db, concurrency);
     batchers.set(db, batcher);
   }
   return batcher;
@@ -110,11 +126,14 @@ function batcherFor(db: Db): InboxBatcher {
 
 /**
  * Stores events durably; resolves once they are committed. Outside a transaction, concurrent calls share
- * one statement and one commit.
+ * one statement and one commit, with up to `concurrency` such commits in flight (PostgreSQL: the next
+ * batch is built while the database writes the last one, and its WAL flushes are shared across them).
+ * Events of concurrent requests have no order between them anyway; an event acknowledged before another
+ * was sent is committed before it, so it keeps the lower id and is applied first.
  */
-export function enqueueInbox(db: Db, rows: InboxInsert[]): Promise<void> {
+export function enqueueInbox(db: Db, rows: InboxInsert[], concurrency = 1): Promise<void> {
   if (isTransaction(db)) return insertInboxRows(db, rows).then(() => undefined);
-  return batcherFor(db).add(rows);
+  return batcherFor(db, concurrency).add(rows);
 }
 
 /** Events accepted but not yet committed, for back-pressure (503 before the queue grows without bound). */

@@ -2,7 +2,7 @@ import type { AlertEvent, ChangeEvent } from "#domain/alert/event.ts";
 import type { Clock } from "#domain/time.ts";
 import { findIntegrationByKey, type IntegrationRow } from "#store/alerts.ts";
 import type { Db } from "#store/db.ts";
-import { enqueueInbox, type InboxInsert, inboxQueueLength } from "#store/inbox.ts";
+import { enqueueInbox, type InboxInsert, inboxQueueLength, SerializedEvent } from "#store/inbox.ts";
 import { AppError } from "../errors.ts";
 import { TokenBucket } from "./rate-limit.ts";
 
@@ -11,6 +11,8 @@ export interface IntakeOptions {
   defaultRateLimitPerMinute: number;
   /** Accepted events still waiting for their commit above which new ones are refused (503, retry later). */
   maxQueuedEvents: number;
+  /** Inbox commits in flight at once (group commit): 1 on PGlite, a few on PostgreSQL. Default 1. */
+  commitConcurrency?: number;
   /** Called after events committed: wakes the processor. */
   onCommitted?: () => void;
 }
@@ -103,6 +105,14 @@ export class AlertIntake {
     );
   }
 
+  /**
+   * Stores one alert event given as its JSON text (an AlertEvent serialised by a status worker that
+   * validated it); resolves after it committed.
+   */
+  acceptSerialized(source: AlertSource, json: string): Promise<void> {
+    return this.#store(source, [{ kind: "alert", event: new SerializedEvent(json) }]);
+  }
+
   acceptChange(source: AlertSource, change: ChangeEvent): Promise<void> {
     return this.#store(source, [{ kind: "change", event: change }]);
   }
@@ -121,7 +131,7 @@ export class AlertIntake {
       receivedAt,
     }));
     try {
-      await enqueueInbox(this.db, rows);
+      await enqueueInbox(this.db, rows, this.options.commitConcurrency);
     } catch (error) {
       throw unavailable(
         `Storage is unavailable (${(error as Error).message}); nothing was stored, retry later`,

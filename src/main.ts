@@ -205,10 +205,14 @@ export async function startFoghorn(
   // The processor starts paging the incidents it opens in its own transaction; the paging engine (made
   // below, once its channels are) sends what is due.
   let pagingEngine: PagingEngine | undefined;
+  const announcer =
+    options.announcer === undefined ? buildAnnouncer(config) : (options.announcer ?? undefined);
   const processor = new AlertProcessor(systemContext, {
     onAlertsResolved: config.alerts.onAlertsResolved,
     singleProcess: database.kind === "pglite",
     onPagesDue: (ids) => pagingEngine?.deliverNow(ids),
+    // The incidents a batch opens get their chat announcement queued in the batch, like the engine would.
+    chat: announcer !== undefined,
   });
   const intake = new AlertIntake(database.db, clock, {
     defaultRateLimitPerMinute: config.alerts.rateLimitPerMinute,
@@ -233,8 +237,6 @@ export async function startFoghorn(
     },
   });
   const channels = options.channels ?? buildChannels(config, log, clock, outbound);
-  const announcer =
-    options.announcer === undefined ? buildAnnouncer(config) : (options.announcer ?? undefined);
   // Status page subscribers: webhook and Slack always, email when SMTP is configured (email.host).
   const subscriberSender = createSubscriberSender({ clock, email: smtpSettings(config), fetch: outbound });
   const digest = buildDigest(config);

@@ -29,6 +29,8 @@ export class AlertProcessor {
       onAlertsResolved?: OnAlertsResolved;
       /** Pages due at once for the incidents a batch opened (the paging engine sends them). */
       onPagesDue?: (contactMethodIds: string[]) => void;
+      /** Chat announcements are configured: the incidents a batch opens get theirs queued in it. */
+      chat?: boolean;
     } = {},
   ) {}
 
@@ -60,6 +62,7 @@ export class AlertProcessor {
             ...(this.options.budgetMs ? { budgetMs: this.options.budgetMs } : {}),
             ...(this.options.singleProcess ? { singleProcess: true } : {}),
             ...(this.options.onPagesDue ? { onPagesDue: this.options.onPagesDue } : {}),
+            ...(this.options.chat ? { chat: true } : {}),
           });
           // Claim about what the last batch managed in its time budget: rows claimed and not applied are
           // read again by the next batch, which on PGlite costs as much as applying the cheap ones.

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { StoredTimelineEvent, TimelineKind } from "#domain/incident/timeline.ts";
 import type { Db } from "./db.ts";
 import { enqueueJobs } from "./jobs.ts";
@@ -59,6 +59,18 @@ export async function enqueueIncidentEvents(db: Db, incidentIds: readonly string
       runAt: at,
     })),
     at,
+  );
+}
+
+/**
+ * Deletes the pending engine look at these incidents (their INCIDENT_EVENTS_JOB), for a caller that just
+ * made that look itself in the same transaction. A job already claimed (running) is left to finish.
+ */
+export async function dropPendingIncidentEvents(db: Db, incidentIds: readonly string[]): Promise<void> {
+  if (incidentIds.length === 0) return;
+  await db.execute(
+    sql`delete from jobs where kind = ${INCIDENT_EVENTS_JOB} and state = 'pending'
+          and key = any(${`{${incidentIds.join(",")}}`}::text[])`,
   );
 }
 

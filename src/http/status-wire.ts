@@ -2,15 +2,17 @@
  * The status page over a raw connection: during an outage the page takes more traffic than anything else
  * Foghorn serves, so its GETs are answered without node:http's per-request objects, from the snapshot's
  * prepared bytes, in this process or in a status worker process (http/status-workers.ts), which is how
- * the page is served from more than one core.
+ * the page is served from more than one core. The same connection serves the alert posts of
+ * http/raw-ingest.ts (Alertmanager, PagerDuty v2) when given the `post` hook.
  *
- * Only the plainest requests are answered here: `GET`/`HEAD` of a status page path, origin-form target,
- * HTTP/1.1, a Host header, and no header that gives the request a body or a protocol change
- * (Content-Length, Transfer-Encoding, Expect, Upgrade). Anything else — another path, a POST, HTTP/1.0, a
- * head this scanner finds odd in any way — is handed, with every byte read and not yet answered, to the
- * full HTTP server (node:http and Fastify), which then owns the connection: it validates and answers
- * exactly as if this file did not exist. A request is answered here only when its head is complete, so
- * nothing is ever split between the two.
+ * Only the plainest requests are answered here: `GET`/`HEAD` of a status page path with no body, or a
+ * `POST` the hook takes with one plain Content-Length; origin-form target, HTTP/1.1, a Host header, and no
+ * Transfer-Encoding, Expect or Upgrade. Anything else — another path, HTTP/1.0, a chunked body, a head
+ * this scanner finds odd in any way, a post the hook declines — is handed, with every byte read and not
+ * yet answered, to the full HTTP server (node:http and Fastify), which then owns the connection: it
+ * validates and answers exactly as if this file did not exist. A request is answered here only when its
+ * head (and body) is complete, so nothing is ever split between the two. A connection idle for the
+ * keep-alive timeout is closed, mid-body included (node:http would wait longer for a slow body).
  */
 import { randomUUID } from "node:crypto";
 import { type IncomingHttpHeaders, type OutgoingHttpHeaders, STATUS_CODES } from "node:http";

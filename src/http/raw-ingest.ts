@@ -12,8 +12,13 @@
  */
 import { randomUUID } from "node:crypto";
 import type { AlertIntake } from "#app/alerts/intake.ts";
+import type { AlertEvent } from "#domain/alert/event.ts";
 import { parseAlertmanagerWebhook } from "#integrations/alertmanager/webhook.ts";
-import { PAGERDUTY_SUCCESS, parsePagerDutyV2 } from "#integrations/pagerduty/events-v2.ts";
+import {
+  PAGERDUTY_BODY_LIMIT,
+  PAGERDUTY_SUCCESS,
+  parsePagerDutyV2,
+} from "#integrations/pagerduty/events-v2.ts";
 import type { RawPostAnswer } from "./status-wire.ts";
 
 /** An event read from a raw POST, ready to be stored (crosses the worker → main process IPC). */
@@ -30,8 +35,15 @@ export interface RawIngestEvent {
 
 const ALERTMANAGER = /^\/webhooks\/alertmanager\/([A-Za-z0-9_-]{1,64})$/;
 const PAGERDUTY = "/v2/enqueue";
-/** PagerDuty's own payload limit (routes/webhooks.ts), under which the raw path reads a v2 body. */
-const PAGERDUTY_BODY_LIMIT = 512 * 1024;
+
+/** The 202 body of the webhooks with the routing key in the path (routes/webhooks.ts answers the same). */
+export function webhookAccepted(event: AlertEvent): {
+  status: "accepted";
+  dedup_key: string;
+  alerts: number;
+} {
+  return { status: "accepted", dedup_key: event.dedupKey, alerts: event.members?.length ?? 1 };
+}
 
 /** Whether a POST to `url` may be answered raw: the paths of readIngest. */
 export function isIngestPath(url: string): boolean {
@@ -73,11 +85,7 @@ export function readIngest(url: string, body: Buffer, bodyLimit: number): RawIng
     key,
     kind: "alertmanager",
     event: JSON.stringify(event),
-    answer: JSON.stringify({
-      status: "accepted",
-      dedup_key: event.dedupKey,
-      alerts: event.members?.length ?? 1,
-    }),
+    answer: JSON.stringify(webhookAccepted(event)),
   };
 }
 

@@ -12,6 +12,7 @@ import { ReplayGuard, verifyGrafanaSignature } from "#integrations/grafana/signa
 import { parseGrafanaWebhook } from "#integrations/grafana/webhook.ts";
 import { PAGERDUTY_V1_SUCCESS, parsePagerDutyV1 } from "#integrations/pagerduty/events-v1.ts";
 import {
+  PAGERDUTY_BODY_LIMIT,
   PAGERDUTY_SUCCESS,
   parsePagerDutyChange,
   parsePagerDutyV2,
@@ -19,9 +20,7 @@ import {
 } from "#integrations/pagerduty/events-v2.ts";
 import type { ApiRegistry } from "../openapi.ts";
 import { problem as problemBody } from "../problem.ts";
-
-/** PagerDuty's documented payload limit for Events API v2. */
-const PAGERDUTY_BODY_LIMIT = 512 * 1024;
+import { webhookAccepted } from "../raw-ingest.ts";
 
 type Raw = { raw: Buffer };
 
@@ -217,11 +216,7 @@ export function registerWebhookRoutes(
         } catch (error) {
           return webhookFailure(req, reply, error);
         }
-        return reply.status(202).send({
-          status: "accepted",
-          dedup_key: result.value.dedupKey,
-          alerts: result.value.members?.length ?? 1,
-        });
+        return reply.status(202).send(webhookAccepted(result.value));
       });
     webhook("alertmanager");
     webhook("grafana");

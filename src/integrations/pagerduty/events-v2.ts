@@ -161,6 +161,9 @@ export function toPagerDutyErrorBody(errors: readonly PayloadError[]): PagerDuty
   };
 }
 
+/** PagerDuty's documented payload limit for Events API v2 (a larger body is answered 413). */
+export const PAGERDUTY_BODY_LIMIT = 512 * 1024;
+
 /** PagerDuty's 202 body. Send it with status 202: go-pagerduty treats any other code as a failure. */
 export function PAGERDUTY_SUCCESS(dedupKey: string): {
   status: "success";

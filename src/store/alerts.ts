@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gt, inArray, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
-import { executeRows, toInt } from "./rows.ts";
+import { executeRows, textArray, toInt } from "./rows.ts";
 import {
   alertLog,
   alertMembers,
@@ -85,11 +85,20 @@ export async function touchIntegrations(db: Db, seen: ReadonlyMap<string, Date>)
   const input = [...seen].map(([id, at]) => ({ id, at: at.toISOString() }));
   await db.execute(
     sql`update integrations i set last_event_at = greatest(coalesce(i.last_event_at, x.at), x.at)
-        from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(id uuid, at timestamptz) where i.id = x.id`,
+        from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(id uuid, at timestamptz)
+        where i.id = x.id and i.id = any(${textArray([...seen.keys()])}::uuid[])`,
   );
 }
 
 // ---- alerts ----
+
+/**
+ * (source, dedup key) pairs as a relation `x(s, k)`. Two arrays bound whole, so the planner knows how many
+ * pairs there are and probes the alerts index per pair (see textArray).
+ */
+function keyPairs(keys: readonly { sourceId: string; dedupKey: string }[]): SQL {
+  return sql`unnest(${textArray(keys.map((k) => k.sourceId))}::uuid[], ${textArray(keys.map((k) => k.dedupKey))}::text[]) as x(s, k)`;
+}
 
 /** The open alerts (not resolved) for these (source, dedup key) pairs. */
 export async function findOpenAlerts(
@@ -97,14 +106,13 @@ export async function findOpenAlerts(
   keys: readonly { sourceId: string; dedupKey: string }[],
 ): Promise<AlertRow[]> {
   if (keys.length === 0) return [];
-  const input = JSON.stringify(keys.map((k) => ({ s: k.sourceId, k: k.dedupKey })));
   return db
     .select()
     .from(alerts)
     .where(
       and(
         ne(alerts.status, "resolved"),
-        sql`(${alerts.sourceId}, ${alerts.dedupKey}) in (select s, k from jsonb_to_recordset(${input}::jsonb) as x(s uuid, k text))`,
+        sql`(${alerts.sourceId}, ${alerts.dedupKey}) in (select * from ${keyPairs(keys)})`,
       ),
     );
 }
@@ -157,7 +165,7 @@ export async function updateAlerts(db: Db, rows: readonly AlertRow[]): Promise<v
           id uuid, status text, summary text, source text, severity text, details jsonb, links jsonb, images jsonb,
           event_count int, truncated_alerts int, incident_id uuid, last_event_at timestamptz,
           acknowledged_at timestamptz, resolved_at timestamptz)
-        where a.id = x.id`,
+        where a.id = x.id and a.id = any(${textArray(rows.map((r) => r.id))}::uuid[])`,
   );
 }
 
@@ -254,13 +262,12 @@ export async function findOpenIncidentsForKeys(
   keys: readonly { sourceId: string; dedupKey: string }[],
 ): Promise<Map<string, { id: string; number: number }>> {
   if (keys.length === 0) return new Map();
-  const input = JSON.stringify(keys.map((k) => ({ s: k.sourceId, k: k.dedupKey })));
   const rows = await executeRows(
     db,
     sql`select distinct on (a.source_id, a.dedup_key) a.source_id, a.dedup_key, i.id, i.number
-        from alerts a join incidents i on i.id = a.incident_id
-        where (a.source_id, a.dedup_key) in (select s, k from jsonb_to_recordset(${input}::jsonb) as x(s uuid, k text))
-          and i.status in ('triggered', 'acknowledged', 'investigating', 'mitigating')
+        from ${keyPairs(keys)} join alerts a on a.source_id = x.s and a.dedup_key = x.k
+        join incidents i on i.id = a.incident_id
+        where i.status in ('triggered', 'acknowledged', 'investigating', 'mitigating')
         order by a.source_id, a.dedup_key, a.created_at desc`,
   );
   return new Map(

@@ -28,3 +28,22 @@ test("maintain() gives PGlite planner statistics, which it has no autovacuum to 
     await database.close();
   }
 });
+
+test("maintain() clears PGlite's dead row versions of the queue tables, and gives back their space", async () => {
+  const database = await openTestDb("pglite");
+  try {
+    const size = async () =>
+      toInt((await executeRows(database.db, sql`select pg_relation_size('jobs') as n`))[0]?.n);
+    await executeRows(
+      database.db,
+      sql`insert into jobs (kind, payload, run_at, created_at)
+          select 'test.noop', '{}'::jsonb, now(), now() from generate_series(1, 2000)`,
+    );
+    await executeRows(database.db, sql`delete from jobs where kind = 'test.noop'`);
+    assert.ok((await size()) > 8192 * 5, "the deleted rows still take their pages");
+    await database.maintain();
+    assert.equal(await size(), 0, "every page of the emptied queue was given back");
+  } finally {
+    await database.close();
+  }
+});

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
 import { incidentVisibleSql } from "./incident-list.ts";
-import { executeRows, toInt } from "./rows.ts";
+import { executeRows, textArray, toInt } from "./rows.ts";
 import { incidentRoles, incidentServices, incidents, services } from "./schema/index.ts";
 import { INCIDENT_EVENTS_JOB } from "./timeline.ts";
 
@@ -255,5 +255,5 @@ export async function updateIncidentHeads(
   await db.execute(sql`
     update incidents set last_event_seq = v.seq, last_event_hash = v.hash, updated_at = v.at
     from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as v(id uuid, seq int, hash text, at timestamptz)
-    where incidents.id = v.id`);
+    where incidents.id = v.id and incidents.id = any(${textArray(heads.map((h) => h.id))}::uuid[])`);
 }

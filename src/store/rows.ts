@@ -35,3 +35,15 @@ export async function executeRows(
   const result = (await db.execute(query)) as { rows?: Record<string, unknown>[] };
   return result.rows ?? [];
 }
+
+/**
+ * A PostgreSQL array literal for any strings (`{"a","b \"c\""}`), to bind as ONE parameter and cast
+ * (`${textArray(xs)}::text[]`). drizzle's sql template would spread a JS array into `($1, $2, …)`, and an
+ * array bound whole lets the planner see its length: `unnest($1::uuid[], $2::text[])` is estimated at its
+ * real row count where `jsonb_to_recordset` is guessed at 100 rows, which made the alert key lookups and
+ * the batch updates (`update … from jsonb_to_recordset(…) x where t.id = x.id`) scan the whole table instead
+ * of probing its index. Those updates keep their JSON rows and add `t.id = any(${textArray(ids)}::uuid[])`.
+ */
+export function textArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`;
+}

@@ -229,6 +229,9 @@ export const notifications = pgTable(
   },
   (t) => [
     index("notifications_method_state_idx").on(t.contactMethodId, t.state, t.dueAt),
+    // The throttle reads each method's last send (max sent_at) before every delivery: one index probe,
+    // instead of a scan over every page the method was ever sent.
+    index("notifications_method_sent_idx").on(t.contactMethodId, t.sentAt).where(sql`state = 'sent'`),
     index("notifications_incident_idx").on(t.incidentId),
     index("notifications_state_created_idx").on(t.state, t.createdAt),
     uniqueIndex("notifications_link_idx").on(t.linkToken),

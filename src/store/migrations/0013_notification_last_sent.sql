@@ -1,0 +1,1 @@
+CREATE INDEX "notifications_method_sent_idx" ON "notifications" USING btree ("contact_method_id","sent_at") WHERE state = 'sent';

@@ -217,9 +217,11 @@ export async function startFoghorn(
   const intake = new AlertIntake(database.db, clock, {
     defaultRateLimitPerMinute: config.alerts.rateLimitPerMinute,
     maxQueuedEvents: config.alerts.maxQueuedEvents,
-    // PostgreSQL writes one batch while the next is built; PGlite has one connection.
-    commitConcurrency: database.kind === "pglite" ? 1 : 3,
-    onCommitted: () => processor.wake(),
+    // PostgreSQL writes one batch while the next is built, and the processor (one replica at a time)
+    // applies what was committed. PGlite has one connection: each commit applies its own events.
+    ...(database.kind === "pglite"
+      ? { commitConcurrency: 1, applyWithin: processor.inline() }
+      : { commitConcurrency: 3, onCommitted: () => processor.wake() }),
   });
   // Every request to a URL a user configured (webhooks, subscribers, health checks, AI) goes through the
   // SSRF guard; security.outboundAllow names the private destinations it may reach (docs/security.md).
@@ -659,22 +661,22 @@ function buildAnnouncer(config: Config): ChatAnnouncer | undefined {
 }
 
 /**
- * Storage upkeep that PostgreSQL's autovacuum would do (planner statistics on PGlite): a minute after
- * start, then hourly. Kept off the start-up path, which has a 1.5 s budget. The engine takes this over
- * once it exists.
+ * Storage upkeep that PostgreSQL's autovacuum would do (on PGlite: dead row versions of the busy tables,
+ * planner statistics): a minute after start, then every 10 minutes. Kept off the start-up path, which
+ * has a 1.5 s budget.
  */
 function scheduleMaintenance(database: Database, log: PinoLogger) {
   const run = async () => {
     const started = performance.now();
     try {
       await database.maintain();
-      log.debug({ ms: Math.round(performance.now() - started) }, "storage statistics refreshed");
+      log.debug({ ms: Math.round(performance.now() - started) }, "storage maintenance done");
     } catch (error) {
       log.warn({ err: error }, "storage maintenance failed");
     }
   };
   const first = setTimeout(() => void run(), 60_000);
-  const interval = setInterval(() => void run(), 3_600_000);
+  const interval = setInterval(() => void run(), 600_000);
   first.unref();
   interval.unref();
   return { first, interval };

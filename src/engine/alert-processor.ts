@@ -1,5 +1,11 @@
-import { type OnAlertsResolved, processInbox } from "#app/alerts/process.ts";
+import {
+  applyInboxWithin,
+  type OnAlertsResolved,
+  type ProcessOptions,
+  processInbox,
+} from "#app/alerts/process.ts";
 import type { AppContext } from "#app/context.ts";
+import type { InboxHook } from "#store/inbox.ts";
 
 const MIN_CLAIM = 32;
 
@@ -56,14 +62,7 @@ export class AlertProcessor {
       do {
         this.#again = false;
         for (;;) {
-          const n = await processInbox(this.ctx, {
-            batchSize: this.#claim,
-            onAlertsResolved: this.options.onAlertsResolved ?? "mitigating",
-            ...(this.options.budgetMs ? { budgetMs: this.options.budgetMs } : {}),
-            ...(this.options.singleProcess ? { singleProcess: true } : {}),
-            ...(this.options.onPagesDue ? { onPagesDue: this.options.onPagesDue } : {}),
-            ...(this.options.chat ? { chat: true } : {}),
-          });
+          const n = await processInbox(this.ctx, this.#processOptions(this.#claim));
           // Claim about what the last batch managed in its time budget: rows claimed and not applied are
           // read again by the next batch, which on PGlite costs as much as applying the cheap ones.
           const max = this.options.batchSize ?? 500;
@@ -81,6 +80,41 @@ export class AlertProcessor {
     } finally {
       this.#running = false;
     }
+  }
+
+  #processOptions(batchSize: number): ProcessOptions {
+    return {
+      batchSize,
+      onAlertsResolved: this.options.onAlertsResolved ?? "mitigating",
+      ...(this.options.budgetMs ? { budgetMs: this.options.budgetMs } : {}),
+      ...(this.options.singleProcess ? { singleProcess: true } : {}),
+      ...(this.options.onPagesDue ? { onPagesDue: this.options.onPagesDue } : {}),
+      ...(this.options.chat ? { chat: true } : {}),
+    };
+  }
+
+  /**
+   * Embedded storage (one process, one connection, every transaction in turn): the intake's group commit
+   * applies its events in its own transaction, right after storing them, instead of committing them and
+   * then claiming, applying and deleting them in a second one. Its senders are answered after that
+   * commit, so their 2xx still means stored (and now applied too). Older rows go first, as always (the
+   * batch claims the oldest); what it leaves (time budget, or a failure, rolled back to its savepoint
+   * with the rows kept) is the processor's, woken for it.
+   */
+  inline(): InboxHook {
+    return async (tx, inserted) => {
+      if (this.#stopped) return undefined;
+      const claim = Math.min(this.options.batchSize ?? 500, inserted + MIN_CLAIM);
+      const batch = await applyInboxWithin(this.ctx, tx, claim, this.#processOptions(claim));
+      return () => {
+        if (batch) {
+          this.processed += batch.count;
+          this.lastCycleAt = this.ctx.clock.now();
+          batch.announce();
+        }
+        if (!batch || batch.count < batch.claimed || batch.claimed === claim) this.wake();
+      };
+    };
   }
 
   #schedule(): void {

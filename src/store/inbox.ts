@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { type Db, isTransaction } from "./db.ts";
+import { type Db, isTransaction, withTransaction } from "./db.ts";
 import { executeRows, toDate, toInt } from "./rows.ts";
 
 /** An event already serialised as JSON (by a status worker): stored as is, never parsed and stringified again. */
@@ -56,6 +56,20 @@ export async function insertInboxRows(db: Db, rows: readonly InboxInsert[]): Pro
 // never from answering before the commit (issue 4, "durable before 2xx").
 const MAX_BATCH = 1000;
 
+/**
+ * Work done inside a group commit's own transaction, right after its rows were inserted (embedded
+ * storage applies the events there: one transaction instead of two, see AlertProcessor.inline). Gets the
+ * number of rows just inserted; returns what to run once the commit is done and the senders answered.
+ * It must not throw for a fault of its own (that would refuse the batch): it contains those itself.
+ */
+export type InboxHook = (tx: Db, inserted: number) => Promise<(() => void) | undefined>;
+
+export interface EnqueueOptions {
+  /** How many group commits may be in flight at once: 1 on PGlite (one connection), more on PostgreSQL. */
+  concurrency?: number;
+  within?: InboxHook;
+}
+
 interface Pending {
   rows: InboxInsert[];
   resolve(): void;
@@ -71,6 +85,7 @@ class InboxBatcher {
     private readonly db: Db,
     /** How many inserts may be in flight at once: 1 on PGlite (one connection), more on PostgreSQL. */
     readonly concurrency: number,
+    readonly within: InboxHook | undefined,
   ) {}
 
   get queuedRows(): number {
@@ -98,11 +113,18 @@ class InboxBatcher {
     }
     this.#queuedRows -= size;
     try {
-      await insertInboxRows(
-        this.db,
-        batch.flatMap((p) => p.rows),
-      );
+      const rows = batch.flatMap((p) => p.rows);
+      const within = this.within;
+      let after: (() => void) | undefined;
+      if (within)
+        await withTransaction(this.db, async (tx) => {
+          await insertInboxRows(tx, rows);
+          after = await within(tx, rows.length);
+        });
+      else await insertInboxRows(this.db, rows);
       for (const p of batch) p.resolve();
+      // After this turn: the senders' 2xx are written first.
+      if (after) setImmediate(after);
     } catch (error) {
       // The whole batch failed (the database is down, most likely): every caller answers 503 and its sender
       // retries. Nothing was acknowledged, so nothing is lost.
@@ -115,10 +137,10 @@ class InboxBatcher {
 
 const batchers = new WeakMap<Db, InboxBatcher>();
 
-function batcherFor(db: Db, concurrency: number): InboxBatcher {
+function batcherFor(db: Db, concurrency: number, within: InboxHook | undefined): InboxBatcher {
   let batcher = batchers.get(db);
-  if (!batcher || batcher.concurrency !== concurrency) {
-    batcher = new InboxBatcher(db, concurrency);
+  if (!batcher || batcher.concurrency !== concurrency || batcher.within !== within) {
+    batcher = new InboxBatcher(db, concurrency, within);
     batchers.set(db, batcher);
   }
   return batcher;
@@ -131,9 +153,9 @@ function batcherFor(db: Db, concurrency: number): InboxBatcher {
  * Events of concurrent requests have no order between them anyway; an event acknowledged before another
  * was sent is committed before it, so it keeps the lower id and is applied first.
  */
-export function enqueueInbox(db: Db, rows: InboxInsert[], concurrency = 1): Promise<void> {
+export function enqueueInbox(db: Db, rows: InboxInsert[], options: EnqueueOptions = {}): Promise<void> {
   if (isTransaction(db)) return insertInboxRows(db, rows).then(() => undefined);
-  return batcherFor(db, concurrency).add(rows);
+  return batcherFor(db, options.concurrency ?? 1, options.within).add(rows);
 }
 
 /** Events accepted but not yet committed, for back-pressure (503 before the queue grows without bound). */

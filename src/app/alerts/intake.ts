@@ -2,7 +2,13 @@ import type { AlertEvent, ChangeEvent } from "#domain/alert/event.ts";
 import type { Clock } from "#domain/time.ts";
 import { findIntegrationByKey, type IntegrationRow } from "#store/alerts.ts";
 import type { Db } from "#store/db.ts";
-import { enqueueInbox, type InboxInsert, inboxQueueLength, SerializedEvent } from "#store/inbox.ts";
+import {
+  enqueueInbox,
+  type InboxHook,
+  type InboxInsert,
+  inboxQueueLength,
+  SerializedEvent,
+} from "#store/inbox.ts";
 import { AppError } from "../errors.ts";
 import { TokenBucket } from "./rate-limit.ts";
 
@@ -15,6 +21,8 @@ export interface IntakeOptions {
   commitConcurrency?: number;
   /** Called after events committed: wakes the processor. */
   onCommitted?: () => void;
+  /** Applies the events in the commit that stores them (embedded storage: AlertProcessor.inline). */
+  applyWithin?: InboxHook;
 }
 
 /** A source of alerts as the intake sees it: an integration, or a health check. */
@@ -131,7 +139,10 @@ export class AlertIntake {
       receivedAt,
     }));
     try {
-      await enqueueInbox(this.db, rows, this.options.commitConcurrency);
+      await enqueueInbox(this.db, rows, {
+        concurrency: this.options.commitConcurrency ?? 1,
+        within: this.options.applyWithin,
+      });
     } catch (error) {
       throw unavailable(
         `Storage is unavailable (${(error as Error).message}); nothing was stored, retry later`,

@@ -93,29 +93,87 @@ export async function processInbox(ctx: AppContext, options: ProcessOptions = {}
   return handled;
 }
 
+/** One batch applied inside a transaction; `announce` publishes it and hands its due pages on, after commit. */
+export interface AppliedBatch {
+  /** Rows applied (and deleted from the inbox). */
+  count: number;
+  /** Rows claimed: more than applied when the time budget ran out first. */
+  claimed: number;
+  announce: () => void;
+}
+
 async function processBatch(ctx: AppContext, batchSize: number, options: ProcessOptions): Promise<number> {
-  const touched = new Map<number, string>();
-  const opened: string[] = [];
-  let paged: Awaited<ReturnType<typeof examineIncidents>> | undefined;
-  const count = await withTransaction(ctx.db, async (tx) => {
+  const batch = await withTransaction(ctx.db, async (tx) => {
     // One applier at a time across replicas: events of one key must apply in order, and a trigger and its
     // resolve handled by two replicas at once could each miss the other's uncommitted alert.
-    if (!options.singleProcess && !(await tryProcessorLock(tx))) return 0;
-    const rows = await claimInboxRows(tx, batchSize);
-    if (rows.length === 0) return 0;
-    const applied = await applyRows(tx, ctx, rows, options, touched, opened);
-    await deleteInboxRows(
-      tx,
-      applied.map((r) => r.id),
-    );
-    if (options.onPagesDue && opened.length) paged = await pageOpened(ctx, tx, opened, options.chat ?? false);
-    return applied.length;
+    if (!options.singleProcess && !(await tryProcessorLock(tx))) return undefined;
+    return applyBatch(ctx, tx, batchSize, options);
   });
-  const now = ctx.clock.now();
-  for (const [number, kind] of touched) publishIncidentChange(ctx.events, number, kind as never, now);
-  for (const c of paged?.changed ?? []) publishIncidentChange(ctx.events, c.number, c.kind, now);
-  if (paged?.dueNow.length) options.onPagesDue?.(paged.dueNow);
-  return count;
+  batch?.announce();
+  return batch?.count ?? 0;
+}
+
+/**
+ * Applies the oldest inbox rows inside the caller's transaction (embedded storage: the one that has just
+ * stored them, see AlertProcessor.inline), in a savepoint: when applying fails, only that is rolled back,
+ * the caller's rows stay stored and the processor retries them on its own. Single process only (no
+ * advisory lock is taken). Undefined when it failed.
+ */
+export async function applyInboxWithin(
+  ctx: AppContext,
+  tx: Db,
+  batchSize: number,
+  options: ProcessOptions,
+): Promise<AppliedBatch | undefined> {
+  try {
+    return await inSavepoint(tx, (sp) => applyBatch(ctx, sp, batchSize, options));
+  } catch (error) {
+    ctx.log.warn({ err: error }, "could not apply alert events with their commit; the processor will");
+    return undefined;
+  }
+}
+
+async function applyBatch(
+  ctx: AppContext,
+  tx: Db,
+  batchSize: number,
+  options: ProcessOptions,
+): Promise<AppliedBatch> {
+  const rows = await claimInboxRows(tx, batchSize);
+  if (rows.length === 0) return { count: 0, claimed: 0, announce: () => {} };
+  const touched = new Map<number, string>();
+  const opened: string[] = [];
+  const applied = await applyRows(tx, ctx, rows, options, touched, opened);
+  await deleteInboxRows(
+    tx,
+    applied.map((r) => r.id),
+  );
+  const paged =
+    options.onPagesDue && opened.length
+      ? await pageOpened(ctx, tx, opened, options.chat ?? false)
+      : undefined;
+  return {
+    count: applied.length,
+    claimed: rows.length,
+    announce: () => {
+      const now = ctx.clock.now();
+      // An incident this batch opened and paged is announced once, by the paging's own change (an engine
+      // kind, escalation.started): its outbox job is gone and nothing of it is due, so the engine, which
+      // wakes on any other kind, is not woken to find nothing (with chat on, its announcement job is due).
+      const announced = options.chat
+        ? new Set<number>()
+        : new Set((paged?.changed ?? []).map((c) => c.number));
+      for (const [number, kind] of touched)
+        if (!announced.has(number)) publishIncidentChange(ctx.events, number, kind as never, now);
+      for (const c of paged?.changed ?? []) publishIncidentChange(ctx.events, c.number, c.kind, now);
+      if (paged?.dueNow.length) options.onPagesDue?.(paged.dueNow);
+    },
+  };
+}
+
+/** Runs `fn` in a savepoint of the transaction `tx` (drizzle's nested transaction). */
+function inSavepoint<T>(tx: Db, fn: (sp: Db) => Promise<T>): Promise<T> {
+  return (tx as unknown as { transaction<R>(f: (sp: Db) => Promise<R>): Promise<R> }).transaction(fn);
 }
 
 /**
@@ -127,9 +185,8 @@ async function processBatch(ctx: AppContext, batchSize: number, options: Process
  * cost ~10 statements per batch on the one thread).
  */
 async function pageOpened(ctx: AppContext, tx: Db, opened: readonly string[], chat: boolean) {
-  const savepoint = tx as unknown as { transaction<T>(fn: (sp: Db) => Promise<T>): Promise<T> };
   try {
-    return await savepoint.transaction(async (sp) => {
+    return await inSavepoint(tx, async (sp) => {
       const result = await examineIncidents(ctx, sp, opened, ctx.clock.now(), { chat });
       await dropPendingIncidentEvents(sp, opened);
       return result;

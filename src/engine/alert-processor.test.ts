@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import { AlertIntake } from "#app/alerts/intake.ts";
+import { createIntegration } from "#app/alerts/integrations.ts";
+import { listAlerts } from "#app/alerts/queries.ts";
+import { createService } from "#app/alerts/services.ts";
+import { silentLogger } from "#app/context.ts";
+import type { AlertEvent } from "#domain/alert/event.ts";
+import { countInbox } from "#store/inbox.ts";
+import { openTestDb, type TestDatabase, testBackends } from "#store/testing.ts";
+import { appContext, uniqueName } from "../../test/helpers/factories.ts";
+import { AlertProcessor } from "./alert-processor.ts";
+
+const trigger = (dedupKey: string): AlertEvent => ({
+  action: "trigger",
+  dedupKey,
+  summary: `Disk full on ${dedupKey}`,
+  source: "db-1",
+  severity: "error",
+  occurredAt: null,
+  details: {},
+  links: [],
+  images: [],
+});
+
+// Embedded storage wires the intake to AlertProcessor.inline(): each group commit applies its own events.
+for (const backend of await testBackends()) {
+  describe(`alerts applied in the commit that stores them (${backend.kind})`, { skip: backend.skip }, () => {
+    let database: TestDatabase;
+    before(async () => {
+      database = await openTestDb(backend.kind);
+    });
+    after(async () => {
+      await database?.close();
+    });
+
+    async function setUp() {
+      const warnings: string[] = [];
+      const ctx = {
+        ...appContext(database.db),
+        log: { ...silentLogger, warn: (_: unknown, message?: string) => warnings.push(String(message)) },
+      };
+      const service = uniqueName("db");
+      await createService(ctx, { name: service });
+      const integration = await createIntegration(ctx, service, { kind: "pagerduty" }, () => []);
+      const processor = new AlertProcessor(ctx, { singleProcess: true, pollMs: 3_600_000 });
+      const intake = new AlertIntake(ctx.db, ctx.clock, {
+        defaultRateLimitPerMinute: 0,
+        maxQueuedEvents: 10_000,
+        applyWithin: processor.inline(),
+      });
+      const source = {
+        id: integration.id,
+        kind: "pagerduty",
+        serviceId: (await intake.integration(integration.routing_key)).serviceId,
+        rateLimitPerMinute: 0,
+      };
+      return { ctx, service, intake, source, processor, warnings };
+    }
+
+    test("once accept() has resolved (the sender's 2xx), the alert and its incident exist", async () => {
+      const { ctx, service, intake, source, processor } = await setUp();
+      await intake.accept(source, [trigger("disk-a"), trigger("disk-b")]);
+      const alerts = (await listAlerts(ctx, { service })).items;
+      assert.deepEqual(alerts.map((a) => a.dedup_key).sort(), ["disk-a", "disk-b"]);
+      assert.ok(
+        alerts.every((a) => a.incident),
+        "each alert opened its incident in the same commit",
+      );
+      assert.deepEqual(await countInbox(ctx.db), { pending: 0, dead: 0 }, "nothing left for the processor");
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(processor.processed, 2, "counted as applied once the commit is done");
+      await processor.stop();
+    });
+
+    test("a batch that fails to apply is still stored and acknowledged; the processor sets the bad event aside", async () => {
+      const { ctx, service, intake, source, processor, warnings } = await setUp();
+      // A source whose service does not exist: applying its trigger fails on the foreign key.
+      const broken = { ...source, id: randomUUID(), serviceId: randomUUID() };
+      await intake.accept(broken, [trigger("broken")]);
+      assert.deepEqual(await countInbox(ctx.db), { pending: 1, dead: 0 }, "stored, not lost, not applied");
+      assert.ok(warnings.some((w) => w.includes("could not apply alert events with their commit")));
+      await intake.accept(source, [trigger("after")]);
+      await processor.idle();
+      for (let i = 0; i < 10 && (await countInbox(ctx.db)).pending > 0; i++) await processor.idle();
+      assert.deepEqual(
+        (await listAlerts(ctx, { service })).items.map((a) => a.dedup_key),
+        ["after"],
+        "the good event behind the bad one was applied",
+      );
+      assert.deepEqual(await countInbox(ctx.db), { pending: 0, dead: 1 }, "the broken event is kept aside");
+      await processor.stop();
+    });
+  });
+}

@@ -6,23 +6,12 @@ import { createIntegration } from "#app/alerts/integrations.ts";
 import { listAlerts } from "#app/alerts/queries.ts";
 import { createService } from "#app/alerts/services.ts";
 import { silentLogger } from "#app/context.ts";
-import type { AlertEvent } from "#domain/alert/event.ts";
 import { countInbox } from "#store/inbox.ts";
 import { openTestDb, type TestDatabase, testBackends } from "#store/testing.ts";
-import { appContext, uniqueName } from "../../test/helpers/factories.ts";
+import { alertEvent, appContext, uniqueName } from "../../test/helpers/factories.ts";
 import { AlertProcessor } from "./alert-processor.ts";
 
-const trigger = (dedupKey: string): AlertEvent => ({
-  action: "trigger",
-  dedupKey,
-  summary: `Disk full on ${dedupKey}`,
-  source: "db-1",
-  severity: "error",
-  occurredAt: null,
-  details: {},
-  links: [],
-  images: [],
-});
+const trigger = (dedupKey: string) => alertEvent("trigger", dedupKey);
 
 // Embedded storage wires the intake to AlertProcessor.inline(): each group commit applies its own events.
 for (const backend of await testBackends()) {

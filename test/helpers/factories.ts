@@ -10,6 +10,7 @@ import { type Actor, type AppContext, silentLogger } from "#app/context.ts";
 import { type AppError, type ErrorCode, isAppError } from "#app/errors.ts";
 import { type ChangeFeed, noChangeFeed } from "#app/events.ts";
 import { type DeclareIncidentInput, declareIncident } from "#app/incidents/declare.ts";
+import type { AlertEvent } from "#domain/alert/event.ts";
 import { DEFAULT_SEVERITY_POLICY, type PriorityScheme } from "#domain/incident/severity.ts";
 import { ManualClock } from "#domain/time.ts";
 import type { Db } from "#store/db.ts";
@@ -114,4 +115,23 @@ export async function expectAppError(promise: Promise<unknown>, code: ErrorCode)
   if (!isAppError(failure)) throw failure;
   assert.equal(failure.code, code, `expected ${code}, got ${failure.code}: ${failure.detail}`);
   return failure;
+}
+
+/** A plain alert event as an integration's parser would hand it to the intake (source db-1, severity error). */
+export function alertEvent(
+  action: AlertEvent["action"],
+  dedupKey: string,
+  summary = `Disk full on ${dedupKey}`,
+): AlertEvent {
+  return {
+    action,
+    dedupKey,
+    summary,
+    source: "db-1",
+    severity: "error",
+    occurredAt: null,
+    details: {},
+    links: [],
+    images: [],
+  };
 }

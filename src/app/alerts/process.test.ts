@@ -5,7 +5,12 @@ import type { AlertEvent } from "#domain/alert/event.ts";
 import { MINUTE } from "#domain/time.ts";
 import { countInbox } from "#store/inbox.ts";
 import { openTestDb, type TestDatabase, testBackends } from "#store/testing.ts";
-import { appContext, type TestContext, uniqueName } from "../../../test/helpers/factories.ts";
+import {
+  appContext,
+  alertEvent as event,
+  type TestContext,
+  uniqueName,
+} from "../../../test/helpers/factories.ts";
 import { silentLogger } from "../context.ts";
 import { changeIncidentStatus } from "../incidents/change-status.ts";
 import { getIncident } from "../incidents/get.ts";
@@ -16,24 +21,6 @@ import { getAlert, listAlerts } from "./queries.ts";
 import { createService } from "./services.ts";
 
 const noConfig = () => [];
-
-function event(
-  action: AlertEvent["action"],
-  dedupKey: string,
-  summary = `Disk full on ${dedupKey}`,
-): AlertEvent {
-  return {
-    action,
-    dedupKey,
-    summary,
-    source: "db-1",
-    severity: "error",
-    occurredAt: null,
-    details: {},
-    links: [],
-    images: [],
-  };
-}
 
 for (const backend of await testBackends()) {
   describe(`the alert inbox (${backend.kind})`, { skip: backend.skip }, () => {

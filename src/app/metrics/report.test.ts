@@ -6,7 +6,6 @@ import { randomUUID } from "node:crypto";
 import { describe, test } from "node:test";
 import { sql } from "drizzle-orm";
 import pg from "pg";
-import type { AlertEvent } from "#domain/alert/event.ts";
 import { DAY, HOUR, MINUTE } from "#domain/time.ts";
 import { withTransaction } from "#store/db.ts";
 import { findUsersByUsername } from "#store/directory.ts";
@@ -14,6 +13,7 @@ import { insertNotifications, setNotificationState } from "#store/paging.ts";
 import { executeRows } from "#store/rows.ts";
 import { openTestDb, type TestDatabase, testBackends } from "#store/testing.ts";
 import {
+  alertEvent,
   appContext,
   expectAppError,
   T0,
@@ -337,17 +337,7 @@ for (const backend of await testBackends()) {
           serviceId: (await intake.integration(integration.routing_key)).serviceId,
           rateLimitPerMinute: 0,
         };
-        const event = (dedupKey: string): AlertEvent => ({
-          action: "trigger",
-          dedupKey,
-          summary: `${dedupKey} is failing`,
-          source: "db-1",
-          severity: "error",
-          occurredAt: null,
-          details: {},
-          links: [],
-          images: [],
-        });
+        const event = (dedupKey: string) => alertEvent("trigger", dedupKey, `${dedupKey} is failing`);
         const trigger = async (dedupKey: string) => {
           await intake.accept(source, [event(dedupKey)]);
           while ((await processInbox(ctx)) > 0);

@@ -288,6 +288,7 @@ export async function startFoghorn(
       storage: database.kind,
       ready: () => database.ping(),
       engine,
+      metricsToken: config.server.metricsToken,
     },
     intake,
     prober,

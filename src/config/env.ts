@@ -10,6 +10,7 @@ const BINDINGS = [
   ["FOGHORN_BODY_LIMIT_BYTES", "server.bodyLimitBytes"],
   ["FOGHORN_TRUST_PROXY", "server.trustProxy"],
   ["FOGHORN_STATUS_WORKERS", "server.statusWorkers"],
+  ["FOGHORN_METRICS_TOKEN", "server.metricsToken"],
   ["FOGHORN_DATA_DIR", "storage.dataDir"],
   ["DATABASE_URL", "storage.databaseUrl"],
   ["FOGHORN_POOL_SIZE", "storage.poolSize"],

@@ -89,6 +89,16 @@ const serverSchema = group({
         "Web origins whose pages may call the API from the browser (CORS); empty: no cross-origin access. See docs/security.md.",
       examples: [["https://ops.example.com"]],
     }),
+  metricsToken: z
+    .string({ error: "expected a string of at least 16 characters" })
+    .min(16, { error: "expected at least 16 characters (make one with: openssl rand -hex 24)" })
+    .optional()
+    .meta({
+      description:
+        "Bearer token that GET /metrics then requires (Prometheus: authorization: {credentials: ...}); unset: /metrics is open, like /healthz. See docs/metrics.md.",
+      examples: ["3f9c2a7e5b1d8c4f6a0e9b2d7c5a1f3e8b6d4c2a0f9e7b5d"],
+      secret: true,
+    }),
   statusWorkers: z
     .union([z.literal("auto"), integer(0, 16)], { error: 'expected "auto" or a whole number from 0 to 16' })
     .default("auto")

@@ -118,3 +118,41 @@ describe("authentication over HTTP (pglite)", () => {
     await res.arrayBuffer();
   });
 });
+
+describe("/metrics behind server.metricsToken (pglite)", () => {
+  const METRICS_TOKEN = "metrics-scrape-token-0123456789abcdef";
+  let foghorn: TestFoghorn;
+  before(async () => {
+    foghorn = await startTestFoghorn("pglite", {
+      configure: (config) => {
+        config.server.metricsToken = METRICS_TOKEN;
+      },
+    });
+  });
+  after(async () => {
+    await foghorn?.close();
+  });
+
+  test("Prometheus with the configured token scrapes; without it, or with another token, 401 says why", async () => {
+    const scraped = await foghorn.api("/metrics", { token: METRICS_TOKEN });
+    assert.equal(scraped.status, 200);
+    assert.match(await scraped.text(), /^# TYPE foghorn_http_requests_total counter$/m);
+
+    const missing = await foghorn.api("/metrics", { token: null });
+    assert.equal(missing.status, 401);
+    assert.match(String(missing.headers.get("www-authenticate")), /^Bearer/);
+    assert.match(
+      String(((await missing.json()) as Json).detail),
+      /Authorization: Bearer <server\.metricsToken>/,
+    );
+
+    const wrong = await foghorn.api("/metrics", { token: `${METRICS_TOKEN}x` });
+    assert.equal(wrong.status, 401);
+    assert.match(String(((await wrong.json()) as Json).detail), /not server\.metricsToken/);
+    const admin = await foghorn.api("/metrics");
+    assert.equal(admin.status, 401, "an API token is not the metrics token");
+    await admin.arrayBuffer();
+
+    assert.equal((await foghorn.api("/healthz", { token: null })).status, 200, "the probes stay open");
+  });
+});

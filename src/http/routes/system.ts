@@ -1,8 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
+import { secretsEqual } from "#app/auth/secrets.ts";
 import { type EngineProbe, engineProblem } from "#app/system/engine-health.ts";
 import type { ApiRegistry } from "../openapi.ts";
 import { buildOpenApi } from "../openapi.ts";
+import { unauthenticated } from "../problem.ts";
 import { renderReferencePage } from "../reference-page.ts";
 
 export interface SystemDeps {
@@ -12,9 +14,11 @@ export interface SystemDeps {
   ready(): Promise<void>;
   /** The engine's runners; /readyz fails when one is stuck (see engineProblem). */
   engine?: EngineProbe | undefined;
+  /** server.metricsToken: when set, /metrics needs it as a bearer token. */
+  metricsToken?: string | undefined;
 }
 
-/** Open endpoints: liveness, readiness, Prometheus metrics and the API reference. */
+/** Open endpoints: liveness, readiness, Prometheus metrics (unless server.metricsToken) and the API reference. */
 export function registerSystemRoutes(
   app: FastifyInstance,
   api: ApiRegistry,
@@ -41,7 +45,25 @@ export function registerSystemRoutes(
     req.log.warn({ check: problem.check, reason: problem.detail }, "not ready");
     return reply.status(503).send({ status: "unavailable", storage: deps.storage, ...problem });
   });
-  app.get("/metrics", async (_req, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+  app.get("/metrics", async (req, reply) => {
+    if (deps.metricsToken) {
+      const given = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "")?.[1];
+      if (!secretsEqual(deps.metricsToken, given))
+        return reply
+          .status(401)
+          .header("www-authenticate", 'Bearer realm="foghorn metrics"')
+          .type("application/problem+json")
+          .send(
+            unauthenticated(
+              req,
+              given
+                ? "This bearer token is not server.metricsToken; give Prometheus the configured one"
+                : "GET /metrics needs Authorization: Bearer <server.metricsToken> (Prometheus: authorization: {credentials: ...})",
+            ),
+          );
+    }
+    return reply.type(metrics.contentType).send(await metrics.metrics());
+  });
   let doc: Record<string, unknown> | undefined;
   const openApi = () => {
     doc ??= buildOpenApi(api.operations, deps.version);

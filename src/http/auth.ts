@@ -61,6 +61,11 @@ function refuse(reply: FastifyReply, req: FastifyRequest, challenge: string, det
     .send(unauthenticated(req, detail));
 }
 
+/** The token of an `Authorization: Bearer <token>` header; undefined for any other header or none. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
+}
+
 /**
  * Authenticates an API request by `Authorization: Bearer <token>` or, without that header, by the session
  * cookie (the bearer token wins when both are sent). Cookie-authenticated changes (POST, PATCH, PUT,
@@ -70,8 +75,8 @@ export function authenticate(auth: Authenticators) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const header = req.headers.authorization;
     if (header) {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      const actor = match?.[1] ? await auth.tokens.authenticate(match[1]) : undefined;
+      const token = bearerToken(header);
+      const actor = token ? await auth.tokens.authenticate(token) : undefined;
       if (!actor) {
         return refuse(
           reply,

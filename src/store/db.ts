@@ -292,6 +292,11 @@ export async function withTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Pr
   return db.transaction(async (tx) => fn(tx as unknown as Db));
 }
 
+/** Runs `fn` in a savepoint of the open transaction `tx` (drizzle's nested transaction): a throw rolls back only what `fn` did. */
+export function inSavepoint<T>(tx: Db, fn: (sp: Db) => Promise<T>): Promise<T> {
+  return (tx as unknown as { transaction<R>(f: (sp: Db) => Promise<R>): Promise<R> }).transaction(fn);
+}
+
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { type Db, isTransaction, withTransaction } from "./db.ts";
-import { executeRows, toDate, toInt } from "./rows.ts";
+import { executeRows, textArray, toDate, toInt } from "./rows.ts";
 
 /** An event already serialised as JSON (by a status worker): stored as is, never parsed and stringified again. */
 export class SerializedEvent {
@@ -184,7 +184,7 @@ export async function claimInboxRows(tx: Db, limit: number): Promise<InboxRow[]>
 
 export async function deleteInboxRows(tx: Db, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
-  await tx.execute(sql`delete from alert_inbox where id = any(${`{${ids.join(",")}}`}::bigint[])`);
+  await tx.execute(sql`delete from alert_inbox where id = any(${textArray(ids.map(String))}::bigint[])`);
 }
 
 /** Records a failed attempt; after `maxAttempts` the row is set aside (dead) and kept for inspection. */

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
-import { executeRows, toDate, toInt } from "./rows.ts";
+import { executeRows, textArray, toDate, toInt } from "./rows.ts";
 
 // The engine's due-jobs table (schema/jobs.ts), after graphile-worker's and pg-boss's SQL: enqueue inside
 // the caller's transaction, claim in a short one with FOR UPDATE SKIP LOCKED and a lease, run outside it.
@@ -60,7 +60,7 @@ export async function claimJobs(
     db,
     sql`with due as (
       select id from jobs
-      where kind = any(${`{${opts.kinds.join(",")}}`}::text[])
+      where kind = any(${textArray(opts.kinds)}::text[])
         and ((state = 'pending' and run_at <= ${now}::timestamptz)
           or (state = 'running' and locked_until < ${now}::timestamptz))
       order by run_at, id
@@ -93,7 +93,7 @@ export async function completeJob(db: Db, id: number, worker: string): Promise<v
 export async function completeJobs(db: Db, ids: readonly number[], worker: string): Promise<void> {
   if (ids.length === 0) return;
   await db.execute(
-    sql`delete from jobs where id = any(${`{${ids.join(",")}}`}::bigint[]) and locked_by = ${worker} and state = 'running'`,
+    sql`delete from jobs where id = any(${textArray(ids.map(String))}::bigint[]) and locked_by = ${worker} and state = 'running'`,
   );
 }
 
@@ -131,7 +131,7 @@ export async function failJob(
 
 /** When the next job of these kinds becomes due (a pending run_at or an expiring lease); null when none. */
 export async function nextDueAt(db: Db, kinds: readonly string[]): Promise<Date | null> {
-  const list = `{${kinds.join(",")}}`;
+  const list = textArray(kinds);
   const rows = await executeRows(
     db,
     sql`select least(
@@ -217,7 +217,7 @@ export async function releaseJobs(db: Db, ids: readonly number[], worker: string
     db,
     sql`update jobs set state = 'pending', locked_by = null, locked_until = null,
           attempts = greatest(jobs.attempts - 1, 0)
-        where id = any(${`{${ids.join(",")}}`}::bigint[]) and locked_by = ${worker} and state = 'running'
+        where id = any(${textArray(ids.map(String))}::bigint[]) and locked_by = ${worker} and state = 'running'
         returning id`,
   );
   return rows.length;
@@ -238,7 +238,7 @@ export async function dueBacklog(db: Db, kinds: readonly string[], now: Date): P
     sql`select count(*) as due, coalesce(extract(epoch from ${at}::timestamptz - min(since)), 0) as oldest
         from (
           select case when state = 'pending' then run_at else locked_until end as since from jobs
-          where kind = any(${`{${kinds.join(",")}}`}::text[])
+          where kind = any(${textArray(kinds)}::text[])
             and ((state = 'pending' and run_at <= ${at}::timestamptz)
               or (state = 'running' and locked_until < ${at}::timestamptz))
         ) d`,

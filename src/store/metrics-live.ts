@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
-import { executeRows, toInt } from "./rows.ts";
+import { executeRows, textArray, toInt } from "./rows.ts";
 import { ANY_TYPE_ID } from "./schema/metrics.ts";
 
 // Installation-wide figures for Prometheus (/metrics, app/metrics/prometheus.ts), from the rollups
@@ -85,7 +85,7 @@ export async function readDurationRows(db: Db, weeks: readonly string[]): Promis
     sql`select week::text as week, severity, xmin::text as version, ack_hist, ack_sum_seconds, resolve_hist,
           resolve_sum_seconds
         from metric_incident_weeks
-        where scope = '*' and type_id = ${ANY_TYPE_ID}::uuid and week = any(${`{${weeks.join(",")}}`}::date[])`,
+        where scope = '*' and type_id = ${ANY_TYPE_ID}::uuid and week = any(${textArray(weeks)}::date[])`,
   );
   return rows.map((r) => ({
     week: String(r.week).slice(0, 10),

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
 import { incidentVisibleSql } from "./incident-list.ts";
-import { executeRows, toDate, toInt } from "./rows.ts";
+import { executeRows, textArray, toDate, toInt } from "./rows.ts";
 import { postmortems } from "./schema/index.ts";
 
 export type PostmortemRow = typeof postmortems.$inferSelect;
@@ -45,9 +45,6 @@ export async function updatePostmortem(
   if (!row) throw new Error(`postmortem of incident ${incidentId} vanished during an update`);
   return row;
 }
-
-const textArray = (values: readonly string[]) =>
-  `{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
 
 export interface PostmortemListRow {
   incidentId: string;

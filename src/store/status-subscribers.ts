@@ -1,6 +1,6 @@
 import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
-import { executeRows } from "./rows.ts";
+import { executeRows, textArray } from "./rows.ts";
 import {
   incidentServices,
   statusComponentServices,
@@ -188,15 +188,10 @@ export async function matchingActiveSubscriberIds(
     db,
     sql`select id from status_subscribers
         where confirmed_at is not null and disabled_at is null
-          and (cardinality(component_ids) = 0 or component_ids && ${toTextArray(componentIds)}::text[])
+          and (cardinality(component_ids) = 0 or component_ids && ${textArray(componentIds)}::text[])
         order by created_at, id`,
   );
   return rows.map((r) => String(r.id));
-}
-
-/** A PostgreSQL text[] literal: `{"a","b"}` with quotes and backslashes escaped. */
-function toTextArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
 }
 
 /** Components with their group: id → group id (null at the top level); groups included. */

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { StoredTimelineEvent, TimelineKind } from "#domain/incident/timeline.ts";
 import type { Db } from "./db.ts";
 import { enqueueJobs } from "./jobs.ts";
+import { textArray } from "./rows.ts";
 import { timelineEvents } from "./schema/index.ts";
 
 export type TimelineRow = typeof timelineEvents.$inferSelect;
@@ -70,7 +71,7 @@ export async function dropPendingIncidentEvents(db: Db, incidentIds: readonly st
   if (incidentIds.length === 0) return;
   await db.execute(
     sql`delete from jobs where kind = ${INCIDENT_EVENTS_JOB} and state = 'pending'
-          and key = any(${`{${incidentIds.join(",")}}`}::text[])`,
+          and key = any(${textArray(incidentIds)}::text[])`,
   );
 }
 

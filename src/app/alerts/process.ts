@@ -24,7 +24,7 @@ import {
   updateAlerts,
   upsertMembers,
 } from "#store/alerts.ts";
-import { type Db, withTransaction } from "#store/db.ts";
+import { type Db, inSavepoint, withTransaction } from "#store/db.ts";
 import {
   claimInboxRows,
   deleteInboxRows,
@@ -169,11 +169,6 @@ async function applyBatch(
       if (paged?.dueNow.length) options.onPagesDue?.(paged.dueNow);
     },
   };
-}
-
-/** Runs `fn` in a savepoint of the transaction `tx` (drizzle's nested transaction). */
-function inSavepoint<T>(tx: Db, fn: (sp: Db) => Promise<T>): Promise<T> {
-  return (tx as unknown as { transaction<R>(f: (sp: Db) => Promise<R>): Promise<R> }).transaction(fn);
 }
 
 /**

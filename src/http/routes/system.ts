@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import { secretsEqual } from "#app/auth/secrets.ts";
 import { type EngineProbe, engineProblem } from "#app/system/engine-health.ts";
+import { bearerToken } from "../auth.ts";
 import type { ApiRegistry } from "../openapi.ts";
 import { buildOpenApi } from "../openapi.ts";
 import { unauthenticated } from "../problem.ts";
@@ -47,7 +48,7 @@ export function registerSystemRoutes(
   });
   app.get("/metrics", async (req, reply) => {
     if (deps.metricsToken) {
-      const given = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "")?.[1];
+      const given = bearerToken(req.headers.authorization);
       if (!secretsEqual(deps.metricsToken, given))
         return reply
           .status(401)

@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
+import { sql } from "drizzle-orm";
 import { AlertIntake } from "#app/alerts/intake.ts";
 import { createIntegration } from "#app/alerts/integrations.ts";
 import { listAlerts } from "#app/alerts/queries.ts";
 import { createService } from "#app/alerts/services.ts";
 import { silentLogger } from "#app/context.ts";
-import { countInbox } from "#store/inbox.ts";
+import { countInbox, insertInboxRows } from "#store/inbox.ts";
+import { executeRows } from "#store/rows.ts";
 import { openTestDb, type TestDatabase, testBackends } from "#store/testing.ts";
 import { alertEvent, appContext, uniqueName } from "../../test/helpers/factories.ts";
 import { AlertProcessor } from "./alert-processor.ts";
@@ -60,6 +62,40 @@ for (const backend of await testBackends()) {
       assert.deepEqual(await countInbox(ctx.db), { pending: 0, dead: 0 }, "nothing left for the processor");
       await new Promise((resolve) => setImmediate(resolve));
       assert.equal(processor.processed, 2, "counted as applied once the commit is done");
+      await processor.stop();
+    });
+
+    test("events applied with their commit are never written to the inbox", async () => {
+      const { ctx, service, intake, source, processor } = await setUp();
+      // The identity sequence moves on with every row written, even one deleted since.
+      const lastId = async () =>
+        (await executeRows(ctx.db, sql`select last_value, is_called from alert_inbox_id_seq`))[0];
+      const before = await lastId();
+      await intake.accept(source, [trigger("direct")]);
+      assert.equal((await listAlerts(ctx, { service })).items.length, 1);
+      assert.deepEqual(await lastId(), before, "no inbox row was written (nor deleted)");
+      await processor.stop();
+    });
+
+    test("a batch waits behind older events of the inbox: a resolve never overtakes its trigger", async () => {
+      const { ctx, service, intake, source, processor } = await setUp();
+      // The trigger was stored but not applied yet (a failed batch, a restart): it is older than the resolve.
+      await insertInboxRows(ctx.db, [
+        {
+          ...source,
+          sourceId: source.id,
+          sourceKind: "pagerduty",
+          kind: "alert",
+          event: trigger("ordered"),
+          receivedAt: ctx.clock.now(),
+        },
+      ]);
+      await intake.accept(source, [alertEvent("resolve", "ordered")]);
+      assert.deepEqual(await countInbox(ctx.db), { pending: 2, dead: 0 }, "stored behind the trigger");
+      await processor.idle();
+      const [alert] = (await listAlerts(ctx, { service })).items;
+      assert.equal(alert?.status, "resolved", "trigger applied first, then the resolve");
+      assert.deepEqual(await countInbox(ctx.db), { pending: 0, dead: 0 });
       await processor.stop();
     });
 

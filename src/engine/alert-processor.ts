@@ -1,5 +1,5 @@
 import {
-  applyInboxWithin,
+  applyEventsWithin,
   type OnAlertsResolved,
   type ProcessOptions,
   processInbox,
@@ -95,24 +95,31 @@ export class AlertProcessor {
 
   /**
    * Embedded storage (one process, one connection, every transaction in turn): the intake's group commit
-   * applies its events in its own transaction, right after storing them, instead of committing them and
-   * then claiming, applying and deleting them in a second one. Its senders are answered after that
-   * commit, so their 2xx still means stored (and now applied too). Older rows go first, as always (the
-   * batch claims the oldest); what it leaves (time budget, or a failure, rolled back to its savepoint
-   * with the rows kept) is the processor's, woken for it.
+   * applies its events in its own transaction instead of storing them for a second transaction to claim,
+   * apply and delete; events applied there are never written to the inbox. Its senders are answered after
+   * that commit, so their 2xx still means stored (as alerts and incidents, not as inbox rows). When older
+   * events wait in the inbox, or applying fails (rolled back to its savepoint), the batch is stored as
+   * before and the processor, woken for it, applies it in order.
    */
   inline(): InboxHook {
-    return async (tx, inserted) => {
-      if (this.#stopped) return undefined;
-      const claim = Math.min(this.options.batchSize ?? 500, inserted + MIN_CLAIM);
-      const batch = await applyInboxWithin(this.ctx, tx, claim, this.#processOptions(claim));
-      return () => {
-        if (batch) {
-          this.processed += batch.count;
-          this.lastCycleAt = this.ctx.clock.now();
-          batch.announce();
-        }
-        if (!batch || batch.count < batch.claimed || batch.claimed === claim) this.wake();
+    return async (tx, rows) => {
+      if (this.#stopped) return { applied: 0 };
+      // No time budget: every event not applied here is stored and applied later by the processor, on the
+      // same connection, so stopping early would only add the inbox's round trip to it.
+      const batch = await applyEventsWithin(this.ctx, tx, rows, {
+        ...this.#processOptions(rows.length),
+        budgetMs: Number.POSITIVE_INFINITY,
+      });
+      return {
+        applied: batch?.count ?? 0,
+        after: () => {
+          if (batch) {
+            this.processed += batch.count;
+            this.lastCycleAt = this.ctx.clock.now();
+            batch.announce();
+          }
+          if (!batch || batch.count < rows.length) this.wake();
+        },
       };
     };
   }

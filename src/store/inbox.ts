@@ -57,12 +57,16 @@ export async function insertInboxRows(db: Db, rows: readonly InboxInsert[]): Pro
 const MAX_BATCH = 1000;
 
 /**
- * Work done inside a group commit's own transaction, right after its rows were inserted (embedded
- * storage applies the events there: one transaction instead of two, see AlertProcessor.inline). Gets the
- * number of rows just inserted; returns what to run once the commit is done and the senders answered.
- * It must not throw for a fault of its own (that would refuse the batch): it contains those itself.
+ * Work done inside a group commit's own transaction before its rows are stored (embedded storage applies
+ * the events there, see AlertProcessor.inline). It applies the batch's first `applied` rows itself — their
+ * effects commit with the transaction, so they are never written to the inbox at all — and the batcher
+ * stores the rest. `after` runs once the commit is done and the senders answered. It must not throw for a
+ * fault of its own (that would refuse the batch): it contains those itself and applies nothing.
  */
-export type InboxHook = (tx: Db, inserted: number) => Promise<(() => void) | undefined>;
+export type InboxHook = (
+  tx: Db,
+  rows: readonly InboxInsert[],
+) => Promise<{ applied: number; after?: () => void }>;
 
 export interface EnqueueOptions {
   /** How many group commits may be in flight at once: 1 on PGlite (one connection), more on PostgreSQL. */
@@ -118,8 +122,9 @@ class InboxBatcher {
       let after: (() => void) | undefined;
       if (within)
         await withTransaction(this.db, async (tx) => {
-          await insertInboxRows(tx, rows);
-          after = await within(tx, rows.length);
+          const done = await within(tx, rows);
+          await insertInboxRows(tx, rows.slice(done.applied));
+          after = done.after;
         });
       else await insertInboxRows(this.db, rows);
       for (const p of batch) p.resolve();
@@ -161,6 +166,20 @@ export function enqueueInbox(db: Db, rows: InboxInsert[], options: EnqueueOption
 /** Events accepted but not yet committed, for back-pressure (503 before the queue grows without bound). */
 export function inboxQueueLength(db: Db): number {
   return batchers.get(db)?.queuedRows ?? 0;
+}
+
+/** The event of an inbox row as the processor reads it back: JSON, whatever form it was given in. */
+export function storedEvent(row: InboxInsert): unknown {
+  return JSON.parse(row.event instanceof SerializedEvent ? row.event.json : JSON.stringify(row.event));
+}
+
+/** Whether any event waits in the inbox (dead ones aside): newer events must not be applied before it. */
+export async function hasPendingInbox(tx: Db): Promise<boolean> {
+  const rows = await executeRows(
+    tx,
+    sql`select id from alert_inbox where dead_at is null order by id limit 1`,
+  );
+  return rows.length > 0;
 }
 
 /** Claims the oldest pending rows under a row lock (inside the caller's transaction). */

@@ -29,7 +29,10 @@ import {
   claimInboxRows,
   deleteInboxRows,
   failInboxRow,
+  hasPendingInbox,
+  type InboxInsert,
   type InboxRow,
+  storedEvent,
   tryProcessorLock,
 } from "#store/inbox.ts";
 import { insertDeclaredIncidents, lockIncidentById } from "#store/incidents.ts";
@@ -114,19 +117,25 @@ async function processBatch(ctx: AppContext, batchSize: number, options: Process
 }
 
 /**
- * Applies the oldest inbox rows inside the caller's transaction (embedded storage: the one that has just
- * stored them, see AlertProcessor.inline), in a savepoint: when applying fails, only that is rolled back,
- * the caller's rows stay stored and the processor retries them on its own. Single process only (no
- * advisory lock is taken). Undefined when it failed.
+ * Applies a group commit's events inside its own transaction, before they are stored (embedded storage, see
+ * AlertProcessor.inline), in a savepoint: when applying fails, only that is rolled back and the caller
+ * stores every row for the processor to retry on its own. Only when the inbox holds no older event (those
+ * go first: events of one key apply in order). Single process only (no advisory lock is taken). Undefined
+ * when it applied nothing.
  */
-export async function applyInboxWithin(
+export async function applyEventsWithin(
   ctx: AppContext,
   tx: Db,
-  batchSize: number,
+  rows: readonly InboxInsert[],
   options: ProcessOptions,
 ): Promise<AppliedBatch | undefined> {
   try {
-    return await inSavepoint(tx, (sp) => applyBatch(ctx, sp, batchSize, options));
+    return await inSavepoint(tx, async (sp) => {
+      if (await hasPendingInbox(sp)) return undefined;
+      // Applied from what the inbox would have given back (JSON), so both paths see the same event.
+      const events = rows.map((r) => ({ ...r, id: 0, attempts: 0, event: storedEvent(r) }));
+      return applyEvents(ctx, sp, events, options);
+    });
   } catch (error) {
     ctx.log.warn({ err: error }, "could not apply alert events with their commit; the processor will");
     return undefined;
@@ -141,13 +150,24 @@ async function applyBatch(
 ): Promise<AppliedBatch> {
   const rows = await claimInboxRows(tx, batchSize);
   if (rows.length === 0) return { count: 0, claimed: 0, announce: () => {} };
+  const batch = await applyEvents(ctx, tx, rows, options);
+  await deleteInboxRows(
+    tx,
+    rows.slice(0, batch.count).map((r) => r.id),
+  );
+  return batch;
+}
+
+/** Applies events in order (until done or out of time) and starts paging the incidents they opened. */
+async function applyEvents(
+  ctx: AppContext,
+  tx: Db,
+  rows: InboxRow[],
+  options: ProcessOptions,
+): Promise<AppliedBatch> {
   const touched = new Map<number, string>();
   const opened: string[] = [];
   const applied = await applyRows(tx, ctx, rows, options, touched, opened);
-  await deleteInboxRows(
-    tx,
-    applied.map((r) => r.id),
-  );
   const paged =
     options.onPagesDue && opened.length
       ? await pageOpened(ctx, tx, opened, options.chat ?? false)

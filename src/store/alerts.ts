@@ -169,16 +169,34 @@ export async function updateAlerts(db: Db, rows: readonly AlertRow[]): Promise<v
   );
 }
 
+/**
+ * Records repeats of open alerts whose content and state did not change: their count, last event and
+ * truncation only (an Alertmanager group re-sent every repeat_interval, a PagerDuty trigger re-sent by a
+ * retrying client). Cheaper than updateAlerts, which rewrites details, links and images.
+ */
+export async function recordRepeats(db: Db, rows: readonly AlertRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(
+    sql`update alerts a set event_count = x.event_count, last_event_at = x.last_event_at,
+          truncated_alerts = x.truncated_alerts
+        from unnest(${textArray(rows.map((r) => r.id))}::uuid[], ${textArray(rows.map((r) => String(r.eventCount)))}::int[],
+          ${textArray(rows.map((r) => r.lastEventAt.toISOString()))}::timestamptz[],
+          ${textArray(rows.map((r) => String(r.truncatedAlerts)))}::int[]) as x(id, event_count, last_event_at, truncated_alerts)
+        where a.id = x.id`,
+  );
+}
+
 export async function loadMembers(
   db: Db,
   alertIds: readonly string[],
-): Promise<{ alertId: string; fingerprint: string; status: string }[]> {
+): Promise<{ alertId: string; fingerprint: string; status: string; digest: string | null }[]> {
   if (alertIds.length === 0) return [];
   return db
     .select({
       alertId: alertMembers.alertId,
       fingerprint: alertMembers.fingerprint,
       status: alertMembers.status,
+      digest: alertMembers.digest,
     })
     .from(alertMembers)
     .where(inArray(alertMembers.alertId, [...alertIds]));
@@ -194,6 +212,8 @@ export interface MemberWrite {
   endsAt?: string | null;
   generatorUrl?: string | null;
   extra?: Record<string, unknown>;
+  /** memberDigest() of a whole write; a status-only write clears the stored one. */
+  digest?: string | null;
   /** Only the status changed (a member that left its group): keep the rest as stored. */
   statusOnly?: boolean;
 }
@@ -220,17 +240,19 @@ export async function upsertMembers(db: Db, writes: readonly MemberWrite[], now:
     ends_at: m.endsAt ?? null,
     generator_url: m.generatorUrl ?? null,
     extra: m.extra ?? {},
+    digest: m.statusOnly ? null : (m.digest ?? null),
     status_only: m.statusOnly ?? false,
   }));
   await db.execute(
     sql`insert into alert_members as m (alert_id, fingerprint, status, labels, annotations, starts_at, ends_at,
-          generator_url, extra, updated_at)
-        select alert_id, fingerprint, status, labels, annotations, starts_at, ends_at, generator_url, extra,
+          generator_url, extra, digest, updated_at)
+        select alert_id, fingerprint, status, labels, annotations, starts_at, ends_at, generator_url, extra, digest,
                ${now.toISOString()}::timestamptz
         from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(alert_id uuid, fingerprint text, status text,
           labels jsonb, annotations jsonb, starts_at timestamptz, ends_at timestamptz, generator_url text, extra jsonb,
-          status_only boolean)
+          digest text, status_only boolean)
         on conflict (alert_id, fingerprint) do update set status = excluded.status, updated_at = excluded.updated_at,
+          digest = excluded.digest,
           labels = case when excluded.labels = '{}'::jsonb then m.labels else excluded.labels end,
           annotations = case when excluded.annotations = '{}'::jsonb then m.annotations else excluded.annotations end,
           starts_at = coalesce(excluded.starts_at, m.starts_at), ends_at = coalesce(excluded.ends_at, m.ends_at),

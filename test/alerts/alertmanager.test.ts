@@ -160,6 +160,33 @@ for (const backend of await testBackends()) {
       assert.deepEqual(kinds, ["incident.declared", "alert.attached"]);
     });
 
+    test("a repeat shows what changed in it (an annotation, the summary); an identical one only counts", async () => {
+      const [service, integration] = await alertmanager();
+      await post(integration, fixtureText(FIRING));
+      await foghorn.alertsIdle();
+      const changed = fixture(FIRING);
+      const [first] = changed.alerts as Json[];
+      assert.ok(first);
+      (first.annotations as Json).description = "Now 12 % of requests fail.";
+      (changed.commonAnnotations as Json).summary = "Checkout errors climbing";
+      for (const body of [changed, changed]) {
+        clock.advance(MINUTE);
+        await expectAccepted(await post(integration, body), 2);
+        await foghorn.alertsIdle();
+      }
+      const alert = await apiOk(foghorn, `/api/v1/alerts/${String((await onlyAlert(foghorn, service)).id)}`);
+      assert.equal(alert.event_count, 3);
+      assert.equal(
+        alert.last_event_at,
+        new Date(clock.now()).toISOString(),
+        "the identical repeat is counted",
+      );
+      assert.match(String(alert.summary), /Checkout errors climbing/);
+      const described = (alert.members as Json[]).map((m) => (m.annotations as Json).description);
+      assert.ok(described.includes("Now 12 % of requests fail."), JSON.stringify(described));
+      assert.equal(described.length, 2);
+    });
+
     test("a partial resolve keeps the alert open, marks one member resolved, and says so once", async () => {
       const [service, integration] = await alertmanager();
       await post(integration, fixtureText(FIRING));

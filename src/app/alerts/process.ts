@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import type { AlertEvent, ChangeEvent } from "#domain/alert/event.ts";
 import { effectiveAction, type KnownMember, type MemberMerge, mergeMembers } from "#domain/alert/group.ts";
 import { incidentSeverityFor, type SeverityMap } from "#domain/alert/severity.ts";
@@ -20,6 +21,7 @@ import {
   type MemberWrite,
   maintenanceWindowsDuring,
   nextAlertNumbers,
+  recordRepeats,
   touchIntegrations,
   updateAlerts,
   upsertMembers,
@@ -224,6 +226,8 @@ interface BatchState {
   open: Map<string, AlertRow>;
   members: Map<string, KnownMember[]>;
   dirty: Set<AlertRow>;
+  /** Dirty alerts whose content or state changed (rewritten in full); the others are only repeats. */
+  rewrite: Set<AlertRow>;
   resolvedHere: Set<string>;
   /** Alerts resolved in this batch whose row still says open, by key (see applyAlertEvent). */
   resolvedByKey: Map<string, AlertRow>;
@@ -316,6 +320,7 @@ async function applyRows(
     open: new Map(openRows.map((a) => [keyOf(a.sourceId, a.dedupKey), a])),
     members: new Map(),
     dirty: new Set(),
+    rewrite: new Set(),
     resolvedHere: new Set(),
     resolvedByKey: new Map(),
     memberWrites: [],
@@ -335,7 +340,11 @@ async function applyRows(
   };
   for (const m of memberRows) {
     const list = state.members.get(m.alertId) ?? [];
-    list.push({ fingerprint: m.fingerprint, status: m.status === "resolved" ? "resolved" : "firing" });
+    list.push({
+      fingerprint: m.fingerprint,
+      status: m.status === "resolved" ? "resolved" : "firing",
+      digest: m.digest,
+    });
     state.members.set(m.alertId, list);
   }
   const lastSeen = new Map<string, Date>();
@@ -367,7 +376,15 @@ async function applyRows(
   }
   await flushOpens(state);
   opened.push(...state.incidentNumbers.keys());
-  await updateAlerts(tx, [...state.dirty]);
+  const dirty = [...state.dirty];
+  await updateAlerts(
+    tx,
+    dirty.filter((a) => state.rewrite.has(a)),
+  );
+  await recordRepeats(
+    tx,
+    dirty.filter((a) => !state.rewrite.has(a)),
+  );
   await upsertMembers(tx, state.memberWrites, ctx.clock.now());
   await insertAlertLog(tx, state.logs);
   await insertChangeEvents(tx, changes);
@@ -433,8 +450,17 @@ async function applyAlertEvent(state: BatchState, row: InboxRow, event: AlertEve
   }
   state.dirty.add(alert);
   if (action === "trigger") {
+    const severity = event.severity ?? alert.severity;
+    if (
+      alert.summary !== event.summary ||
+      alert.severity !== severity ||
+      !isDeepStrictEqual(alert.details, event.details) ||
+      !isDeepStrictEqual(alert.links, event.links) ||
+      !isDeepStrictEqual(alert.images, event.images)
+    )
+      state.rewrite.add(alert);
     alert.summary = event.summary;
-    alert.severity = event.severity ?? alert.severity;
+    alert.severity = severity;
     alert.details = event.details;
     alert.links = event.links;
     alert.images = event.images;
@@ -452,6 +478,7 @@ async function applyAlertEvent(state: BatchState, row: InboxRow, event: AlertEve
   }
   if (action === "acknowledge") {
     if (alert.status !== "triggered") return;
+    state.rewrite.add(alert);
     alert.status = "acknowledged";
     alert.acknowledgedAt = at;
     log("acknowledged", `alert ${alertRef(alert)} acknowledged`, alert.id);
@@ -464,6 +491,7 @@ async function applyAlertEvent(state: BatchState, row: InboxRow, event: AlertEve
     );
     return;
   }
+  state.rewrite.add(alert);
   alert.status = "resolved";
   alert.resolvedAt = at;
   state.open.delete(key);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { AlertEvent, AlertMember } from "./event.ts";
-import { effectiveAction, mergeMembers } from "./group.ts";
+import { effectiveAction, memberDigest, mergeMembers } from "./group.ts";
 import { incidentSeverityFor } from "./severity.ts";
 
 const member = (fingerprint: string, status: "firing" | "resolved"): AlertMember => ({
@@ -70,6 +70,35 @@ describe("grouped alerts", () => {
     const merge = mergeMembers(known, e);
     assert.deepEqual(merge.departed, []);
     assert.equal(effectiveAction(e, merge), "trigger");
+  });
+
+  it("write back only the members a repeated message changed", () => {
+    const same = { ...member("a", "firing"), labels: { alertname: "Disk" } };
+    const known = [
+      { fingerprint: "a", status: "firing" as const, digest: memberDigest(same) },
+      { fingerprint: "b", status: "firing" as const, digest: memberDigest(member("b", "firing")) },
+      // stored before digests were kept: written once more, then known
+      { fingerprint: "c", status: "firing" as const, digest: null },
+    ];
+    const moved = { ...member("b", "firing"), annotations: { summary: "now 97 % full" } };
+    const merge = mergeMembers(known, event("trigger", [same, moved, member("c", "firing")]));
+    assert.deepEqual(
+      merge.changed.map((m) => m.fingerprint),
+      ["b", "c"],
+    );
+    assert.equal(merge.changed[0]?.digest, memberDigest(moved));
+    assert.equal(merge.members.get("a")?.digest, memberDigest(same));
+  });
+
+  it("forget the digest of a member resolved by leaving its group (its stored row is only half written)", () => {
+    const a = member("a", "firing");
+    const merge = mergeMembers(
+      [{ fingerprint: "a", status: "firing" as const, digest: memberDigest(a) }],
+      event("trigger", [member("b", "firing")]),
+    );
+    assert.deepEqual(merge.departed, ["a"]);
+    assert.equal(merge.members.get("a")?.digest, null);
+    assert.notEqual(memberDigest(a), memberDigest({ ...a, status: "resolved" }), "status is part of it");
   });
 
   it("leave ungrouped events as the sender said", () => {

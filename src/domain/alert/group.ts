@@ -1,16 +1,43 @@
+import { createHash } from "node:crypto";
 import type { AlertAction, AlertEvent, AlertMember } from "./event.ts";
 
-/** A member as stored: enough to decide the group's state. */
+/** A member as stored: enough to decide the group's state, and whether a message changes it. */
 export interface KnownMember {
   fingerprint: string;
   status: "firing" | "resolved";
+  /** memberDigest() of what is stored; null when unknown (stored before digests, or status-only since). */
+  digest?: string | null;
+}
+
+/** A member a message carries, with its digest: written back only when that differs from the stored one. */
+export type MemberChange = AlertMember & { digest: string };
+
+/**
+ * Everything stored of a member, hashed: a sender repeats a firing group every `repeat_interval` (and
+ * Alertmanager re-sends it on every group_interval while anything in it changes), and a member whose
+ * status, labels, annotations, times and extras are all the same needs no write.
+ */
+export function memberDigest(m: AlertMember): string {
+  return createHash("sha1")
+    .update(
+      JSON.stringify([
+        m.status,
+        m.labels,
+        m.annotations,
+        m.startsAt,
+        m.endsAt,
+        m.generatorUrl,
+        m.extra ?? {},
+      ]),
+    )
+    .digest("base64");
 }
 
 export interface MemberMerge {
   /** The members after the message: stored ones updated by what the message says. */
   members: Map<string, KnownMember>;
-  /** Members whose status this message changed (or that are new), to write back. */
-  changed: AlertMember[];
+  /** Members this message changed in any way (or that are new), to write back. */
+  changed: MemberChange[];
   /** Members missing from a complete group message, now resolved. */
   departed: string[];
   firing: number;
@@ -26,16 +53,19 @@ export function mergeMembers(known: readonly KnownMember[], event: AlertEvent): 
   const members = new Map(known.map((m) => [m.fingerprint, { ...m }]));
   const incoming = event.members ?? [];
   const listed = new Set(incoming.map((m) => m.fingerprint));
-  const changed: AlertMember[] = [];
+  const changed: MemberChange[] = [];
   for (const member of incoming) {
-    members.set(member.fingerprint, { fingerprint: member.fingerprint, status: member.status });
-    changed.push(member);
+    const digest = memberDigest(member);
+    const before = members.get(member.fingerprint);
+    members.set(member.fingerprint, { fingerprint: member.fingerprint, status: member.status, digest });
+    if (before?.digest !== digest) changed.push({ ...member, digest });
   }
   const departed: string[] = [];
   if (event.completeGroup) {
     for (const m of members.values()) {
       if (!listed.has(m.fingerprint) && m.status === "firing") {
         m.status = "resolved";
+        m.digest = null;
         departed.push(m.fingerprint);
       }
     }

@@ -132,6 +132,9 @@ export const alertMembers = pgTable(
     endsAt: timestamp("ends_at", { withTimezone: true }),
     generatorUrl: text("generator_url"),
     extra: jsonb("extra").notNull().default({}),
+    /** Hash of what is stored (memberDigest): an identical repeat writes nothing. Null: write next time. */
+    digest: text("digest"),
+    /** When the member last changed (not when it was last repeated: the alert's last_event_at says that). */
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.alertId, t.fingerprint] })],

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
 import { executeRows, textArray, toInt } from "./rows.ts";
 import {
@@ -101,13 +101,37 @@ function keyPairs(keys: readonly { sourceId: string; dedupKey: string }[]): SQL 
 }
 
 /** The open alerts (not resolved) for these (source, dedup key) pairs. */
+/** What the alert processor rewrites only when it changed (an alert read for applying may come without it). */
+type AlertContent = "details" | "links" | "images";
+/** An open alert as the processor works on it: its content columns only once an event replaced them. */
+export type WorkingAlert = Omit<
+  AlertRow,
+  AlertContent | "component" | "group" | "class" | "client" | "clientUrl"
+> &
+  Partial<Pick<AlertRow, AlertContent>>;
+
+/**
+ * The open alerts of these keys, without their content (details, links, images): reading those back is
+ * most of the statement's cost on PGlite, and a repeat needs only contentDigest to know they are the same.
+ */
 export async function findOpenAlerts(
   db: Db,
   keys: readonly { sourceId: string; dedupKey: string }[],
-): Promise<AlertRow[]> {
+): Promise<WorkingAlert[]> {
   if (keys.length === 0) return [];
+  const {
+    details: _details,
+    links: _links,
+    images: _images,
+    component: _component,
+    group: _group,
+    class: _class,
+    client: _client,
+    clientUrl: _clientUrl,
+    ...columns
+  } = getTableColumns(alerts);
   return db
-    .select()
+    .select(columns)
     .from(alerts)
     .where(
       and(
@@ -137,18 +161,23 @@ export async function insertAlerts(db: Db, rows: readonly AlertInsert[]): Promis
   await db.insert(alerts).values([...rows]);
 }
 
-/** Writes back the mutable columns of many alerts in one statement. */
-export async function updateAlerts(db: Db, rows: readonly AlertRow[]): Promise<void> {
+/**
+ * Writes back the mutable columns of many alerts in one statement; summary, severity, details, links,
+ * images and their digest only for those that carry their content (replaced by an event in this batch).
+ */
+export async function updateAlerts(db: Db, rows: readonly WorkingAlert[]): Promise<void> {
   if (rows.length === 0) return;
   const input = rows.map((a) => ({
     id: a.id,
     status: a.status,
+    has_content: a.details !== undefined,
     summary: a.summary,
     source: a.source,
     severity: a.severity,
-    details: a.details,
-    links: a.links,
-    images: a.images,
+    details: a.details ?? null,
+    links: a.links ?? null,
+    images: a.images ?? null,
+    content_digest: a.contentDigest,
     event_count: a.eventCount,
     truncated_alerts: a.truncatedAlerts,
     incident_id: a.incidentId,
@@ -158,13 +187,16 @@ export async function updateAlerts(db: Db, rows: readonly AlertRow[]): Promise<v
   }));
   await db.execute(
     sql`update alerts a set status = x.status, summary = x.summary, source = x.source, severity = x.severity,
-          details = x.details, links = x.links, images = x.images, event_count = x.event_count,
+          details = case when x.has_content then x.details else a.details end,
+          links = case when x.has_content then x.links else a.links end,
+          images = case when x.has_content then x.images else a.images end,
+          content_digest = x.content_digest, event_count = x.event_count,
           truncated_alerts = x.truncated_alerts, incident_id = x.incident_id, last_event_at = x.last_event_at,
           acknowledged_at = x.acknowledged_at, resolved_at = x.resolved_at
         from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
-          id uuid, status text, summary text, source text, severity text, details jsonb, links jsonb, images jsonb,
-          event_count int, truncated_alerts int, incident_id uuid, last_event_at timestamptz,
-          acknowledged_at timestamptz, resolved_at timestamptz)
+          id uuid, status text, has_content boolean, summary text, source text, severity text, details jsonb,
+          links jsonb, images jsonb, content_digest text, event_count int, truncated_alerts int, incident_id uuid,
+          last_event_at timestamptz, acknowledged_at timestamptz, resolved_at timestamptz)
         where a.id = x.id and a.id = any(${textArray(rows.map((r) => r.id))}::uuid[])`,
   );
 }
@@ -174,7 +206,7 @@ export async function updateAlerts(db: Db, rows: readonly AlertRow[]): Promise<v
  * truncation only (an Alertmanager group re-sent every repeat_interval, a PagerDuty trigger re-sent by a
  * retrying client). Cheaper than updateAlerts, which rewrites details, links and images.
  */
-export async function recordRepeats(db: Db, rows: readonly AlertRow[]): Promise<void> {
+export async function recordRepeats(db: Db, rows: readonly WorkingAlert[]): Promise<void> {
   if (rows.length === 0) return;
   await db.execute(
     sql`update alerts a set event_count = x.event_count, last_event_at = x.last_event_at,

@@ -270,6 +270,36 @@ for (const backend of await testBackends()) {
       assert.deepEqual(await timelineKinds(foghorn, alert.incident), ["incident.declared", "alert.attached"]);
     });
 
+    test("details, links and images survive identical repeats and an acknowledge; a changed repeat replaces them", async () => {
+      const [service, key] = await pagerduty();
+      const rich = (summary: string, disk: string): Json => {
+        const body = trigger(key, "rich", summary);
+        (body.payload as Json).custom_details = { disk, mount: "/var/lib/postgresql" };
+        body.links = [{ href: "https://runbooks.example.com/disk", text: "Runbook" }];
+        return body;
+      };
+      for (const body of [rich("Disk full on db-1", "97%"), rich("Disk full on db-1", "97%")]) {
+        await expectAccepted(await send(foghorn, "/v2/enqueue", body), "rich");
+        await foghorn.alertsIdle();
+      }
+      await expectAccepted(await send(foghorn, "/v2/enqueue", closing(key, "acknowledge", "rich")), "rich");
+      await foghorn.alertsIdle();
+      const id = String((await onlyAlert(foghorn, service)).id);
+      let alert = await apiOk(foghorn, `/api/v1/alerts/${id}`);
+      assert.equal(alert.status, "acknowledged");
+      assert.equal(alert.event_count, 3);
+      assert.deepEqual(alert.details, { disk: "97%", mount: "/var/lib/postgresql" });
+      assert.deepEqual(
+        (alert.links as Json[]).map((l) => l.href),
+        ["https://runbooks.example.com/disk"],
+      );
+      await expectAccepted(await send(foghorn, "/v2/enqueue", rich("Disk full on db-1", "99%")), "rich");
+      await foghorn.alertsIdle();
+      alert = await apiOk(foghorn, `/api/v1/alerts/${id}`);
+      assert.deepEqual(alert.details, { disk: "99%", mount: "/var/lib/postgresql" });
+      assert.equal(alert.status, "acknowledged", "a repeated trigger does not undo the acknowledge");
+    });
+
     test("acknowledge acknowledges the alert and its incident", async () => {
       const [service, key] = await pagerduty();
       await send(foghorn, "/v2/enqueue", trigger(key, "ack-me"));

@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { isDeepStrictEqual } from "node:util";
 import type { AlertEvent, ChangeEvent } from "#domain/alert/event.ts";
-import { effectiveAction, type KnownMember, type MemberMerge, mergeMembers } from "#domain/alert/group.ts";
+import {
+  alertContentDigest,
+  effectiveAction,
+  type KnownMember,
+  type MemberMerge,
+  mergeMembers,
+} from "#domain/alert/group.ts";
 import { incidentSeverityFor, type SeverityMap } from "#domain/alert/severity.ts";
 import { formatHumanId } from "#domain/incident/human-id.ts";
 import type { Severity } from "#domain/incident/severity.ts";
@@ -25,6 +30,7 @@ import {
   touchIntegrations,
   updateAlerts,
   upsertMembers,
+  type WorkingAlert,
 } from "#store/alerts.ts";
 import { type Db, inSavepoint, withTransaction } from "#store/db.ts";
 import {
@@ -223,14 +229,14 @@ interface BatchState {
   services: Map<string, ServiceRow>;
   names: Map<string, string>;
   maintenance: { serviceId: string; startsAt: Date; endsAt: Date }[];
-  open: Map<string, AlertRow>;
+  open: Map<string, WorkingAlert>;
   members: Map<string, KnownMember[]>;
-  dirty: Set<AlertRow>;
+  dirty: Set<WorkingAlert>;
   /** Dirty alerts whose content or state changed (rewritten in full); the others are only repeats. */
-  rewrite: Set<AlertRow>;
+  rewrite: Set<WorkingAlert>;
   resolvedHere: Set<string>;
   /** Alerts resolved in this batch whose row still says open, by key (see applyAlertEvent). */
-  resolvedByKey: Map<string, AlertRow>;
+  resolvedByKey: Map<string, WorkingAlert>;
   memberWrites: MemberWrite[];
   logs: AlertLogInsert[];
   /** INC numbers of the incidents this batch opened, by id. */
@@ -450,20 +456,17 @@ async function applyAlertEvent(state: BatchState, row: InboxRow, event: AlertEve
   }
   state.dirty.add(alert);
   if (action === "trigger") {
-    const severity = event.severity ?? alert.severity;
-    if (
-      alert.summary !== event.summary ||
-      alert.severity !== severity ||
-      !isDeepStrictEqual(alert.details, event.details) ||
-      !isDeepStrictEqual(alert.links, event.links) ||
-      !isDeepStrictEqual(alert.images, event.images)
-    )
+    const content = { ...event, severity: event.severity ?? alert.severity };
+    const digest = alertContentDigest(content);
+    if (digest !== alert.contentDigest) {
       state.rewrite.add(alert);
-    alert.summary = event.summary;
-    alert.severity = severity;
-    alert.details = event.details;
-    alert.links = event.links;
-    alert.images = event.images;
+      alert.summary = content.summary;
+      alert.severity = content.severity;
+      alert.details = content.details;
+      alert.links = content.links;
+      alert.images = content.images;
+      alert.contentDigest = digest;
+    }
     if (merge && merge.firing !== firingBefore) {
       const text = `${merge.firing} of ${merge.members.size} firing`;
       log("changed", text, alert.id);
@@ -504,7 +507,7 @@ async function applyAlertEvent(state: BatchState, row: InboxRow, event: AlertEve
   await afterResolve(state, alert, row);
 }
 
-const alertRef = (alert: AlertRow) => `ALR-${alert.number}`;
+const alertRef = (alert: WorkingAlert) => `ALR-${alert.number}`;
 
 /** A new alert: recorded always; opens an incident or joins the open one for its key, unless in maintenance. */
 async function openAlert(state: BatchState, row: InboxRow, event: AlertEvent, at: Date): Promise<AlertRow> {
@@ -532,6 +535,7 @@ async function openAlert(state: BatchState, row: InboxRow, event: AlertEvent, at
     links: event.links,
     images: event.images,
     truncatedAlerts: event.truncatedAlerts ?? 0,
+    contentDigest: alertContentDigest(event),
     suppressed,
     createdAt: at,
     lastEventAt: at,
@@ -652,7 +656,7 @@ async function flushOpens(state: BatchState): Promise<void> {
   }
 }
 
-function attachedData(alert: AlertRow) {
+function attachedData(alert: WorkingAlert) {
   return {
     alert: alertRef(alert),
     summary: alert.summary,
@@ -668,7 +672,7 @@ function attachedData(alert: AlertRow) {
  */
 async function onIncident(
   state: BatchState,
-  alert: AlertRow,
+  alert: WorkingAlert,
   row: InboxRow,
   events: NewTimelineEvent[],
   moveTo?: IncidentStatus,
@@ -694,7 +698,7 @@ async function onIncident(
 }
 
 /** Once every alert of an open incident has resolved, it moves on (mitigating by default; configurable). */
-async function afterResolve(state: BatchState, alert: AlertRow, row: InboxRow): Promise<void> {
+async function afterResolve(state: BatchState, alert: WorkingAlert, row: InboxRow): Promise<void> {
   if (!alert.incidentId) return;
   const service = state.services.get(alert.serviceId);
   const target = (service?.onAlertsResolved as OnAlertsResolved | null) ?? state.defaultOnResolved;

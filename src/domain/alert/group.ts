@@ -44,6 +44,19 @@ export interface MemberMerge {
   resolved: number;
 }
 
+/** Summary, severity, details, links and images of an alert, hashed: a repeat that matches rewrites none. */
+export function alertContentDigest(a: {
+  summary: string;
+  severity: string | null;
+  details: unknown;
+  links: unknown;
+  images: unknown;
+}): string {
+  return createHash("sha1")
+    .update(JSON.stringify([a.summary, a.severity, a.details, a.links, a.images]))
+    .digest("base64");
+}
+
 /**
  * Merges a grouped message (Alertmanager, Grafana) into the members already known for its alert. The
  * message's own per-alert statuses are the truth for the members it carries; when it carries the whole group

@@ -97,6 +97,8 @@ export const alerts = pgTable(
     details: jsonb("details").notNull().default({}),
     links: jsonb("links").notNull().default([]),
     images: jsonb("images").notNull().default([]),
+    /** Hash of summary, severity, details, links and images as last written: a repeat that matches it rewrites none of them. */
+    contentDigest: text("content_digest"),
     eventCount: integer("event_count").notNull().default(1),
     truncatedAlerts: integer("truncated_alerts").notNull().default(0),
     /** Opened during a maintenance window: recorded, but no incident and no page. */

@@ -98,29 +98,38 @@ export class AlertProcessor {
    * applies its events in its own transaction instead of storing them for a second transaction to claim,
    * apply and delete; events applied there are never written to the inbox. Its senders are answered after
    * that commit, so their 2xx still means stored (as alerts and incidents, not as inbox rows). When older
-   * events wait in the inbox, or applying fails (rolled back to its savepoint), the batch is stored as
-   * before and the processor, woken for it, applies it in order.
+   * events wait in the inbox, or applying fails (that transaction rolled back, the batch stored in a new
+   * one), the processor, woken for it, applies the batch from the inbox in order.
    */
   inline(): InboxHook {
-    return async (tx, rows) => {
-      if (this.#stopped) return { applied: 0 };
-      // No time budget: every event not applied here is stored and applied later by the processor, on the
-      // same connection, so stopping early would only add the inbox's round trip to it.
-      const batch = await applyEventsWithin(this.ctx, tx, rows, {
-        ...this.#processOptions(rows.length),
-        budgetMs: Number.POSITIVE_INFINITY,
-      });
-      return {
-        applied: batch?.count ?? 0,
-        after: () => {
-          if (batch) {
-            this.processed += batch.count;
-            this.lastCycleAt = this.ctx.clock.now();
-            batch.announce();
-          }
-          if (!batch || batch.count < rows.length) this.wake();
-        },
-      };
+    return {
+      apply: async (tx, rows) => {
+        if (this.#stopped) return { applied: 0 };
+        // No time budget: every event not applied here is stored and applied later by the processor, on the
+        // same connection, so stopping early would only add the inbox's round trip to it.
+        const batch = await applyEventsWithin(this.ctx, tx, rows, {
+          ...this.#processOptions(rows.length),
+          budgetMs: Number.POSITIVE_INFINITY,
+        });
+        return {
+          applied: batch?.count ?? 0,
+          after: () => {
+            if (batch) {
+              this.processed += batch.count;
+              this.lastCycleAt = this.ctx.clock.now();
+              batch.announce();
+            }
+            if (!batch || batch.count < rows.length) this.wake();
+          },
+        };
+      },
+      failed: (error) => {
+        this.ctx.log.warn(
+          { err: error },
+          "could not apply alert events with their commit; the processor will",
+        );
+        this.wake();
+      },
     };
   }
 

@@ -58,15 +58,17 @@ const MAX_BATCH = 1000;
 
 /**
  * Work done inside a group commit's own transaction before its rows are stored (embedded storage applies
- * the events there, see AlertProcessor.inline). It applies the batch's first `applied` rows itself — their
- * effects commit with the transaction, so they are never written to the inbox at all — and the batcher
- * stores the rest. `after` runs once the commit is done and the senders answered. It must not throw for a
- * fault of its own (that would refuse the batch): it contains those itself and applies nothing.
+ * the events there, see AlertProcessor.inline). `apply` applies the batch's first `applied` rows itself —
+ * their effects commit with the transaction, so they are never written to the inbox at all — and the
+ * batcher stores the rest; `after` runs once the commit is done and the senders answered. When `apply`
+ * throws, that transaction is rolled back whole and the batch is stored in a new one (no savepoint needed
+ * on the way: a failure is rare, and the two extra statements of a savepoint were paid on every batch);
+ * `failed` hears of it once that is committed, before the senders are answered.
  */
-export type InboxHook = (
-  tx: Db,
-  rows: readonly InboxInsert[],
-) => Promise<{ applied: number; after?: () => void }>;
+export interface InboxHook {
+  apply(tx: Db, rows: readonly InboxInsert[]): Promise<{ applied: number; after?: () => void }>;
+  failed(error: unknown): void;
+}
 
 export interface EnqueueOptions {
   /** How many group commits may be in flight at once: 1 on PGlite (one connection), more on PostgreSQL. */
@@ -120,13 +122,27 @@ class InboxBatcher {
       const rows = batch.flatMap((p) => p.rows);
       const within = this.within;
       let after: (() => void) | undefined;
-      if (within)
-        await withTransaction(this.db, async (tx) => {
-          const done = await within(tx, rows);
-          await insertInboxRows(tx, rows.slice(done.applied));
-          after = done.after;
-        });
-      else await insertInboxRows(this.db, rows);
+      if (within) {
+        let applyError: unknown;
+        try {
+          await withTransaction(this.db, async (tx) => {
+            let done: Awaited<ReturnType<InboxHook["apply"]>>;
+            try {
+              done = await within.apply(tx, rows);
+            } catch (error) {
+              applyError = error;
+              throw error;
+            }
+            await insertInboxRows(tx, rows.slice(done.applied));
+            after = done.after;
+          });
+        } catch (error) {
+          if (applyError === undefined) throw error;
+          // Applying failed, not storing: store the batch as it is, for the processor to apply on its own.
+          await insertInboxRows(this.db, rows);
+          within.failed(applyError);
+        }
+      } else await insertInboxRows(this.db, rows);
       for (const p of batch) p.resolve();
       // After this turn: the senders' 2xx are written first.
       if (after) setImmediate(after);

@@ -109,10 +109,10 @@ for (const backend of await testBackends()) {
     const post = (integration: Integration, body: unknown) =>
       send(foghorn, new URL(integration.url).pathname, body);
 
-    async function expectAccepted(res: Response, alerts: number): Promise<void> {
+    async function expectAccepted(res: Response, alerts: number, groupKey = GROUP_KEY): Promise<void> {
       const body = await json(res);
       assert.equal(res.status, 202, JSON.stringify(body));
-      assert.deepEqual(body, { status: "accepted", dedup_key: GROUP_KEY, alerts });
+      assert.deepEqual(body, { status: "accepted", dedup_key: groupKey, alerts });
     }
 
     async function members(alertId: unknown): Promise<[string, string][]> {
@@ -314,6 +314,33 @@ for (const backend of await testBackends()) {
       await foghorn.alertsIdle();
       assert.equal((await onlyAlert(foghorn, service)).status, "resolved");
       assert.deepEqual(await incidentsOf(foghorn, service), []);
+    });
+
+    test("a window scheduled or cancelled between two alerts applies to the next one at once", async () => {
+      const [service, integration] = await alertmanager();
+      const group = (name: string): Json => ({ ...fixture(FIRING), groupKey: `${GROUP_KEY}/${name}` });
+      await expectAccepted(await post(integration, group("before")), 2, `${GROUP_KEY}/before`);
+      await foghorn.alertsIdle();
+      const now = clock.now().getTime();
+      const window = await apiOk(foghorn, `/api/v1/services/${service}/maintenance`, {
+        body: { starts_at: new Date(now).toISOString(), ends_at: new Date(now + HOUR).toISOString() },
+      });
+      clock.advance(SECOND);
+      await expectAccepted(await post(integration, group("during")), 2, `${GROUP_KEY}/during`);
+      await foghorn.alertsIdle();
+      await apiOk(
+        foghorn,
+        `/api/v1/services/${service}/maintenance/${String(window.id)}`,
+        { method: "DELETE" },
+        204,
+      );
+      clock.advance(SECOND);
+      await expectAccepted(await post(integration, group("after")), 2, `${GROUP_KEY}/after`);
+      await foghorn.alertsIdle();
+      const suppressed = Object.fromEntries(
+        (await alertsOf(foghorn, service)).map((a) => [String(a.dedup_key).split("/").at(-1), a.suppressed]),
+      );
+      assert.deepEqual(suppressed, { before: false, during: true, after: false });
     });
 
     describe("Grafana", () => {

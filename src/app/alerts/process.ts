@@ -126,10 +126,9 @@ async function processBatch(ctx: AppContext, batchSize: number, options: Process
 
 /**
  * Applies a group commit's events inside its own transaction, before they are stored (embedded storage, see
- * AlertProcessor.inline), in a savepoint: when applying fails, only that is rolled back and the caller
- * stores every row for the processor to retry on its own. Only when the inbox holds no older event (those
- * go first: events of one key apply in order). Single process only (no advisory lock is taken). Undefined
- * when it applied nothing.
+ * AlertProcessor.inline). Only when the inbox holds no older event (those go first: events of one key
+ * apply in order). Single process only (no advisory lock is taken). Undefined when it applied nothing; a
+ * failure throws, and the caller then rolls back and stores every row for the processor.
  */
 export async function applyEventsWithin(
   ctx: AppContext,
@@ -137,17 +136,10 @@ export async function applyEventsWithin(
   rows: readonly InboxInsert[],
   options: ProcessOptions,
 ): Promise<AppliedBatch | undefined> {
-  try {
-    return await inSavepoint(tx, async (sp) => {
-      if (await hasPendingInbox(sp)) return undefined;
-      // Applied from what the inbox would have given back (JSON), so both paths see the same event.
-      const events = rows.map((r) => ({ ...r, id: 0, attempts: 0, event: storedEvent(r) }));
-      return applyEvents(ctx, sp, events, options);
-    });
-  } catch (error) {
-    ctx.log.warn({ err: error }, "could not apply alert events with their commit; the processor will");
-    return undefined;
-  }
+  if (await hasPendingInbox(tx)) return undefined;
+  // Applied from what the inbox would have given back (JSON), so both paths see the same event.
+  const events = rows.map((r) => ({ ...r, id: 0, attempts: 0, event: storedEvent(r) }));
+  return applyEvents(ctx, tx, events, options);
 }
 
 async function applyBatch(
@@ -251,22 +243,37 @@ interface BatchState {
 
 const keyOf = (sourceId: string, dedupKey: string) => `${sourceId}\u0000${dedupKey}`;
 
-// Services' alert settings and sources' names change rarely and are read by every batch: kept for a few
-// seconds per process (a changed severity map applies within SOURCE_CACHE_MS, on every replica).
+// Services' alert settings, sources' names and maintenance windows change rarely and are read by every
+// batch: kept for a few seconds per process (a changed severity map or a new window applies at once in the
+// process that made the change, which forgets them, and within SOURCE_CACHE_MS on every other replica).
 const SOURCE_CACHE_MS = 5_000;
+/** Windows are cached back to this long before the cache was filled; older events read them afresh. */
+const WINDOW_SLACK_MS = 10 * 60_000;
+const FAR_FUTURE = new Date("9999-12-31T00:00:00Z");
+type Window = { serviceId: string; startsAt: Date; endsAt: Date };
 const sourceCache = new WeakMap<
   object,
-  { at: number; services: Map<string, ServiceRow>; names: Map<string, string> }
+  {
+    at: number;
+    services: Map<string, ServiceRow>;
+    names: Map<string, string>;
+    /** Per service: every window that ends after `at - WINDOW_SLACK_MS`. */
+    windows: Map<string, Window[]>;
+  }
 >();
 
-async function sourceInfo(tx: Db, ctx: AppContext, serviceIds: string[], sourceIds: string[]) {
+function sourceEntry(ctx: AppContext) {
   const now = ctx.clock.now().getTime();
   let cached = sourceCache.get(ctx.db);
   if (!cached || now - cached.at > SOURCE_CACHE_MS || now < cached.at) {
-    cached = { at: now, services: new Map(), names: new Map() };
+    cached = { at: now, services: new Map(), names: new Map(), windows: new Map() };
     sourceCache.set(ctx.db, cached);
   }
-  const entry = cached;
+  return cached;
+}
+
+async function sourceInfo(tx: Db, ctx: AppContext, serviceIds: string[], sourceIds: string[]) {
+  const entry = sourceEntry(ctx);
   const missingServices = serviceIds.filter((id) => !entry.services.has(id));
   for (const s of await findServicesById(tx, missingServices)) entry.services.set(s.id, s);
   const missingNames = sourceIds.filter((id) => !entry.names.has(id));
@@ -274,7 +281,33 @@ async function sourceInfo(tx: Db, ctx: AppContext, serviceIds: string[], sourceI
   return { services: entry.services, names: entry.names };
 }
 
-/** Forgets cached service settings (after a change in this process, so it applies at once here). */
+/** The maintenance windows of these services that overlap [from, to]. */
+async function windowsDuring(
+  tx: Db,
+  ctx: AppContext,
+  serviceIds: string[],
+  from: Date,
+  to: Date,
+): Promise<Window[]> {
+  const entry = sourceEntry(ctx);
+  const since = entry.at - WINDOW_SLACK_MS;
+  // Events received long before now (a backlog, a restart): ask the database about their own time.
+  if (from.getTime() < since) return maintenanceWindowsDuring(tx, serviceIds, from, to);
+  const missing = serviceIds.filter((id) => !entry.windows.has(id));
+  if (missing.length) {
+    for (const id of missing) entry.windows.set(id, []);
+    for (const w of await maintenanceWindowsDuring(tx, missing, new Date(since), FAR_FUTURE))
+      entry.windows.get(w.serviceId)?.push(w);
+  }
+  return serviceIds.flatMap((id) =>
+    (entry.windows.get(id) ?? []).filter((w) => w.startsAt <= to && w.endsAt > from),
+  );
+}
+
+/**
+ * Forgets cached service settings, names and maintenance windows (after a change in this process, so it
+ * applies at once here).
+ */
 export function forgetAlertSources(db: object): void {
   sourceCache.delete(db);
 }
@@ -317,8 +350,9 @@ async function applyRows(
     ctx,
     ...(await sourceInfo(tx, ctx, serviceIds, [...new Set(rows.map((r) => r.sourceId))])),
     // Windows are judged at each event's receipt, not when it is applied (after a backlog or a restart).
-    maintenance: await maintenanceWindowsDuring(
+    maintenance: await windowsDuring(
       tx,
+      ctx,
       serviceIds,
       rows[0]?.receivedAt ?? ctx.clock.now(),
       rows.at(-1)?.receivedAt ?? ctx.clock.now(),

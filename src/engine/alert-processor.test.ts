@@ -77,7 +77,7 @@ for (const backend of await testBackends()) {
       await processor.stop();
     });
 
-    test("a batch waits behind older events of the inbox: a resolve never overtakes its trigger", async () => {
+    test("older events of the inbox apply first, in the same commit: a resolve never overtakes its trigger", async () => {
       const { ctx, service, intake, source, processor } = await setUp();
       // The trigger was stored but not applied yet (a failed batch, a restart): it is older than the resolve.
       await insertInboxRows(ctx.db, [
@@ -91,10 +91,39 @@ for (const backend of await testBackends()) {
         },
       ]);
       await intake.accept(source, [alertEvent("resolve", "ordered")]);
-      assert.deepEqual(await countInbox(ctx.db), { pending: 2, dead: 0 }, "stored behind the trigger");
-      await processor.idle();
       const [alert] = (await listAlerts(ctx, { service })).items;
       assert.equal(alert?.status, "resolved", "trigger applied first, then the resolve");
+      assert.deepEqual(await countInbox(ctx.db), { pending: 0, dead: 0 }, "nothing left for the processor");
+      await processor.stop();
+    });
+
+    test("when older events are more than one batch, the commit stores its own behind them", async () => {
+      const { ctx, service, source } = await setUp();
+      const processor = new AlertProcessor(ctx, { singleProcess: true, pollMs: 3_600_000, batchSize: 2 });
+      const small = new AlertIntake(ctx.db, ctx.clock, {
+        defaultRateLimitPerMinute: 0,
+        maxQueuedEvents: 10_000,
+        applyWithin: processor.inline(),
+      });
+      const waiting = ["w1", "w2", "w3"].map((key) => ({
+        ...source,
+        sourceId: source.id,
+        sourceKind: "pagerduty",
+        kind: "alert" as const,
+        event: trigger(key),
+        receivedAt: ctx.clock.now(),
+      }));
+      await insertInboxRows(ctx.db, waiting);
+      await small.accept(source, [alertEvent("resolve", "w3")]);
+      assert.deepEqual(
+        (await listAlerts(ctx, { service })).items.map((a) => a.dedup_key).sort(),
+        ["w1", "w2"],
+        "the two oldest applied with the commit",
+      );
+      assert.deepEqual(await countInbox(ctx.db), { pending: 2, dead: 0 }, "w3's trigger, then the resolve");
+      await processor.idle();
+      const alerts = (await listAlerts(ctx, { service })).items;
+      assert.equal(alerts.find((a) => a.dedup_key === "w3")?.status, "resolved");
       assert.deepEqual(await countInbox(ctx.db), { pending: 0, dead: 0 });
       await processor.stop();
     });

@@ -94,32 +94,31 @@ export class AlertProcessor {
   }
 
   /**
-   * Embedded storage (one process, one connection, every transaction in turn): the intake's group commit
-   * applies its events in its own transaction instead of storing them for a second transaction to claim,
-   * apply and delete; events applied there are never written to the inbox. Its senders are answered after
-   * that commit, so their 2xx still means stored (as alerts and incidents, not as inbox rows). When older
-   * events wait in the inbox, or applying fails (that transaction rolled back, the batch stored in a new
-   * one), the processor, woken for it, applies the batch from the inbox in order.
+   * The intake's group commit applies its events in its own transaction instead of storing them for a
+   * second transaction to claim, apply and delete: events applied there are never written to the inbox,
+   * and their senders, answered after that commit, know them stored (as alerts and incidents, not as inbox
+   * rows). Older events waiting in the inbox are applied first, in the same transaction; when some remain,
+   * or applying fails (that transaction rolled back, the batch stored in a new one), the batch is stored
+   * and the processor, woken for it, applies it in order. Embedded storage only (one process, one
+   * connection, every transaction in turn).
    */
   inline(): InboxHook {
     return {
       apply: async (tx, rows) => {
         if (this.#stopped) return { applied: 0 };
-        // No time budget: every event not applied here is stored and applied later by the processor, on the
-        // same connection, so stopping early would only add the inbox's round trip to it.
+        // No time budget: every event not applied here is stored and applied later by the processor, so
+        // stopping early would only add the inbox's round trip to it.
         const batch = await applyEventsWithin(this.ctx, tx, rows, {
-          ...this.#processOptions(rows.length),
+          ...this.#processOptions(this.options.batchSize ?? 500),
           budgetMs: Number.POSITIVE_INFINITY,
         });
         return {
-          applied: batch?.count ?? 0,
+          applied: batch.applied,
           after: () => {
-            if (batch) {
-              this.processed += batch.count;
-              this.lastCycleAt = this.ctx.clock.now();
-              batch.announce();
-            }
-            if (!batch || batch.count < rows.length) this.wake();
+            this.processed += batch.count;
+            this.lastCycleAt = this.ctx.clock.now();
+            batch.announce();
+            if (batch.more) this.wake();
           },
         };
       },

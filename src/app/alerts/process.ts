@@ -124,22 +124,50 @@ async function processBatch(ctx: AppContext, batchSize: number, options: Process
   return batch?.count ?? 0;
 }
 
+/** What a group commit applied of its own events (and of older ones it found waiting). */
+export interface AppliedWithin {
+  /** The commit's own rows applied: its first `applied` rows; the rest must be stored. */
+  applied: number;
+  /** Events applied in all, the older ones included. */
+  count: number;
+  /** Events still wait in the inbox: the processor has work. */
+  more: boolean;
+  announce: () => void;
+}
+
 /**
- * Applies a group commit's events inside its own transaction, before they are stored (embedded storage, see
- * AlertProcessor.inline). Only when the inbox holds no older event (those go first: events of one key
- * apply in order). Single process only (no advisory lock is taken). Undefined when it applied nothing; a
- * failure throws, and the caller then rolls back and stores every row for the processor.
+ * Applies a group commit's events inside its own transaction, before they are stored (see
+ * AlertProcessor.inline). Events of one key apply in order, so older events waiting in the inbox (a failed
+ * batch, a restart, a replica that could not apply) go first: this transaction applies those (up to
+ * `batchSize`), and its own only when none is left. Single process only (embedded storage: no other
+ * process applies the inbox, so no advisory lock is taken; on PostgreSQL a replica's commit waiting for
+ * that lock measured slower than the processor, whose claims grow with the backlog). A failure throws; the
+ * caller then rolls back and stores every row for the processor.
  */
 export async function applyEventsWithin(
   ctx: AppContext,
   tx: Db,
   rows: readonly InboxInsert[],
   options: ProcessOptions,
-): Promise<AppliedBatch | undefined> {
-  if (await hasPendingInbox(tx)) return undefined;
+): Promise<AppliedWithin> {
+  let older: AppliedBatch | undefined;
+  if (await hasPendingInbox(tx)) {
+    older = await applyBatch(ctx, tx, options.batchSize ?? 500, options);
+    if (await hasPendingInbox(tx))
+      return { applied: 0, count: older.count, more: true, announce: older.announce };
+  }
   // Applied from what the inbox would have given back (JSON), so both paths see the same event.
   const events = rows.map((r) => ({ ...r, id: 0, attempts: 0, event: storedEvent(r) }));
-  return applyEvents(ctx, tx, events, options);
+  const own = await applyEvents(ctx, tx, events, options);
+  return {
+    applied: own.count,
+    count: own.count + (older?.count ?? 0),
+    more: own.count < rows.length,
+    announce: () => {
+      older?.announce();
+      own.announce();
+    },
+  };
 }
 
 async function applyBatch(

@@ -110,14 +110,18 @@ export type WorkingAlert = Omit<
 > &
   Partial<Pick<AlertRow, AlertContent>>;
 
+/** A stored group member as the processor needs it: fingerprint, status, digest. */
+export type StoredMember = [fingerprint: string, status: string, digest: string | null];
+
 /**
  * The open alerts of these keys, without their content (details, links, images): reading those back is
  * most of the statement's cost on PGlite, and a repeat needs only contentDigest to know they are the same.
+ * Each comes with its group members (none for an ungrouped alert), in the same statement.
  */
 export async function findOpenAlerts(
   db: Db,
   keys: readonly { sourceId: string; dedupKey: string }[],
-): Promise<WorkingAlert[]> {
+): Promise<(WorkingAlert & { members: StoredMember[] })[]> {
   if (keys.length === 0) return [];
   const {
     details: _details,
@@ -131,7 +135,13 @@ export async function findOpenAlerts(
     ...columns
   } = getTableColumns(alerts);
   return db
-    .select(columns)
+    .select({
+      ...columns,
+      members: sql<
+        StoredMember[]
+      >`(select coalesce(json_agg(json_build_array(m.fingerprint, m.status, m.digest)),
+        '[]'::json) from alert_members m where m.alert_id = ${alerts.id})`,
+    })
     .from(alerts)
     .where(
       and(
@@ -267,22 +277,6 @@ export async function recordRepeats(db: Db, rows: readonly WorkingAlert[]): Prom
           ${textArray(rows.map((r) => String(r.truncatedAlerts)))}::int[]) as x(id, event_count, last_event_at, truncated_alerts)
         where a.id = x.id`,
   );
-}
-
-export async function loadMembers(
-  db: Db,
-  alertIds: readonly string[],
-): Promise<{ alertId: string; fingerprint: string; status: string; digest: string | null }[]> {
-  if (alertIds.length === 0) return [];
-  return db
-    .select({
-      alertId: alertMembers.alertId,
-      fingerprint: alertMembers.fingerprint,
-      status: alertMembers.status,
-      digest: alertMembers.digest,
-    })
-    .from(alertMembers)
-    .where(inArray(alertMembers.alertId, [...alertIds]));
 }
 
 export interface MemberWrite {

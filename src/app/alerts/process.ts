@@ -22,7 +22,6 @@ import {
   insertAlertLog,
   insertAlerts,
   insertChangeEvents,
-  loadMembers,
   type MemberWrite,
   maintenanceWindowsDuring,
   nextAlertNumbers,
@@ -365,13 +364,6 @@ async function applyRows(
   const alertRows = rows.filter((r) => r.kind === "alert");
   const keys = alertRows.map((r) => ({ sourceId: r.sourceId, dedupKey: (r.event as AlertEvent).dedupKey }));
   const openRows = await findOpenAlerts(tx, keys);
-  const grouped = openRows.filter((a) =>
-    alertRows.some((r) => r.sourceId === a.sourceId && (r.event as AlertEvent).members?.length),
-  );
-  const memberRows = await loadMembers(
-    tx,
-    grouped.map((a) => a.id),
-  );
   const serviceIds = [...new Set(rows.map((r) => r.serviceId))];
   const state: BatchState = {
     tx,
@@ -406,15 +398,16 @@ async function applyRows(
       ].map(([k, v]) => [k, v]),
     ),
   };
-  for (const m of memberRows) {
-    const list = state.members.get(m.alertId) ?? [];
-    list.push({
-      fingerprint: m.fingerprint,
-      status: m.status === "resolved" ? "resolved" : "firing",
-      digest: m.digest,
-    });
-    state.members.set(m.alertId, list);
-  }
+  for (const a of openRows)
+    if (a.members.length)
+      state.members.set(
+        a.id,
+        a.members.map(([fingerprint, status, digest]) => ({
+          fingerprint,
+          status: status === "resolved" ? "resolved" : "firing",
+          digest,
+        })),
+      );
   const lastSeen = new Map<string, Date>();
   const changes: Parameters<typeof insertChangeEvents>[1][number][] = [];
   const applied: InboxRow[] = [];

@@ -21,7 +21,7 @@ export interface IntakeOptions {
   commitConcurrency?: number;
   /** Called after events committed: wakes the processor. */
   onCommitted?: () => void;
-  /** Applies the events in the commit that stores them (embedded storage: AlertProcessor.inline). */
+  /** Applies the events in their group commit instead of storing them (embedded storage: AlertProcessor.inline). */
   applyWithin?: InboxHook;
 }
 

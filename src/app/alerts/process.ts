@@ -107,8 +107,6 @@ export async function processInbox(ctx: AppContext, options: ProcessOptions = {}
 export interface AppliedBatch {
   /** Rows applied (and deleted from the inbox). */
   count: number;
-  /** Rows claimed: more than applied when the time budget ran out first. */
-  claimed: number;
   announce: () => void;
 }
 
@@ -176,7 +174,7 @@ async function applyBatch(
   options: ProcessOptions,
 ): Promise<AppliedBatch> {
   const rows = await claimInboxRows(tx, batchSize);
-  if (rows.length === 0) return { count: 0, claimed: 0, announce: () => {} };
+  if (rows.length === 0) return { count: 0, announce: () => {} };
   const batch = await applyEvents(ctx, tx, rows, options);
   await deleteInboxRows(
     tx,
@@ -201,7 +199,6 @@ async function applyEvents(
       : undefined;
   return {
     count: applied.length,
-    claimed: rows.length,
     announce: () => {
       const now = ctx.clock.now();
       // An incident this batch opened and paged is announced once, by the paging's own change (an engine
@@ -322,9 +319,10 @@ async function windowsDuring(
   if (from.getTime() < since) return maintenanceWindowsDuring(tx, serviceIds, from, to);
   const missing = serviceIds.filter((id) => !entry.windows.has(id));
   if (missing.length) {
+    // Cached only once read: a failed read must not leave "no windows" behind for the next batch.
+    const found = await maintenanceWindowsDuring(tx, missing, new Date(since), FAR_FUTURE);
     for (const id of missing) entry.windows.set(id, []);
-    for (const w of await maintenanceWindowsDuring(tx, missing, new Date(since), FAR_FUTURE))
-      entry.windows.get(w.serviceId)?.push(w);
+    for (const w of found) entry.windows.get(w.serviceId)?.push(w);
   }
   return serviceIds.flatMap((id) =>
     (entry.windows.get(id) ?? []).filter((w) => w.startsAt <= to && w.endsAt > from),

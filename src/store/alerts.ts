@@ -166,60 +166,9 @@ export async function nextAlertNumbers(db: Db, n: number): Promise<number[]> {
   return rows.map((r) => toInt(r.n)).sort((a, b) => a - b);
 }
 
-/**
- * Inserts many alerts in one statement, their rows as one JSON parameter: a multi-row VALUES binds ~27
- * parameters per alert, and drizzle's building of those showed in the ingest profile on PostgreSQL.
- */
 export async function insertAlerts(db: Db, rows: readonly AlertInsert[]): Promise<void> {
   if (rows.length === 0) return;
-  const input = rows.map((a) => ({
-    id: a.id,
-    number: a.number,
-    source_id: a.sourceId,
-    source_kind: a.sourceKind,
-    service_id: a.serviceId,
-    dedup_key: a.dedupKey,
-    status: a.status,
-    summary: a.summary,
-    source: a.source,
-    severity: a.severity,
-    component: a.component,
-    group: a.group,
-    class: a.class,
-    client: a.client,
-    client_url: a.clientUrl,
-    details: a.details,
-    links: a.links,
-    images: a.images,
-    content_digest: a.contentDigest,
-    event_count: a.eventCount,
-    truncated_alerts: a.truncatedAlerts,
-    suppressed: a.suppressed,
-    incident_id: a.incidentId,
-    created_at: a.createdAt,
-    last_event_at: a.lastEventAt,
-    acknowledged_at: a.acknowledgedAt,
-    resolved_at: a.resolvedAt,
-  }));
-  // A JSON null stays the jsonb value null in jsonb_to_recordset: the jsonb columns want their default.
-  await db.execute(
-    sql`insert into alerts (id, number, source_id, source_kind, service_id, dedup_key, status, summary, source,
-          severity, component, "group", class, client, client_url, details, links, images, content_digest,
-          event_count, truncated_alerts, suppressed, incident_id, created_at, last_event_at, acknowledged_at,
-          resolved_at)
-        select id, coalesce(number, nextval('alert_number_seq')), source_id, source_kind, service_id, dedup_key,
-          status, summary, coalesce(source, ''), severity, component, "group", class, client, client_url,
-          coalesce(nullif(details, 'null'::jsonb), '{}'::jsonb), coalesce(nullif(links, 'null'::jsonb), '[]'::jsonb),
-          coalesce(nullif(images, 'null'::jsonb), '[]'::jsonb), content_digest, coalesce(event_count, 1),
-          coalesce(truncated_alerts, 0), coalesce(suppressed, false), incident_id, created_at, last_event_at,
-          acknowledged_at, resolved_at
-        from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(id uuid, number int, source_id uuid,
-          source_kind text, service_id uuid, dedup_key text, status text, summary text, source text, severity text,
-          component text, "group" text, class text, client text, client_url text, details jsonb, links jsonb,
-          images jsonb, content_digest text, event_count int, truncated_alerts int, suppressed boolean,
-          incident_id uuid, created_at timestamptz, last_event_at timestamptz, acknowledged_at timestamptz,
-          resolved_at timestamptz)`,
-  );
+  await db.insert(alerts).values([...rows]);
 }
 
 /**
@@ -525,12 +474,19 @@ export async function deleteMaintenanceWindow(db: Db, serviceId: string, id: str
 }
 
 /** The maintenance windows of these services that overlap [from, to]. */
+/** When a service's maintenance window runs. */
+export interface WindowSpan {
+  serviceId: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+
 export async function maintenanceWindowsDuring(
   db: Db,
   serviceIds: readonly string[],
   from: Date,
   to: Date,
-): Promise<{ serviceId: string; startsAt: Date; endsAt: Date }[]> {
+): Promise<WindowSpan[]> {
   if (serviceIds.length === 0) return [];
   return db
     .select({

@@ -29,6 +29,7 @@ import {
   touchIntegrations,
   updateAlerts,
   upsertMembers,
+  type WindowSpan,
   type WorkingAlert,
 } from "#store/alerts.ts";
 import { type Db, inSavepoint, withTransaction } from "#store/db.ts";
@@ -244,7 +245,7 @@ interface BatchState {
   ctx: AppContext;
   services: Map<string, ServiceRow>;
   names: Map<string, string>;
-  maintenance: { serviceId: string; startsAt: Date; endsAt: Date }[];
+  maintenance: WindowSpan[];
   open: Map<string, WorkingAlert>;
   members: Map<string, KnownMember[]>;
   dirty: Set<WorkingAlert>;
@@ -274,7 +275,6 @@ const SOURCE_CACHE_MS = 5_000;
 /** Windows are cached back to this long before the cache was filled; older events read them afresh. */
 const WINDOW_SLACK_MS = 10 * 60_000;
 const FAR_FUTURE = new Date("9999-12-31T00:00:00Z");
-type Window = { serviceId: string; startsAt: Date; endsAt: Date };
 const sourceCache = new WeakMap<
   object,
   {
@@ -282,7 +282,7 @@ const sourceCache = new WeakMap<
     services: Map<string, ServiceRow>;
     names: Map<string, string>;
     /** Per service: every window that ends after `at - WINDOW_SLACK_MS`. */
-    windows: Map<string, Window[]>;
+    windows: Map<string, WindowSpan[]>;
   }
 >();
 
@@ -312,7 +312,7 @@ async function windowsDuring(
   serviceIds: string[],
   from: Date,
   to: Date,
-): Promise<Window[]> {
+): Promise<WindowSpan[]> {
   const entry = sourceEntry(ctx);
   const since = entry.at - WINDOW_SLACK_MS;
   // Events received long before now (a backlog, a restart): ask the database about their own time.

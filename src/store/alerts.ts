@@ -100,7 +100,26 @@ function keyPairs(keys: readonly { sourceId: string; dedupKey: string }[]): SQL 
   return sql`unnest(${textArray(keys.map((k) => k.sourceId))}::uuid[], ${textArray(keys.map((k) => k.dedupKey))}::text[]) as x(s, k)`;
 }
 
-/** The open alerts (not resolved) for these (source, dedup key) pairs. */
+/**
+ * A row's version: its xmin, the transaction that wrote it (every write, by any replica or path, makes a
+ * new one; a frozen row reads as 2, which is a change too). The alert processor keeps what it last wrote and
+ * reads it again only when the version moved (app/alerts/open-alerts.ts).
+ */
+const rowVersion = sql<string>`"alerts".xmin::text`;
+
+/** The current version of these alerts (see rowVersion), by id; a deleted alert is missing. */
+export async function alertVersions(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await executeRows(
+    db,
+    sql`select id, xmin::text as version from alerts where id = any(${textArray(ids)}::uuid[])`,
+  );
+  return versionMap(rows);
+}
+
+const versionMap = (rows: Record<string, unknown>[]) =>
+  new Map(rows.map((r) => [String(r.id), String(r.version)]));
+
 /** What the alert processor rewrites only when it changed (an alert read for applying may come without it). */
 type AlertContent = "details" | "links" | "images";
 /** An open alert as the processor works on it: its content columns only once an event replaced them. */
@@ -121,7 +140,7 @@ export type StoredMember = [fingerprint: string, status: string, digest: string 
 export async function findOpenAlerts(
   db: Db,
   keys: readonly { sourceId: string; dedupKey: string }[],
-): Promise<(WorkingAlert & { members: StoredMember[] })[]> {
+): Promise<(WorkingAlert & { members: StoredMember[]; version: string })[]> {
   if (keys.length === 0) return [];
   const {
     details: _details,
@@ -141,6 +160,7 @@ export async function findOpenAlerts(
         StoredMember[]
       >`(select coalesce(json_agg(json_build_array(m.fingerprint, m.status, m.digest)),
         '[]'::json) from alert_members m where m.alert_id = ${alerts.id})`,
+      version: rowVersion,
     })
     .from(alerts)
     .where(
@@ -166,17 +186,22 @@ export async function nextAlertNumbers(db: Db, n: number): Promise<number[]> {
   return rows.map((r) => toInt(r.n)).sort((a, b) => a - b);
 }
 
-export async function insertAlerts(db: Db, rows: readonly AlertInsert[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.insert(alerts).values([...rows]);
+/** Inserts alerts; returns their versions (see rowVersion) by id. */
+export async function insertAlerts(db: Db, rows: readonly AlertInsert[]): Promise<Map<string, string>> {
+  if (rows.length === 0) return new Map();
+  const written = await db
+    .insert(alerts)
+    .values([...rows])
+    .returning({ id: alerts.id, version: rowVersion });
+  return new Map(written.map((r) => [r.id, r.version]));
 }
 
 /**
  * Writes back the mutable columns of many alerts in one statement; summary, severity, details, links,
  * images and their digest only for those that carry their content (replaced by an event in this batch).
  */
-export async function updateAlerts(db: Db, rows: readonly WorkingAlert[]): Promise<void> {
-  if (rows.length === 0) return;
+export async function updateAlerts(db: Db, rows: readonly WorkingAlert[]): Promise<Map<string, string>> {
+  if (rows.length === 0) return new Map();
   const input = rows.map((a) => ({
     id: a.id,
     status: a.status,
@@ -195,7 +220,8 @@ export async function updateAlerts(db: Db, rows: readonly WorkingAlert[]): Promi
     acknowledged_at: a.acknowledgedAt?.toISOString() ?? null,
     resolved_at: a.resolvedAt?.toISOString() ?? null,
   }));
-  await db.execute(
+  const written = await executeRows(
+    db,
     sql`update alerts a set status = x.status, summary = x.summary, source = x.source, severity = x.severity,
           details = case when x.has_content then x.details else a.details end,
           links = case when x.has_content then x.links else a.links end,
@@ -207,8 +233,10 @@ export async function updateAlerts(db: Db, rows: readonly WorkingAlert[]): Promi
           id uuid, status text, has_content boolean, summary text, source text, severity text, details jsonb,
           links jsonb, images jsonb, content_digest text, event_count int, truncated_alerts int, incident_id uuid,
           last_event_at timestamptz, acknowledged_at timestamptz, resolved_at timestamptz)
-        where a.id = x.id and a.id = any(${textArray(rows.map((r) => r.id))}::uuid[])`,
+        where a.id = x.id and a.id = any(${textArray(rows.map((r) => r.id))}::uuid[])
+        returning a.id, a.xmin::text as version`,
   );
+  return versionMap(written);
 }
 
 /**
@@ -216,16 +244,19 @@ export async function updateAlerts(db: Db, rows: readonly WorkingAlert[]): Promi
  * truncation only (an Alertmanager group re-sent every repeat_interval, a PagerDuty trigger re-sent by a
  * retrying client). Cheaper than updateAlerts, which rewrites details, links and images.
  */
-export async function recordRepeats(db: Db, rows: readonly WorkingAlert[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.execute(
+export async function recordRepeats(db: Db, rows: readonly WorkingAlert[]): Promise<Map<string, string>> {
+  if (rows.length === 0) return new Map();
+  const written = await executeRows(
+    db,
     sql`update alerts a set event_count = x.event_count, last_event_at = x.last_event_at,
           truncated_alerts = x.truncated_alerts
         from unnest(${textArray(rows.map((r) => r.id))}::uuid[], ${textArray(rows.map((r) => String(r.eventCount)))}::int[],
           ${textArray(rows.map((r) => r.lastEventAt.toISOString()))}::timestamptz[],
           ${textArray(rows.map((r) => String(r.truncatedAlerts)))}::int[]) as x(id, event_count, last_event_at, truncated_alerts)
-        where a.id = x.id`,
+        where a.id = x.id
+        returning a.id, a.xmin::text as version`,
   );
+  return versionMap(written);
 }
 
 export interface MemberWrite {

@@ -405,6 +405,35 @@ for (const backend of await testBackends()) {
       assert.equal(kinds.filter((k) => k === "alert.attached").length, 2);
     });
 
+    test("an incident resolved by hand resolves its alert: the key's next trigger opens a new alert and incident", async () => {
+      // The processor keeps the alerts it wrote (app/alerts/open-alerts.ts): a resolve made elsewhere must
+      // reach the next event of the key, or it would count up on the resolved alert and open nothing.
+      const [service, key] = await pagerduty();
+      for (let i = 0; i < 2; i++) {
+        await expectAccepted(await send(foghorn, "/v2/enqueue", trigger(key, "by-hand")), "by-hand");
+        await foghorn.alertsIdle();
+      }
+      const first = await onlyAlert(foghorn, service);
+      const res = await foghorn.api(`/api/v1/incidents/${String(first.incident)}/status`, {
+        body: { status: "resolved" },
+      });
+      assert.equal(res.status, 200, await res.text());
+      assert.equal((await onlyAlert(foghorn, service)).status, "resolved");
+      clock.advance(MINUTE);
+      await expectAccepted(await send(foghorn, "/v2/enqueue", trigger(key, "by-hand")), "by-hand");
+      await foghorn.alertsIdle();
+      const [newer, older] = await alertsOf(foghorn, service);
+      assert.ok(newer && older, "two alerts");
+      assert.equal(older.id, first.id);
+      assert.equal(older.status, "resolved");
+      assert.equal(older.event_count, 2, "the resolved alert does not count the new trigger");
+      assert.equal(newer.status, "triggered");
+      assert.equal(newer.event_count, 1);
+      const incidents = await incidentsOf(foghorn, service);
+      assert.equal(incidents.length, 2, "the new alert opens a new incident: the first one is resolved");
+      assert.notEqual(newer.incident, older.incident);
+    });
+
     test("a trigger without dedup_key gets a generated key, returned in the 202 body", async () => {
       const [service, key] = await pagerduty();
       const res = await send(foghorn, "/v2/enqueue", trigger(key, undefined));

@@ -16,7 +16,6 @@ import {
   type AlertLogInsert,
   type AlertRow,
   countOpenAlertsOfIncident,
-  findOpenAlerts,
   findOpenIncidentsForKeys,
   insertAlert,
   insertAlertLog,
@@ -51,6 +50,7 @@ import type { AppContext } from "../context.ts";
 import { publishIncidentChange } from "../events.ts";
 import { applyChange, chainEvents, type NewTimelineEvent } from "../incidents/internal.ts";
 import { examineIncidents } from "../oncall/paging.ts";
+import { type OpenAlert, openAlertKey, readOpenAlerts, rememberOpenAlerts } from "./open-alerts.ts";
 
 /** What an incident becomes once every alert on it has resolved. */
 export type OnAlertsResolved = "mitigating" | "resolved" | "none";
@@ -193,7 +193,7 @@ async function applyEvents(
 ): Promise<AppliedBatch> {
   const touched = new Map<number, string>();
   const opened: string[] = [];
-  const applied = await applyRows(tx, ctx, rows, options, touched, opened);
+  const { applied, remember } = await applyRows(tx, ctx, rows, options, touched, opened);
   const paged =
     options.onPagesDue && opened.length
       ? await pageOpened(ctx, tx, opened, options.chat ?? false)
@@ -201,6 +201,7 @@ async function applyEvents(
   return {
     count: applied.length,
     announce: () => {
+      remember();
       const now = ctx.clock.now();
       // An incident this batch opened and paged is announced once, by the paging's own change (an engine
       // kind, escalation.started): its outbox job is gone and nothing of it is due, so the engine, which
@@ -247,6 +248,8 @@ interface BatchState {
   names: Map<string, string>;
   maintenance: WindowSpan[];
   open: Map<string, WorkingAlert>;
+  /** Row versions of the open alerts as read or last written here (app/alerts/open-alerts.ts). */
+  versions: Map<string, string>;
   members: Map<string, KnownMember[]>;
   dirty: Set<WorkingAlert>;
   /** Dirty alerts whose content or state changed (rewritten in full); the others are only repeats. */
@@ -266,7 +269,7 @@ interface BatchState {
   defaultOnResolved: OnAlertsResolved;
 }
 
-const keyOf = (sourceId: string, dedupKey: string) => `${sourceId}\u0000${dedupKey}`;
+const keyOf = openAlertKey;
 
 // Services' alert settings, sources' names and maintenance windows change rarely and are read by every
 // batch: kept for a few seconds per process (a changed severity map or a new window applies at once in the
@@ -357,11 +360,11 @@ async function applyRows(
   options: ProcessOptions,
   touched: Map<number, string>,
   opened: string[],
-): Promise<InboxRow[]> {
+): Promise<{ applied: InboxRow[]; remember: () => void }> {
   const budgetMs = options.budgetMs ?? 25;
   const alertRows = rows.filter((r) => r.kind === "alert");
   const keys = alertRows.map((r) => ({ sourceId: r.sourceId, dedupKey: (r.event as AlertEvent).dedupKey }));
-  const openRows = await findOpenAlerts(tx, keys);
+  const openRows = await readOpenAlerts(ctx.db, tx, keys);
   const serviceIds = [...new Set(rows.map((r) => r.serviceId))];
   const state: BatchState = {
     tx,
@@ -375,7 +378,8 @@ async function applyRows(
       rows[0]?.receivedAt ?? ctx.clock.now(),
       rows.at(-1)?.receivedAt ?? ctx.clock.now(),
     ),
-    open: new Map(openRows.map((a) => [keyOf(a.sourceId, a.dedupKey), a])),
+    open: new Map(openRows.map(({ alert }) => [keyOf(alert.sourceId, alert.dedupKey), alert])),
+    versions: new Map(openRows.map(({ alert, version }) => [alert.id, version])),
     members: new Map(),
     dirty: new Set(),
     rewrite: new Set(),
@@ -391,21 +395,15 @@ async function applyRows(
       [
         ...(await findOpenIncidentsForKeys(
           tx,
-          keys.filter((k) => !openRows.some((a) => a.sourceId === k.sourceId && a.dedupKey === k.dedupKey)),
+          keys.filter(
+            (k) =>
+              !openRows.some(({ alert }) => alert.sourceId === k.sourceId && alert.dedupKey === k.dedupKey),
+          ),
         )),
       ].map(([k, v]) => [k, v]),
     ),
   };
-  for (const a of openRows)
-    if (a.members.length)
-      state.members.set(
-        a.id,
-        a.members.map(([fingerprint, status, digest]) => ({
-          fingerprint,
-          status: status === "resolved" ? "resolved" : "firing",
-          digest,
-        })),
-      );
+  for (const { alert, members } of openRows) if (members.length) state.members.set(alert.id, [...members]);
   const lastSeen = new Map<string, Date>();
   const changes: Parameters<typeof insertChangeEvents>[1][number][] = [];
   const applied: InboxRow[] = [];
@@ -436,19 +434,37 @@ async function applyRows(
   await flushOpens(state);
   opened.push(...state.incidentNumbers.keys());
   const dirty = [...state.dirty];
-  await updateAlerts(
-    tx,
-    dirty.filter((a) => state.rewrite.has(a)),
+  written(
+    state,
+    await updateAlerts(
+      tx,
+      dirty.filter((a) => state.rewrite.has(a)),
+    ),
   );
-  await recordRepeats(
-    tx,
-    dirty.filter((a) => !state.rewrite.has(a)),
+  written(
+    state,
+    await recordRepeats(
+      tx,
+      dirty.filter((a) => !state.rewrite.has(a)),
+    ),
   );
   await upsertMembers(tx, state.memberWrites, ctx.clock.now());
   await insertAlertLog(tx, state.logs);
   await insertChangeEvents(tx, changes);
   await touchIntegrations(tx, lastSeen);
-  return applied;
+  // What the batch leaves open, for the next batch to find without reading it back (after commit).
+  const entries: OpenAlert[] = [];
+  for (const alert of state.open.values()) {
+    const version = state.versions.get(alert.id);
+    if (version !== undefined) entries.push({ alert, members: state.members.get(alert.id) ?? [], version });
+  }
+  const closed = keys.map((k) => keyOf(k.sourceId, k.dedupKey));
+  return { applied, remember: () => rememberOpenAlerts(ctx.db, entries, closed) };
+}
+
+/** Notes the versions a write returned; the batch's cache entries use the last one of each alert. */
+function written(state: BatchState, versions: Map<string, string>): void {
+  for (const [id, version] of versions) state.versions.set(id, version);
 }
 
 function actorOf(state: BatchState, row: InboxRow): string {
@@ -487,7 +503,7 @@ async function applyAlertEvent(state: BatchState, row: InboxRow, event: AlertEve
     // with its row in the unique index of open keys and the whole batch fails (then retried row by row).
     const resolvedEarlier = state.resolvedByKey.get(key);
     if (resolvedEarlier) {
-      await updateAlerts(state.tx, [resolvedEarlier]);
+      written(state, await updateAlerts(state.tx, [resolvedEarlier]));
       state.resolvedByKey.delete(key);
       state.resolvedHere.delete(resolvedEarlier.id);
     }
@@ -686,9 +702,12 @@ async function flushOpens(state: BatchState): Promise<void> {
     };
   });
   const incidentNumbers = await insertDeclaredIncidents(tx, declared);
-  await insertAlerts(
-    tx,
-    pending.map((p) => p.alert),
+  written(
+    state,
+    await insertAlerts(
+      tx,
+      pending.map((p) => p.alert),
+    ),
   );
   // The declare statement above already queued these incidents for the engine.
   await insertTimelineEvents(tx, attached, { outbox: false });

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
 import { enqueueJobs, type NewJob } from "./jobs.ts";
-import { executeRows, toDate, toInt } from "./rows.ts";
+import { executeRows, textArray, toDate, toInt } from "./rows.ts";
 import {
   chatAnnouncements,
   contactMethods,
@@ -508,8 +508,17 @@ export interface OpenIncidentRow {
   firedRuleIds: string[];
 }
 
-/** Open incidents with what the sweep needs: last status update, last reminder, rules already fired. */
-export async function openIncidentsForSweep(db: Db): Promise<OpenIncidentRow[]> {
+/**
+ * Open incidents with what the sweep needs: last status update, last reminder, rules already fired. With
+ * `everyOpen` false (no escalation rule is enabled), only those a reminder can be due for: with a commander
+ * and of a severity in `remindSeverities`. An alert storm leaves thousands of open incidents without a
+ * commander; reading them all every sweep stalled PGlite's one thread for 30-140 ms (bench/README.md).
+ */
+export async function openIncidentsForSweep(
+  db: Db,
+  { everyOpen, remindSeverities }: { everyOpen: boolean; remindSeverities: readonly string[] },
+): Promise<OpenIncidentRow[]> {
+  if (!everyOpen && remindSeverities.length === 0) return [];
   const rows = await executeRows(
     db,
     sql`select i.id, i.number, i.title, i.severity, i.status, i.tags, i.commander, i.created_at,
@@ -517,7 +526,8 @@ export async function openIncidentsForSweep(db: Db): Promise<OpenIncidentRow[]> 
           e.last_reminder_at,
           coalesce((select array_agg(f.rule_id::text) from escalation_rule_firings f where f.incident_id = i.id), '{}') as fired
         from incidents i left join incident_escalations e on e.incident_id = i.id
-        where i.status in ('triggered', 'acknowledged', 'investigating', 'mitigating')`,
+        where i.status in ('triggered', 'acknowledged', 'investigating', 'mitigating')
+          ${everyOpen ? sql`` : sql`and i.commander is not null and i.severity = any(${textArray(remindSeverities)}::text[])`}`,
   );
   return rows.map((r) => ({
     id: String(r.id),

@@ -50,7 +50,11 @@ export interface SweepResult {
 export async function runOnCallSweep(ctx: AppContext, opts: SweepOptions): Promise<SweepResult> {
   const now = ctx.clock.now();
   const result: SweepResult = { rulesFired: 0, reminders: 0, handoffNotices: 0, postmortemReminders: 0 };
-  const [rules, open] = await Promise.all([enabledRules(ctx.db), openIncidentsForSweep(ctx.db)]);
+  const rules = await enabledRules(ctx.db);
+  const remindSeverities = Object.entries(ctx.policy.severities)
+    .filter(([, s]) => s?.updateEveryMinutes)
+    .map(([severity]) => severity);
+  const open = await openIncidentsForSweep(ctx.db, { everyOpen: rules.length > 0, remindSeverities });
   for (const incident of open) {
     for (const rule of rules) {
       if (incident.firedRuleIds.includes(rule.id)) continue;

@@ -30,6 +30,7 @@ export interface InboxRow extends InboxInsert {
  */
 export async function insertInboxRows(db: Db, rows: readonly InboxInsert[]): Promise<number[]> {
   if (rows.length === 0) return [];
+  inboxInserts++;
   const parts: string[] = [];
   for (let ord = 0; ord < rows.length; ord++) {
     const r = rows[ord] as InboxInsert;
@@ -188,6 +189,15 @@ export function inboxQueueLength(db: Db): number {
 export function storedEvent(row: InboxInsert): unknown {
   return JSON.parse(row.event instanceof SerializedEvent ? row.event.json : JSON.stringify(row.event));
 }
+
+/**
+ * Inserts into the inbox this process has started, whatever became of them. Rows are only ever added by
+ * insertInboxRows; applying removes them or sets them aside. So a single-process store (PGlite) that saw no
+ * pending row while this count was n knows none has appeared as long as it is still n (see
+ * applyEventsWithin), and need not ask again with every group commit.
+ */
+let inboxInserts = 0;
+export const inboxInsertCount = (): number => inboxInserts;
 
 /** Whether any event waits in the inbox (dead ones aside): newer events must not be applied before it. */
 export async function hasPendingInbox(tx: Db): Promise<boolean> {

@@ -39,6 +39,7 @@ import {
   hasPendingInbox,
   type InboxInsert,
   type InboxRow,
+  inboxInsertCount,
   storedEvent,
   tryProcessorLock,
 } from "#store/inbox.ts";
@@ -142,6 +143,12 @@ export interface AppliedWithin {
  * that lock measured slower than the processor, whose claims grow with the backlog). A failure throws; the
  * caller then rolls back and stores every row for the processor.
  */
+/**
+ * Per store: the inboxInsertCount() at which a group commit found nothing waiting, before it deleted anything
+ * (a rollback cannot bring rows back), so later commits skip the look until this process stores an event.
+ */
+const inboxSeenEmpty = new WeakMap<object, number>();
+
 export async function applyEventsWithin(
   ctx: AppContext,
   tx: Db,
@@ -149,10 +156,13 @@ export async function applyEventsWithin(
   options: ProcessOptions,
 ): Promise<AppliedWithin> {
   let older: AppliedBatch | undefined;
-  if (await hasPendingInbox(tx)) {
-    older = await applyBatch(ctx, tx, options.batchSize ?? 500, options);
-    if (await hasPendingInbox(tx))
-      return { applied: 0, count: older.count, more: true, announce: older.announce };
+  const inserts = inboxInsertCount();
+  if (inboxSeenEmpty.get(ctx.db) !== inserts) {
+    if (await hasPendingInbox(tx)) {
+      older = await applyBatch(ctx, tx, options.batchSize ?? 500, options);
+      if (await hasPendingInbox(tx))
+        return { applied: 0, count: older.count, more: true, announce: older.announce };
+    } else inboxSeenEmpty.set(ctx.db, inserts);
   }
   // Applied from what the inbox would have given back (JSON), so both paths see the same event.
   const events = rows.map((r) => ({ ...r, id: 0, attempts: 0, event: storedEvent(r) }));

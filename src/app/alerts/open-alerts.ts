@@ -22,8 +22,11 @@ export interface OpenAlert {
   version: string;
 }
 
-/** Enough for every group of a large Alertmanager fleet; the oldest entries go first beyond it. */
-const MAX_ENTRIES = 50_000;
+/**
+ * Enough for the open groups of a large Alertmanager fleet, at well under 1 KB each (no content); beyond it
+ * the entries written longest ago go first, and their alerts are read again when they repeat.
+ */
+const MAX_ENTRIES = 20_000;
 
 const caches = new WeakMap<object, Map<string, OpenAlert>>();
 
@@ -109,9 +112,4 @@ export function rememberOpenAlerts(
       cache.delete(key);
     }
   }
-}
-
-/** Forgets every entry (tests; a restore). */
-export function forgetOpenAlerts(cacheDb: object): void {
-  caches.delete(cacheDb);
 }

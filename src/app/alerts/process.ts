@@ -123,6 +123,12 @@ async function processBatch(ctx: AppContext, batchSize: number, options: Process
   return batch?.count ?? 0;
 }
 
+/**
+ * Per store: the inboxInsertCount() at which a group commit found nothing waiting, before it deleted anything
+ * (a rollback cannot bring rows back), so later commits skip the look until this process stores an event.
+ */
+const inboxSeenEmpty = new WeakMap<object, number>();
+
 /** What a group commit applied of its own events (and of older ones it found waiting). */
 export interface AppliedWithin {
   /** The commit's own rows applied: its first `applied` rows; the rest must be stored. */
@@ -143,12 +149,6 @@ export interface AppliedWithin {
  * that lock measured slower than the processor, whose claims grow with the backlog). A failure throws; the
  * caller then rolls back and stores every row for the processor.
  */
-/**
- * Per store: the inboxInsertCount() at which a group commit found nothing waiting, before it deleted anything
- * (a rollback cannot bring rows back), so later commits skip the look until this process stores an event.
- */
-const inboxSeenEmpty = new WeakMap<object, number>();
-
 export async function applyEventsWithin(
   ctx: AppContext,
   tx: Db,

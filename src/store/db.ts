@@ -8,6 +8,7 @@ import { type PgDatabase, type PgQueryResultHKT, PgTransaction } from "drizzle-o
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { preparePgliteStatements } from "./pglite-prepared.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -127,6 +128,7 @@ async function openPglite(dataDir: string | undefined, load: Blob | undefined): 
     release();
     throw error;
   }
+  preparePgliteStatements(client);
   const counter = countPgliteStatements(client);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {

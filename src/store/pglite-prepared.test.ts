@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { PGlite } from "@electric-sql/pglite";
+import { preparePgliteStatements } from "./pglite-prepared.ts";
+
+describe("PGlite statements prepared inside transactions", () => {
+  let pg: PGlite;
+  before(async () => {
+    pg = new PGlite();
+    await pg.waitReady;
+    preparePgliteStatements(pg);
+    await pg.exec(
+      `create table t (id int primary key, at timestamptz, doc jsonb, tags text[], big bigint, note text)`,
+    );
+  });
+  after(async () => {
+    await pg.close();
+  });
+
+  const SELECT = "select id, at, doc, tags, big, note from t where id = any($1::int[]) order by id";
+  const INSERT = "insert into t (id, at, doc, tags, big, note) values ($1, $2, $3, $4, $5, $6) returning id";
+
+  async function preparedTexts(): Promise<string[]> {
+    const r = await pg.query<{ statement: string }>(
+      "select statement from pg_prepared_statements where name like 'foghorn_%'",
+    );
+    return r.rows.map((row) => row.statement);
+  }
+
+  test("a repeated statement becomes a named one and answers exactly as PGlite's own path", async () => {
+    const at = new Date("2026-12-04T10:00:00.123Z");
+    for (let id = 1; id <= 5; id++)
+      await pg.transaction(async (tx) => {
+        await tx.query(INSERT, [
+          id,
+          at,
+          { n: id, deep: { ok: true } },
+          ["a", `b${id}`],
+          2n ** 40n + BigInt(id),
+          null,
+        ]);
+      });
+    assert.ok((await preparedTexts()).includes(INSERT), "the insert was prepared by its third run");
+    const plain = await pg.query(SELECT, [[1, 2, 3, 4, 5]]);
+    for (let i = 0; i < 4; i++) {
+      const inTx = await pg.transaction((tx) => tx.query(SELECT, [[1, 2, 3, 4, 5]]));
+      assert.deepEqual(inTx.rows, plain.rows);
+      assert.deepEqual(
+        inTx.fields.map((f) => f.name),
+        ["id", "at", "doc", "tags", "big", "note"],
+      );
+    }
+    assert.ok((await preparedTexts()).includes(SELECT));
+    const [first] = plain.rows as { at: Date; doc: unknown; tags: string[]; note: null }[];
+    assert.ok(first?.at instanceof Date && first.at.getTime() === at.getTime(), "timestamptz → Date");
+    assert.deepEqual(first?.doc, { n: 1, deep: { ok: true } });
+    assert.deepEqual(first?.tags, ["a", "b1"]);
+    assert.equal(first?.note, null);
+    const arrays = await pg.transaction((tx) => tx.query(SELECT, [[2]], { rowMode: "array" }));
+    assert.deepEqual((arrays.rows[0] as unknown[]).slice(0, 1), [2], "rowMode array, as drizzle asks");
+  });
+
+  test("a failing prepared statement throws PostgreSQL's error with its query; the next transaction works", async () => {
+    const duplicate = pg.transaction((tx) => tx.query(INSERT, [1, null, null, null, null, "again"]));
+    await assert.rejects(duplicate, (error: { code?: string; query?: string }) => {
+      assert.equal(error.code, "23505", "unique violation");
+      assert.equal(error.query, INSERT);
+      return true;
+    });
+    const rows = await pg.transaction((tx) => tx.query(SELECT, [[1]]));
+    assert.equal(rows.rows.length, 1);
+  });
+
+  test("a rolled-back transaction keeps nothing of its prepared statements' writes", async () => {
+    await pg
+      .transaction(async (tx) => {
+        await tx.query(INSERT, [50, null, null, null, null, "rolled back"]);
+        await tx.rollback();
+      })
+      .catch(() => {});
+    const rows = await pg.transaction((tx) => tx.query(SELECT, [[50]]));
+    assert.equal(rows.rows.length, 0);
+  });
+
+  test("a prepared statement still runs after the table changes (PostgreSQL plans it again)", async () => {
+    await pg.exec("alter table t add column extra text default 'x'; create index t_note on t (note)");
+    const rows = await pg.transaction((tx) => tx.query(SELECT, [[2, 3]]));
+    assert.deepEqual(
+      rows.rows.map((r) => (r as { id: number }).id),
+      [2, 3],
+    );
+  });
+});

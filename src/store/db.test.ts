@@ -29,6 +29,32 @@ test("maintain() gives PGlite planner statistics, which it has no autovacuum to 
   }
 });
 
+test("maintain() keeps no statistics of wide JSON columns no query filters on, and keeps the others", async () => {
+  const database = await openTestDb("pglite");
+  try {
+    await executeRows(
+      database.db,
+      sql`insert into jobs (kind, key, payload, run_at, max_attempts, created_at)
+          select 'test.job', 'k' || g, jsonb_build_object('text', repeat('x', 500)), now(), 3, now()
+          from generate_series(1, 200) g`,
+    );
+    await database.maintain();
+    const columns = (
+      await executeRows(
+        database.db,
+        sql`select attname from pg_stats where tablename = 'jobs' order by attname`,
+      )
+    ).map((r) => String(r.attname));
+    assert.ok(
+      columns.includes("kind") && columns.includes("run_at"),
+      `statistics kept: ${columns.join(", ")}`,
+    );
+    assert.ok(!columns.includes("payload"), "none for the job payloads (migration 0015)");
+  } finally {
+    await database.close();
+  }
+});
+
 test("maintain() clears PGlite's dead row versions of the queue tables, and gives back their space", async () => {
   const database = await openTestDb("pglite");
   try {

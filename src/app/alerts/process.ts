@@ -279,8 +279,6 @@ interface BatchState {
   defaultOnResolved: OnAlertsResolved;
 }
 
-const keyOf = openAlertKey;
-
 // Services' alert settings, sources' names and maintenance windows change rarely and are read by every
 // batch: kept for a few seconds per process (a changed severity map or a new window applies at once in the
 // process that made the change, which forgets them, and within SOURCE_CACHE_MS on every other replica).
@@ -375,6 +373,7 @@ async function applyRows(
   const alertRows = rows.filter((r) => r.kind === "alert");
   const keys = alertRows.map((r) => ({ sourceId: r.sourceId, dedupKey: (r.event as AlertEvent).dedupKey }));
   const openRows = await readOpenAlerts(ctx.db, tx, keys);
+  const open = new Map(openRows.map(({ alert }) => [openAlertKey(alert.sourceId, alert.dedupKey), alert]));
   const serviceIds = [...new Set(rows.map((r) => r.serviceId))];
   const state: BatchState = {
     tx,
@@ -388,7 +387,7 @@ async function applyRows(
       rows[0]?.receivedAt ?? ctx.clock.now(),
       rows.at(-1)?.receivedAt ?? ctx.clock.now(),
     ),
-    open: new Map(openRows.map(({ alert }) => [keyOf(alert.sourceId, alert.dedupKey), alert])),
+    open,
     versions: new Map(openRows.map(({ alert, version }) => [alert.id, version])),
     members: new Map(),
     dirty: new Set(),
@@ -402,15 +401,10 @@ async function applyRows(
     pending: [],
     incidentNumbers: new Map(),
     incidentForKey: new Map(
-      [
-        ...(await findOpenIncidentsForKeys(
-          tx,
-          keys.filter(
-            (k) =>
-              !openRows.some(({ alert }) => alert.sourceId === k.sourceId && alert.dedupKey === k.dedupKey),
-          ),
-        )),
-      ].map(([k, v]) => [k, v]),
+      await findOpenIncidentsForKeys(
+        tx,
+        keys.filter((k) => !open.has(openAlertKey(k.sourceId, k.dedupKey))),
+      ),
     ),
   };
   for (const { alert, members } of openRows) if (members.length) state.members.set(alert.id, [...members]);
@@ -468,7 +462,7 @@ async function applyRows(
     const version = state.versions.get(alert.id);
     if (version !== undefined) entries.push({ alert, members: state.members.get(alert.id) ?? [], version });
   }
-  const closed = keys.map((k) => keyOf(k.sourceId, k.dedupKey));
+  const closed = keys.map((k) => openAlertKey(k.sourceId, k.dedupKey));
   return { applied, remember: () => rememberOpenAlerts(ctx.db, entries, closed) };
 }
 
@@ -490,7 +484,7 @@ function memberWrites(alertId: string, merge: MemberMerge | null): MemberWrite[]
 }
 
 async function applyAlertEvent(state: BatchState, row: InboxRow, event: AlertEvent): Promise<void> {
-  const key = keyOf(row.sourceId, event.dedupKey);
+  const key = openAlertKey(row.sourceId, event.dedupKey);
   const at = row.receivedAt;
   const alert = state.open.get(key);
   const known = alert ? (state.members.get(alert.id) ?? []) : [];
@@ -630,7 +624,7 @@ async function openAlert(state: BatchState, row: InboxRow, event: AlertEvent, at
     );
     return alert;
   }
-  const key = keyOf(row.sourceId, event.dedupKey);
+  const key = openAlertKey(row.sourceId, event.dedupKey);
   const existing = state.incidentForKey.get(key);
   if (existing) {
     await flushOpens(state);

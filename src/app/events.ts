@@ -10,8 +10,12 @@ import type { Logger } from "./context.ts";
  * an event says only what to re-read.
  */
 export type ChangeEvent =
-  /** An incident changed: `kind` is the (first) timeline event the change wrote, e.g. incident.status_changed. */
-  | { type: "incident"; id: string; kind: TimelineKind; at: string }
+  /**
+   * An incident changed: `kind` is the (first) timeline event the change wrote, e.g. incident.status_changed.
+   * `noJobs`: the change left no job due (the alert processor paged what it opened itself), so the job
+   * engine need not look at its queue for it.
+   */
+  | { type: "incident"; id: string; kind: TimelineKind; at: string; noJobs?: true }
   /** The public status page's own configuration changed (components, maintenance, settings). */
   | { type: "status_page"; at: string }
   /** Many things may have changed (e.g. a bulk load): re-read everything. */
@@ -89,8 +93,14 @@ export function publishIncidentChange(
   incidentNumber: number,
   kind: TimelineKind,
   at: Date,
+  opts: { noJobs?: boolean } = {},
 ): void {
-  events.publish({ type: "incident", id: formatHumanId(incidentNumber), kind, at: at.toISOString() });
+  const id = formatHumanId(incidentNumber);
+  events.publish(
+    opts.noJobs
+      ? { type: "incident", id, kind, at: at.toISOString(), noJobs: true }
+      : { type: "incident", id, kind, at: at.toISOString() },
+  );
 }
 
 /** Announces a committed change to the status page's components, maintenance or settings. */

@@ -94,9 +94,10 @@ export function createPagingEngine(ctx: AppContext, opts: PagingEngineOptions) {
     async start(): Promise<void> {
       await scheduleSweep(ctx, 0);
       // Verbs publish after each commit; their outbox job is due now, so look at once.
-      // (The engine's own events — pages, escalations — announce nothing new for it.)
+      // (The engine's own events — pages, escalations — announce nothing new for it, nor do those the
+      // alert processor marks noJobs: it paged the incidents it opened in its own transaction.)
       unsubscribe = ctx.events.subscribe((event) => {
-        if (event.type === "incident" && ENGINE_KINDS.test(event.kind)) return;
+        if (event.type === "incident" && (event.noJobs || ENGINE_KINDS.test(event.kind))) return;
         runner.wake();
       });
       runner.start();

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
+import { sql } from "drizzle-orm";
 import type { AlertEvent } from "#domain/alert/event.ts";
 import { MINUTE } from "#domain/time.ts";
 import { countInbox } from "#store/inbox.ts";
+import { executeRows } from "#store/rows.ts";
 import { openTestDb, type TestDatabase, testBackends } from "#store/testing.ts";
 import {
   appContext,
@@ -12,6 +14,7 @@ import {
   uniqueName,
 } from "../../../test/helpers/factories.ts";
 import { silentLogger } from "../context.ts";
+import { type ChangeEvent, LocalChangeFeed } from "../events.ts";
 import { changeIncidentStatus } from "../incidents/change-status.ts";
 import { getIncident } from "../incidents/get.ts";
 import { AlertIntake } from "./intake.ts";
@@ -128,6 +131,39 @@ for (const backend of await testBackends()) {
           ["f2", "firing"],
         ],
       );
+    });
+
+    test("its announcements say when nothing is due for the job engine, and only then", async () => {
+      const feed = new LocalChangeFeed();
+      const heard: ChangeEvent[] = [];
+      feed.subscribe((e) => heard.push(e));
+      const ctx = appContext(database.db, { events: feed });
+      const { intake, source } = await setUp(ctx);
+      const pendingLooks = async () =>
+        (
+          await executeRows(
+            ctx.db,
+            sql`select key from jobs where kind = 'incident.events' and state = 'pending' order by key`,
+          )
+        ).map((r) => String(r.key));
+      const before = await pendingLooks();
+      const announced = async (options: Parameters<typeof processInbox>[1]) => {
+        heard.length = 0;
+        while ((await processInbox(ctx, options)) > 0);
+        return heard.map((e) => (e.type === "incident" ? [e.kind, e.noJobs ?? false] : [e.type]));
+      };
+      // Paged in the batch's own transaction: the incident's outbox job is gone, nothing to wake for.
+      await intake.accept(source, [event("trigger", "paged")]);
+      assert.deepEqual(await announced({ onPagesDue: () => {} }), [["alert.attached", true]]);
+      assert.deepEqual(await pendingLooks(), before, "no engine look left queued");
+      // An acknowledgement by the sender queues the engine's look (stop escalating): it must wake.
+      await intake.accept(source, [event("acknowledge", "paged")]);
+      assert.deepEqual(await announced({ onPagesDue: () => {} }), [["incident.status_changed", false]]);
+      assert.equal((await pendingLooks()).length, before.length + 1, "the look the engine is woken for");
+      // Without paging in the batch (no onPagesDue), the new incident's outbox job starts it: wake.
+      await intake.accept(source, [event("trigger", "unpaged")]);
+      assert.deepEqual(await announced({}), [["alert.attached", false]]);
+      assert.equal((await pendingLooks()).length, before.length + 2);
     });
 
     test("an ack or resolve for an unknown key changes nothing", async () => {

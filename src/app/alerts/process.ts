@@ -201,7 +201,7 @@ async function applyEvents(
   rows: InboxRow[],
   options: ProcessOptions,
 ): Promise<AppliedBatch> {
-  const touched = new Map<number, string>();
+  const touched: Touched = new Map();
   const opened: string[] = [];
   const { applied, remember } = await applyRows(tx, ctx, rows, options, touched, opened);
   const paged =
@@ -219,8 +219,14 @@ async function applyEvents(
       const announced = options.chat
         ? new Set<number>()
         : new Set((paged?.changed ?? []).map((c) => c.number));
-      for (const [number, kind] of touched)
-        if (!announced.has(number)) publishIncidentChange(ctx.events, number, kind as never, now);
+      for (const [number, { kind, outbox, opened }] of touched) {
+        if (announced.has(number)) continue;
+        // Nothing is due for the engine unless a change queued its look (outbox), an incident opened here
+        // kept its outbox job (its paging did not start above), or a chat announcement is queued: on
+        // PGlite every needless wake is a claim and a look at the queue on the one thread.
+        const noJobs = !options.chat && !outbox && (!opened || paged !== undefined);
+        publishIncidentChange(ctx.events, number, kind as never, now, { noJobs });
+      }
       for (const c of paged?.changed ?? []) publishIncidentChange(ctx.events, c.number, c.kind, now);
       if (paged?.dueNow.length) options.onPagesDue?.(paged.dueNow);
     },
@@ -251,6 +257,27 @@ async function pageOpened(ctx: AppContext, tx: Db, opened: readonly string[], ch
   }
 }
 
+/**
+ * The incidents a batch changed, by number: the timeline kind to announce; whether a change queued the
+ * engine's look at it (a timeline write with its outbox job); whether the batch opened it (its declare
+ * queued that look, which pageOpened deletes when it pages the incident itself).
+ */
+type Touched = Map<number, { kind: string; outbox: boolean; opened: boolean }>;
+
+function touch(
+  state: BatchState,
+  number: number,
+  kind: string,
+  how: { outbox?: boolean; opened?: boolean },
+): void {
+  const before = state.touched.get(number);
+  state.touched.set(number, {
+    kind,
+    outbox: (before?.outbox ?? false) || (how.outbox ?? false),
+    opened: (before?.opened ?? false) || (how.opened ?? false),
+  });
+}
+
 interface BatchState {
   tx: Db;
   ctx: AppContext;
@@ -275,7 +302,7 @@ interface BatchState {
   pending: PendingOpen[];
   /** The open incident an earlier alert of each key belongs to (prefetched, then kept up to date). */
   incidentForKey: Map<string, { id: string; number: number | null }>;
-  touched: Map<number, string>;
+  touched: Touched;
   defaultOnResolved: OnAlertsResolved;
 }
 
@@ -366,7 +393,7 @@ async function applyRows(
   ctx: AppContext,
   rows: InboxRow[],
   options: ProcessOptions,
-  touched: Map<number, string>,
+  touched: Touched,
   opened: string[],
 ): Promise<{ applied: InboxRow[]; remember: () => void }> {
   const budgetMs = options.budgetMs ?? 25;
@@ -727,7 +754,7 @@ async function flushOpens(state: BatchState): Promise<void> {
       outcome: "opened",
       message: `alert ${alertRef(alert)} opened ${formatHumanId(number)} (${severity})`,
     });
-    state.touched.set(number, "alert.attached");
+    touch(state, number, "alert.attached", { opened: true });
     state.ctx.log.info({ incident: number, alert: alert.number, severity }, "incident opened by an alert");
   }
 }
@@ -770,7 +797,7 @@ async function onIncident(
     }
   }
   await applyChange(state.tx, incident, all, actorOf(state, row), at, patch);
-  state.touched.set(incident.number, all.at(-1)?.kind ?? "alert.changed");
+  touch(state, incident.number, all.at(-1)?.kind ?? "alert.changed", { outbox: true });
 }
 
 /** Once every alert of an open incident has resolved, it moves on (mitigating by default; configurable). */
@@ -800,7 +827,7 @@ async function afterResolve(state: BatchState, alert: WorkingAlert, row: InboxRo
     row.receivedAt,
     { status: target, ...decision.stamps },
   );
-  state.touched.set(incident.number, "incident.status_changed");
+  touch(state, incident.number, "incident.status_changed", { outbox: true });
 }
 
 function countResolvedHere(state: BatchState, incidentId: string): number {

@@ -83,7 +83,9 @@ export function registerEventRoutes(app: FastifyInstance, api: ApiRegistry): voi
             req.log.warn({ err: error, incident: event.id }, "could not check an incident's visibility");
             return false;
           });
-          if (visible) write(formatSse(event.type, event));
+          // noJobs is a hint for the job engine, not something a browser re-reads by.
+          const { noJobs: _hint, ...shown } = event;
+          if (visible) write(formatSse(event.type, shown));
         });
       });
       const keepalive = setInterval(() => write(": keepalive\n\n"), KEEPALIVE_MS);

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
-import { executeRows, textArray, toInt } from "./rows.ts";
+import { executeRows, insertJsonRows, textArray, toInt } from "./rows.ts";
 import {
   alertLog,
   alertMembers,
@@ -189,11 +189,8 @@ export async function nextAlertNumbers(db: Db, n: number): Promise<number[]> {
 /** Inserts alerts; returns their versions (see rowVersion) by id. */
 export async function insertAlerts(db: Db, rows: readonly AlertInsert[]): Promise<Map<string, string>> {
   if (rows.length === 0) return new Map();
-  const written = await db
-    .insert(alerts)
-    .values([...rows])
-    .returning({ id: alerts.id, version: rowVersion });
-  return new Map(written.map((r) => [r.id, r.version]));
+  const written = await insertJsonRows(db, alerts, rows, sql`id, xmin::text as version`);
+  return new Map(written.map((r) => [String(r.id), String(r.version)]));
 }
 
 /**

@@ -189,7 +189,7 @@ export async function nextAlertNumbers(db: Db, n: number): Promise<number[]> {
 /** Inserts alerts; returns their versions (see rowVersion) by id. */
 export async function insertAlerts(db: Db, rows: readonly AlertInsert[]): Promise<Map<string, string>> {
   if (rows.length === 0) return new Map();
-  const written = await insertJsonRows(db, alerts, rows, sql`id, xmin::text as version`);
+  const written = await insertJsonRows(db, alerts, rows, sql`returning id, xmin::text as version`);
   return new Map(written.map((r) => [String(r.id), String(r.version)]));
 }
 

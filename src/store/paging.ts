@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
 import { enqueueJobs, type NewJob } from "./jobs.ts";
-import { executeRows, textArray, toDate, toInt } from "./rows.ts";
+import { executeRows, insertJsonRows, textArray, toDate, toInt } from "./rows.ts";
 import {
   chatAnnouncements,
   contactMethods,
@@ -621,21 +621,15 @@ export async function lockEscalations(
 
 export async function upsertEscalations(tx: Db, rows: readonly EscalationRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await tx
-    .insert(incidentEscalations)
-    .values([...rows])
-    .onConflictDoUpdate({
-      target: incidentEscalations.incidentId,
-      set: {
-        policyId: sql`excluded.policy_id`,
-        level: sql`excluded.level`,
-        cycle: sql`excluded.cycle`,
-        state: sql`excluded.state`,
-        nextAt: sql`excluded.next_at`,
-        lastReminderAt: sql`coalesce(excluded.last_reminder_at, ${incidentEscalations.lastReminderAt})`,
-        updatedAt: sql`excluded.updated_at`,
-      },
-    });
+  await insertJsonRows(
+    tx,
+    incidentEscalations,
+    rows,
+    sql`on conflict (incident_id) do update set policy_id = excluded.policy_id, level = excluded.level,
+      cycle = excluded.cycle, state = excluded.state, next_at = excluded.next_at,
+      last_reminder_at = coalesce(excluded.last_reminder_at, incident_escalations.last_reminder_at),
+      updated_at = excluded.updated_at`,
+  );
 }
 
 /** Each incident's escalation policy: that of its first service (by name) that has one. */

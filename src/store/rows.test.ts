@@ -61,7 +61,7 @@ for (const backend of await testBackends()) {
         },
         { id: randomUUID(), name: "second", group: null, tags: [], data: [], extra: { y: 1 }, at, ok: false },
       ];
-      const returned = await insertJsonRows(database.db, things, rows, sql`id, count`);
+      const returned = await insertJsonRows(database.db, things, rows, sql`returning id, count`);
       assert.deepEqual(
         returned.map((r) => [r.id, Number(r.count)]),
         rows.map((r) => [r.id, 7]),

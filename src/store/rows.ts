@@ -63,13 +63,13 @@ const insertTexts = new WeakMap<Table, Map<string, JsonInsert>>();
  * count; and no per-value parameter building, which for ~30 columns a row was drizzle's biggest cost in
  * the alert ingest profile (bench/README.md). The columns, their SQL types and names come from the table's
  * definition; a column every row leaves undefined gets its database default. Every row must define the
- * same columns. `returning` is appended as given (e.g. sql`id`).
+ * same columns. `tail` is appended as given: sql`returning id`, an `on conflict` clause.
  */
 export async function insertJsonRows<T extends Table>(
   db: { execute(query: SQL): PromiseLike<unknown> },
   table: T,
   rows: readonly T["$inferInsert"][],
-  returning?: SQL,
+  tail?: SQL,
 ): Promise<Record<string, unknown>[]> {
   const first = rows[0];
   if (!first) return [];
@@ -118,6 +118,6 @@ export async function insertJsonRows<T extends Table>(
   });
   return executeRows(
     db,
-    sql`${sql.raw(text.before)}${JSON.stringify(input)}${sql.raw(text.after)}${returning ? sql` returning ${returning}` : sql``}`,
+    sql`${sql.raw(text.before)}${JSON.stringify(input)}${sql.raw(text.after)}${tail ? sql` ${tail}` : sql``}`,
   );
 }

@@ -29,6 +29,8 @@ export interface RawIngestEvent {
   kind: "alertmanager" | "pagerduty";
   /** The AlertEvent as JSON, serialised once where it was read: stored as is. */
   event: string;
+  /** Its dedup key, so that the processor can recognise an identical repeat without parsing `event`. */
+  dedupKey: string;
   /** The 202's JSON body, as the Fastify route words it. */
   answer: string;
 }
@@ -73,6 +75,7 @@ export function readIngest(url: string, body: Buffer, bodyLimit: number): RawIng
       key: routingKey,
       kind: "pagerduty",
       event: JSON.stringify(event),
+      dedupKey: event.dedupKey,
       answer: JSON.stringify(PAGERDUTY_SUCCESS(event.dedupKey)),
     };
   }
@@ -85,6 +88,7 @@ export function readIngest(url: string, body: Buffer, bodyLimit: number): RawIng
     key,
     kind: "alertmanager",
     event: JSON.stringify(event),
+    dedupKey: event.dedupKey,
     answer: JSON.stringify(webhookAccepted(event)),
   };
 }
@@ -107,7 +111,7 @@ export function storeRawEvent(
     const started = performance.now();
     try {
       const integration = await intake.integration(raw.key, [raw.kind]);
-      await intake.acceptSerialized(integration, raw.event);
+      await intake.acceptSerialized(integration, raw.event, raw.dedupKey);
     } catch {
       // Unknown key, rate limit, storage down: the Fastify route tries again and answers with its words.
       return false;

@@ -4,7 +4,11 @@ import { executeRows, textArray, toDate, toInt } from "./rows.ts";
 
 /** An event already serialised as JSON (by a status worker): stored as is, never parsed and stringified again. */
 export class SerializedEvent {
-  constructor(readonly json: string) {}
+  constructor(
+    readonly json: string,
+    /** The event's dedup key, known where it was serialised (app/alerts/process.ts: identical repeats). */
+    readonly dedupKey?: string,
+  ) {}
 }
 
 /** An event waiting in the durable inbox. */

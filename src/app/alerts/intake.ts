@@ -115,10 +115,10 @@ export class AlertIntake {
 
   /**
    * Stores one alert event given as its JSON text (an AlertEvent serialised by a status worker that
-   * validated it); resolves after it committed.
+   * validated it) and its dedup key; resolves after it committed.
    */
-  acceptSerialized(source: AlertSource, json: string): Promise<void> {
-    return this.#store(source, [{ kind: "alert", event: new SerializedEvent(json) }]);
+  acceptSerialized(source: AlertSource, json: string, dedupKey: string): Promise<void> {
+    return this.#store(source, [{ kind: "alert", event: new SerializedEvent(json, dedupKey) }]);
   }
 
   acceptChange(source: AlertSource, change: ChangeEvent): Promise<void> {

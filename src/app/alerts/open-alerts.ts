@@ -20,6 +20,8 @@ export interface OpenAlert {
   alert: WorkingAlert;
   members: readonly KnownMember[];
   version: string;
+  /** The digest of the trigger's JSON text this process last applied to it (app/alerts/process.ts applyText). */
+  lastEvent?: string | undefined;
 }
 
 /**
@@ -67,7 +69,12 @@ export async function readOpenAlerts(
     );
     for (const [key, entry] of held) {
       if (current.get(entry.alert.id) === entry.version)
-        found.push({ alert: { ...entry.alert }, members: entry.members, version: entry.version });
+        found.push({
+          alert: { ...entry.alert },
+          members: entry.members,
+          version: entry.version,
+          lastEvent: entry.lastEvent,
+        });
       else {
         cache.delete(key);
         toRead.push(unique.get(key) as { sourceId: string; dedupKey: string });
@@ -103,7 +110,7 @@ export function rememberOpenAlerts(
     const { details: _d, links: _l, images: _i, ...alert } = entry.alert;
     const key = openAlertKey(alert.sourceId, alert.dedupKey);
     cache.delete(key); // re-inserted last: the Map's order is the eviction order
-    cache.set(key, { alert, members: entry.members, version: entry.version });
+    cache.set(key, { alert, members: entry.members, version: entry.version, lastEvent: entry.lastEvent });
   }
   if (cache.size > MAX_ENTRIES) {
     let excess = cache.size - MAX_ENTRIES;

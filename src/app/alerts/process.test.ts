@@ -4,7 +4,8 @@ import { after, before, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
 import type { AlertEvent } from "#domain/alert/event.ts";
 import { MINUTE } from "#domain/time.ts";
-import { countInbox } from "#store/inbox.ts";
+import { withTransaction } from "#store/db.ts";
+import { countInbox, SerializedEvent } from "#store/inbox.ts";
 import { executeRows } from "#store/rows.ts";
 import { openTestDb, type TestDatabase, testBackends } from "#store/testing.ts";
 import {
@@ -17,9 +18,10 @@ import { silentLogger } from "../context.ts";
 import { type ChangeEvent, LocalChangeFeed } from "../events.ts";
 import { changeIncidentStatus } from "../incidents/change-status.ts";
 import { getIncident } from "../incidents/get.ts";
+import { getTimeline } from "../incidents/timeline.ts";
 import { AlertIntake } from "./intake.ts";
 import { createIntegration } from "./integrations.ts";
-import { processInbox } from "./process.ts";
+import { applyEventsWithin, processInbox } from "./process.ts";
 import { getAlert, listAlerts } from "./queries.ts";
 import { createService } from "./services.ts";
 
@@ -164,6 +166,72 @@ for (const backend of await testBackends()) {
       await intake.accept(source, [event("trigger", "unpaged")]);
       assert.deepEqual(await announced({}), [["alert.attached", false]]);
       assert.equal((await pendingLooks()).length, before.length + 2);
+    });
+
+    test("a raw webhook's identical repeats, applied without parsing, end as parsed events do", async () => {
+      const ctx = appContext(database.db);
+      const member = (fingerprint: string, status: "firing" | "resolved") => ({
+        fingerprint,
+        status,
+        labels: { instance: fingerprint },
+        annotations: {},
+        startsAt: null,
+        endsAt: null,
+        generatorUrl: null,
+      });
+      const group = (f2: "firing" | "resolved"): AlertEvent => ({
+        ...event("trigger", "group"),
+        members: [member("f1", "firing"), member("f2", f2)],
+        completeGroup: true,
+      });
+      const firing = group("firing");
+      const partly = group("resolved");
+      // Repeats within one commit and across commits (the second from the open-alert memory), a change,
+      // the same text again after it, then the incident resolved by hand and the same text once more.
+      const commits = [[firing, firing, firing], [firing], [partly, firing], [firing, firing]];
+      const apply = async (setup: Awaited<ReturnType<typeof setUp>>, raw: boolean, list: AlertEvent[]) => {
+        const rows = list.map((e) => ({
+          sourceId: setup.source.id,
+          sourceKind: "alertmanager",
+          serviceId: setup.source.serviceId,
+          kind: "alert" as const,
+          event: raw ? new SerializedEvent(JSON.stringify(e), e.dedupKey) : e,
+          receivedAt: ctx.clock.now(),
+        }));
+        const done = await withTransaction(ctx.db, (tx) => applyEventsWithin(ctx, tx, rows, { budgetMs: 60_000 }));
+        assert.equal(done.applied, rows.length);
+        done.announce();
+        ctx.clock.advance(MINUTE);
+      };
+      const outcome = async (raw: boolean) => {
+        const setup = await setUp(ctx);
+        for (const list of commits) await apply(setup, raw, list);
+        const [alert] = (await listAlerts(ctx, { service: setup.service })).items;
+        assert.ok(alert?.incident);
+        const detail = await getAlert(ctx, alert.id);
+        const timeline = (await getTimeline(ctx, alert.incident)).events.map((e) => e.kind);
+        await changeIncidentStatus(ctx, alert.incident, { status: "resolved" });
+        await apply(setup, raw, [firing]);
+        const after = (await listAlerts(ctx, { service: setup.service })).items;
+        return {
+          count: alert.event_count,
+          status: alert.status,
+          members: detail.members.map((m) => [m.fingerprint, m.status]),
+          timeline,
+          afterHandResolve: after.map((a) => [a.status, a.event_count, a.incident === alert.incident]),
+        };
+      };
+      const parsed = await outcome(false);
+      assert.equal(parsed.count, 8);
+      assert.deepEqual(
+        parsed.afterHandResolve,
+        [
+          ["triggered", 1, false],
+          ["resolved", 8, true],
+        ],
+        "the next trigger after the hand resolve opened a new alert and incident",
+      );
+      assert.deepEqual(await outcome(true), parsed);
     });
 
     test("an ack or resolve for an unknown key changes nothing", async () => {

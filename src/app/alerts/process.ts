@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { hash, randomUUID } from "node:crypto";
 import type { AlertEvent, ChangeEvent } from "#domain/alert/event.ts";
 import {
   alertContentDigest,
@@ -40,6 +40,7 @@ import {
   type InboxInsert,
   type InboxRow,
   inboxInsertCount,
+  SerializedEvent,
   storedEvent,
   tryProcessorLock,
 } from "#store/inbox.ts";
@@ -164,8 +165,14 @@ export async function applyEventsWithin(
         return { applied: 0, count: older.count, more: true, announce: older.announce };
     } else inboxSeenEmpty.set(ctx.db, inserts);
   }
-  // Applied from what the inbox would have given back (JSON), so both paths see the same event.
-  const events = rows.map((r) => ({ ...r, id: 0, attempts: 0, event: storedEvent(r) }));
+  // Applied from what the inbox would have given back (JSON), so both paths see the same event. A raw
+  // webhook's text stays unparsed until applyRows needs it (applyText: an identical repeat never does).
+  const events = rows.map((r) => ({
+    ...r,
+    id: 0,
+    attempts: 0,
+    event: r.event instanceof SerializedEvent && r.event.dedupKey !== undefined ? r.event : storedEvent(r),
+  }));
   const own = await applyEvents(ctx, tx, events, options);
   return {
     applied: own.count,
@@ -287,6 +294,8 @@ interface BatchState {
   open: Map<string, WorkingAlert>;
   /** Row versions of the open alerts as read or last written here (app/alerts/open-alerts.ts). */
   versions: Map<string, string>;
+  /** Per open alert: the digest of the event text last applied to it, when that was a trigger (applyText). */
+  lastEvents: Map<string, string>;
   members: Map<string, KnownMember[]>;
   dirty: Set<WorkingAlert>;
   /** Dirty alerts whose content or state changed (rewritten in full); the others are only repeats. */
@@ -398,7 +407,11 @@ async function applyRows(
 ): Promise<{ applied: InboxRow[]; remember: () => void }> {
   const budgetMs = options.budgetMs ?? 25;
   const alertRows = rows.filter((r) => r.kind === "alert");
-  const keys = alertRows.map((r) => ({ sourceId: r.sourceId, dedupKey: (r.event as AlertEvent).dedupKey }));
+  const keys = alertRows.map((r) => ({
+    sourceId: r.sourceId,
+    dedupKey:
+      r.event instanceof SerializedEvent ? (r.event.dedupKey ?? "") : (r.event as AlertEvent).dedupKey,
+  }));
   const openRows = await readOpenAlerts(ctx.db, tx, keys);
   const open = new Map(openRows.map(({ alert }) => [openAlertKey(alert.sourceId, alert.dedupKey), alert]));
   const serviceIds = [...new Set(rows.map((r) => r.serviceId))];
@@ -416,6 +429,9 @@ async function applyRows(
     ),
     open,
     versions: new Map(openRows.map(({ alert, version }) => [alert.id, version])),
+    lastEvents: new Map(
+      openRows.flatMap(({ alert, lastEvent }) => (lastEvent ? [[alert.id, lastEvent]] : [])),
+    ),
     members: new Map(),
     dirty: new Set(),
     rewrite: new Set(),
@@ -460,7 +476,13 @@ async function applyRows(
       });
       continue;
     }
-    await applyAlertEvent(state, row, row.event as AlertEvent);
+    if (row.event instanceof SerializedEvent) await applyText(state, row, row.event);
+    else {
+      const event = row.event as AlertEvent;
+      await applyAlertEvent(state, row, event);
+      const after = state.open.get(openAlertKey(row.sourceId, event.dedupKey));
+      if (after) state.lastEvents.delete(after.id);
+    }
   }
   await flushOpens(state);
   opened.push(...state.incidentNumbers.keys());
@@ -487,7 +509,13 @@ async function applyRows(
   const entries: OpenAlert[] = [];
   for (const alert of state.open.values()) {
     const version = state.versions.get(alert.id);
-    if (version !== undefined) entries.push({ alert, members: state.members.get(alert.id) ?? [], version });
+    if (version !== undefined)
+      entries.push({
+        alert,
+        members: state.members.get(alert.id) ?? [],
+        version,
+        lastEvent: state.lastEvents.get(alert.id),
+      });
   }
   const closed = keys.map((k) => openAlertKey(k.sourceId, k.dedupKey));
   return { applied, remember: () => rememberOpenAlerts(ctx.db, entries, closed) };
@@ -508,6 +536,32 @@ function memberWrites(alertId: string, merge: MemberMerge | null): MemberWrite[]
     ...merge.changed.map((m) => ({ alertId, ...m })),
     ...merge.departed.map((fingerprint) => ({ alertId, fingerprint, status: "resolved", statusOnly: true })),
   ];
+}
+
+/**
+ * An event that came as JSON text (a raw webhook, http/raw-ingest.ts). When its text is the very text of the
+ * trigger last applied to its open alert, and nobody wrote the alert since (readOpenAlerts checked its row
+ * version), applying it again can only count a repeat: same action, members and content, so no member,
+ * content or state changes. That is all it does then, without parsing or digesting the event: in a storm
+ * most events are such repeats (Alertmanager re-sends every group unchanged each group_interval), and the
+ * parse and the member and content digests were the processor's largest JavaScript cost (bench/README.md).
+ */
+async function applyText(state: BatchState, row: InboxRow, text: SerializedEvent): Promise<void> {
+  const key = openAlertKey(row.sourceId, text.dedupKey ?? "");
+  const digest = hash("sha1", text.json, "base64");
+  const alert = state.open.get(key);
+  if (alert && state.lastEvents.get(alert.id) === digest) {
+    alert.eventCount += 1;
+    alert.lastEventAt = row.receivedAt;
+    state.dirty.add(alert);
+    return;
+  }
+  const event = JSON.parse(text.json) as AlertEvent;
+  await applyAlertEvent(state, row, event);
+  const after = state.open.get(key);
+  if (!after) return;
+  if (event.action === "trigger") state.lastEvents.set(after.id, digest);
+  else state.lastEvents.delete(after.id);
 }
 
 async function applyAlertEvent(state: BatchState, row: InboxRow, event: AlertEvent): Promise<void> {

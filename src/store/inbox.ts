@@ -38,19 +38,22 @@ export async function insertInboxRows(db: Db, rows: readonly InboxInsert[]): Pro
   const parts: string[] = [];
   for (let ord = 0; ord < rows.length; ord++) {
     const r = rows[ord] as InboxInsert;
-    const event = r.event instanceof SerializedEvent ? r.event.json : JSON.stringify(r.event);
+    const serialized = r.event instanceof SerializedEvent ? r.event : undefined;
+    const event = serialized ? serialized.json : JSON.stringify(r.event);
     parts.push(
       `{"ord":${ord},"source_id":${JSON.stringify(r.sourceId)},"source_kind":${JSON.stringify(r.sourceKind)},` +
         `"service_id":${JSON.stringify(r.serviceId)},"kind":${JSON.stringify(r.kind)},` +
-        `"received_at":"${r.receivedAt.toISOString()}","event":${event}}`,
+        `"received_at":"${r.receivedAt.toISOString()}","dedup_key":${JSON.stringify(serialized?.dedupKey ?? null)},` +
+        `"event":${event}}`,
     );
   }
   const result = await executeRows(
     db,
-    sql`insert into alert_inbox (source_id, source_kind, service_id, kind, event, received_at)
-        select source_id, source_kind, service_id, kind, event::text, received_at
+    sql`insert into alert_inbox (source_id, source_kind, service_id, kind, event, dedup_key, received_at)
+        select source_id, source_kind, service_id, kind, event::text, dedup_key, received_at
         from json_to_recordset(${`[${parts.join(",")}]`}::json) as x(
-          ord int, source_id uuid, source_kind text, service_id uuid, kind text, event json, received_at timestamptz)
+          ord int, source_id uuid, source_kind text, service_id uuid, kind text, event json, dedup_key text,
+          received_at timestamptz)
         order by ord
         returning id`,
   );
@@ -216,7 +219,7 @@ export async function hasPendingInbox(tx: Db): Promise<boolean> {
 export async function claimInboxRows(tx: Db, limit: number): Promise<InboxRow[]> {
   const rows = await executeRows(
     tx,
-    sql`select id, source_id, source_kind, service_id, kind, event, received_at, attempts
+    sql`select id, source_id, source_kind, service_id, kind, event, dedup_key, received_at, attempts
         from alert_inbox where dead_at is null order by id limit ${limit} for update skip locked`,
   );
   return rows.map((r) => ({
@@ -225,7 +228,11 @@ export async function claimInboxRows(tx: Db, limit: number): Promise<InboxRow[]>
     sourceKind: String(r.source_kind),
     serviceId: String(r.service_id),
     kind: r.kind === "change" ? "change" : "alert",
-    event: JSON.parse(String(r.event)),
+    // A raw webhook's text stays unparsed, with its dedup key, until the processor needs it (applyText).
+    event:
+      r.kind !== "change" && typeof r.dedup_key === "string"
+        ? new SerializedEvent(String(r.event), r.dedup_key)
+        : JSON.parse(String(r.event)),
     receivedAt: toDate(r.received_at) as Date,
     attempts: toInt(r.attempts),
   }));

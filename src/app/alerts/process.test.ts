@@ -189,7 +189,17 @@ for (const backend of await testBackends()) {
       // Repeats within one commit and across commits (the second from the open-alert memory), a change,
       // the same text again after it, then the incident resolved by hand and the same text once more.
       const commits = [[firing, firing, firing], [firing], [partly, firing], [firing, firing]];
-      const apply = async (setup: Awaited<ReturnType<typeof setUp>>, raw: boolean, list: AlertEvent[]) => {
+      type Path = "parsed" | "raw" | "raw via the inbox";
+      const apply = async (setup: Awaited<ReturnType<typeof setUp>>, path: Path, list: AlertEvent[]) => {
+        if (path === "raw via the inbox") {
+          // PostgreSQL's path: stored as text with its dedup key, applied by the processor.
+          for (const e of list)
+            await setup.intake.acceptSerialized(setup.source, JSON.stringify(e), e.dedupKey);
+          while ((await processInbox(ctx, { budgetMs: 60_000 })) > 0);
+          ctx.clock.advance(MINUTE);
+          return;
+        }
+        const raw = path === "raw";
         const rows = list.map((e) => ({
           sourceId: setup.source.id,
           sourceKind: "alertmanager",
@@ -198,20 +208,22 @@ for (const backend of await testBackends()) {
           event: raw ? new SerializedEvent(JSON.stringify(e), e.dedupKey) : e,
           receivedAt: ctx.clock.now(),
         }));
-        const done = await withTransaction(ctx.db, (tx) => applyEventsWithin(ctx, tx, rows, { budgetMs: 60_000 }));
+        const done = await withTransaction(ctx.db, (tx) =>
+          applyEventsWithin(ctx, tx, rows, { budgetMs: 60_000 }),
+        );
         assert.equal(done.applied, rows.length);
         done.announce();
         ctx.clock.advance(MINUTE);
       };
-      const outcome = async (raw: boolean) => {
+      const outcome = async (path: Path) => {
         const setup = await setUp(ctx);
-        for (const list of commits) await apply(setup, raw, list);
+        for (const list of commits) await apply(setup, path, list);
         const [alert] = (await listAlerts(ctx, { service: setup.service })).items;
         assert.ok(alert?.incident);
         const detail = await getAlert(ctx, alert.id);
         const timeline = (await getTimeline(ctx, alert.incident)).events.map((e) => e.kind);
         await changeIncidentStatus(ctx, alert.incident, { status: "resolved" });
-        await apply(setup, raw, [firing]);
+        await apply(setup, path, [firing]);
         const after = (await listAlerts(ctx, { service: setup.service })).items;
         return {
           count: alert.event_count,
@@ -221,7 +233,7 @@ for (const backend of await testBackends()) {
           afterHandResolve: after.map((a) => [a.status, a.event_count, a.incident === alert.incident]),
         };
       };
-      const parsed = await outcome(false);
+      const parsed = await outcome("parsed");
       assert.equal(parsed.count, 8);
       assert.deepEqual(
         parsed.afterHandResolve,
@@ -231,7 +243,8 @@ for (const backend of await testBackends()) {
         ],
         "the next trigger after the hand resolve opened a new alert and incident",
       );
-      assert.deepEqual(await outcome(true), parsed);
+      assert.deepEqual(await outcome("raw"), parsed);
+      assert.deepEqual(await outcome("raw via the inbox"), parsed);
     });
 
     test("an ack or resolve for an unknown key changes nothing", async () => {

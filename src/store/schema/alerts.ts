@@ -59,6 +59,11 @@ export const alertInbox = pgTable("alert_inbox", {
   kind: text("kind").notNull(),
   /** The event as JSON text: stored and read back whole, never queried, so text (cheaper than jsonb on PGlite). */
   event: text("event").notNull(),
+  /**
+   * The alert event's dedup key when it came as JSON text from the raw fast path: the processor finds its
+   * alert, and recognises an identical repeat, without parsing `event` (app/alerts/process.ts applyText).
+   */
+  dedupKey: text("dedup_key"),
   receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
   attempts: integer("attempts").notNull().default(0),
   lastError: text("last_error"),

@@ -1,0 +1,1 @@
+ALTER TABLE "alert_inbox" ADD COLUMN "dedup_key" text;

@@ -27,6 +27,26 @@ import { createService } from "./services.ts";
 
 const noConfig = () => [];
 
+type Status = "firing" | "resolved";
+
+/** An Alertmanager-style trigger for the group "group" with members f1 and f2 in these states. */
+function groupEvent(f1: Status, f2: Status): AlertEvent {
+  const member = (fingerprint: string, status: Status) => ({
+    fingerprint,
+    status,
+    labels: { instance: "db-1" },
+    annotations: {},
+    startsAt: null,
+    endsAt: null,
+    generatorUrl: null,
+  });
+  return {
+    ...event("trigger", "group"),
+    members: [member("f1", f1), member("f2", f2)],
+    completeGroup: true,
+  };
+}
+
 for (const backend of await testBackends()) {
   describe(`the alert inbox (${backend.kind})`, { skip: backend.skip }, () => {
     let database: TestDatabase;
@@ -106,20 +126,7 @@ for (const backend of await testBackends()) {
         log: { ...silentLogger, warn: (o: unknown) => warnings.push(o) },
       };
       const { service, intake, source } = await setUp(ctx);
-      const member = (status: "firing" | "resolved") => ({
-        fingerprint: "f1",
-        status,
-        labels: { instance: "db-1" },
-        annotations: {},
-        startsAt: null,
-        endsAt: null,
-        generatorUrl: null,
-      });
-      const grouped = (status: "firing" | "resolved"): AlertEvent => ({
-        ...event("trigger", "group"),
-        members: [member(status), { ...member("firing"), fingerprint: "f2" }],
-        completeGroup: true,
-      });
+      const grouped = (status: "firing" | "resolved") => groupEvent(status, "firing");
       await intake.accept(source, [grouped("firing"), grouped("firing"), grouped("resolved")]);
       assert.equal(await processInbox(ctx, { budgetMs: 60_000 }), 3, "all three in the first batch");
       assert.deepEqual(warnings, [], "the batch did not fail and fall back to one event at a time");
@@ -170,22 +177,8 @@ for (const backend of await testBackends()) {
 
     test("a raw webhook's identical repeats, applied without parsing, end as parsed events do", async () => {
       const ctx = appContext(database.db);
-      const member = (fingerprint: string, status: "firing" | "resolved") => ({
-        fingerprint,
-        status,
-        labels: { instance: fingerprint },
-        annotations: {},
-        startsAt: null,
-        endsAt: null,
-        generatorUrl: null,
-      });
-      const group = (f2: "firing" | "resolved"): AlertEvent => ({
-        ...event("trigger", "group"),
-        members: [member("f1", "firing"), member("f2", f2)],
-        completeGroup: true,
-      });
-      const firing = group("firing");
-      const partly = group("resolved");
+      const firing = groupEvent("firing", "firing");
+      const partly = groupEvent("firing", "resolved");
       // Repeats within one commit and across commits (the second from the open-alert memory), a change,
       // the same text again after it, then the incident resolved by hand and the same text once more.
       const commits = [[firing, firing, firing], [firing], [partly, firing], [firing, firing]];

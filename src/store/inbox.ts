@@ -7,7 +7,7 @@ export class SerializedEvent {
   constructor(
     readonly json: string,
     /** The event's dedup key, known where it was serialised (app/alerts/process.ts: identical repeats). */
-    readonly dedupKey?: string,
+    readonly dedupKey: string,
   ) {}
 }
 
@@ -43,7 +43,7 @@ export async function insertInboxRows(db: Db, rows: readonly InboxInsert[]): Pro
     parts.push(
       `{"ord":${ord},"source_id":${JSON.stringify(r.sourceId)},"source_kind":${JSON.stringify(r.sourceKind)},` +
         `"service_id":${JSON.stringify(r.serviceId)},"kind":${JSON.stringify(r.kind)},` +
-        `"received_at":"${r.receivedAt.toISOString()}","dedup_key":${JSON.stringify(serialized?.dedupKey ?? null)},` +
+        `"received_at":"${r.receivedAt.toISOString()}","dedup_key":${serialized ? JSON.stringify(serialized.dedupKey) : "null"},` +
         `"event":${event}}`,
     );
   }

@@ -171,7 +171,7 @@ export async function applyEventsWithin(
     ...r,
     id: 0,
     attempts: 0,
-    event: r.event instanceof SerializedEvent && r.event.dedupKey !== undefined ? r.event : storedEvent(r),
+    event: r.event instanceof SerializedEvent ? r.event : storedEvent(r),
   }));
   const own = await applyEvents(ctx, tx, events, options);
   return {
@@ -409,8 +409,7 @@ async function applyRows(
   const alertRows = rows.filter((r) => r.kind === "alert");
   const keys = alertRows.map((r) => ({
     sourceId: r.sourceId,
-    dedupKey:
-      r.event instanceof SerializedEvent ? (r.event.dedupKey ?? "") : (r.event as AlertEvent).dedupKey,
+    dedupKey: r.event instanceof SerializedEvent ? r.event.dedupKey : (r.event as AlertEvent).dedupKey,
   }));
   const openRows = await readOpenAlerts(ctx.db, tx, keys);
   const open = new Map(openRows.map(({ alert }) => [openAlertKey(alert.sourceId, alert.dedupKey), alert]));
@@ -547,7 +546,7 @@ function memberWrites(alertId: string, merge: MemberMerge | null): MemberWrite[]
  * parse and the member and content digests were the processor's largest JavaScript cost (bench/README.md).
  */
 async function applyText(state: BatchState, row: InboxRow, text: SerializedEvent): Promise<void> {
-  const key = openAlertKey(row.sourceId, text.dedupKey ?? "");
+  const key = openAlertKey(row.sourceId, text.dedupKey);
   const digest = hash("sha1", text.json, "base64");
   const alert = state.open.get(key);
   if (alert && state.lastEvents.get(alert.id) === digest) {

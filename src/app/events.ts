@@ -95,12 +95,13 @@ export function publishIncidentChange(
   at: Date,
   opts: { noJobs?: boolean } = {},
 ): void {
-  const id = formatHumanId(incidentNumber);
-  events.publish(
-    opts.noJobs
-      ? { type: "incident", id, kind, at: at.toISOString(), noJobs: true }
-      : { type: "incident", id, kind, at: at.toISOString() },
-  );
+  events.publish({
+    type: "incident",
+    id: formatHumanId(incidentNumber),
+    kind,
+    at: at.toISOString(),
+    ...(opts.noJobs ? { noJobs: true as const } : {}),
+  });
 }
 
 /** Announces a committed change to the status page's components, maintenance or settings. */

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -148,7 +149,7 @@ async function openPglite(dataDir: string | undefined, load: Blob | undefined): 
       // 340 ms at 2,000 open alerts; per table the longest step is ~20 ms: bench/README.md).
       for (const table of CHURNING_TABLES) {
         await client.exec(`vacuum ${table}`);
-        await turn();
+        await nextTurn();
       }
       // A small sample (20 × 300 rows per table) keeps this to milliseconds: a full-size ANALYZE of 100k
       // incidents blocked PGlite's (main) thread for ~0.5 s, visible as a p99 spike in bench/.
@@ -157,7 +158,7 @@ async function openPglite(dataDir: string | undefined, load: Blob | undefined): 
       );
       for (const { name } of tables.rows) {
         await client.exec(`begin; set local default_statistics_target = 20; analyze ${name}; commit;`);
-        await turn();
+        await nextTurn();
       }
     },
     async close() {
@@ -170,9 +171,6 @@ async function openPglite(dataDir: string | undefined, load: Blob | undefined): 
     statementCount: () => counter.count,
   };
 }
-
-/** Lets the event loop run once (I/O included) before going on. */
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** PGlite tables with many updates and deletes per row, vacuumed by maintain(). */
 const CHURNING_TABLES = [

@@ -37,12 +37,25 @@ const open = new Set<Socket>();
 // for the main process's word that its event is committed before the 202 is written.
 let nextId = 0;
 const waiting = new Map<number, (stored: boolean) => void>();
+// The events read in one tick go in one message (IPC costs per message, and a burst reads many per tick).
+let unsent: [id: number, raw: RawIngestEvent][] = [];
+const sendUnsent = () => {
+  const events = unsent;
+  unsent = [];
+  if (process.connected) send({ type: "ingest", events });
+  else for (const [id] of events) settle(id, false);
+};
+const settle = (id: number, stored: boolean) => {
+  waiting.get(id)?.(stored);
+  waiting.delete(id);
+};
 const store = (raw: RawIngestEvent): Promise<boolean> => {
   if (!process.connected) return Promise.resolve(false);
   const id = nextId++;
   return new Promise((resolve) => {
     waiting.set(id, resolve);
-    send({ type: "ingest", id, raw });
+    if (unsent.length === 0) setImmediate(sendUnsent);
+    unsent.push([id, raw]);
   });
 };
 const post =
@@ -86,10 +99,8 @@ process.on("message", (message: ToWorker, handle: unknown) => {
         send({ type: "handback", unread }, s);
       },
     });
-  } else if (message.type === "stored") {
-    waiting.get(message.id)?.(message.stored);
-    waiting.delete(message.id);
-  } else if (message.type === "stop") stop();
+  } else if (message.type === "stored") for (const [id, stored] of message.results) settle(id, stored);
+  else if (message.type === "stop") stop();
 });
 // The main process went away (crashed or stopped without asking): nothing left to serve for.
 process.on("disconnect", () => stop());

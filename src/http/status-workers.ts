@@ -23,7 +23,8 @@ import { readRequestHead, serveStatusConnection } from "./status-wire.ts";
 export type ToWorker =
   | { type: "snapshot"; snapshot: ReplicaSnapshot }
   | { type: "connection"; unread: Uint8Array }
-  | { type: "stored"; id: number; stored: boolean }
+  /** Whether each event of an `ingest` message was committed, by id (all answers of one tick together). */
+  | { type: "stored"; results: [id: number, stored: boolean][] }
   | { type: "stop" };
 
 /** Messages from a worker to the main process. */
@@ -31,7 +32,8 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "answered"; counts: Record<number, number> }
   | { type: "handback"; unread: Uint8Array }
-  | { type: "ingest"; id: number; raw: RawIngestEvent };
+  /** The events a worker read in one tick: one message for all of them (IPC costs per message). */
+  | { type: "ingest"; events: [id: number, raw: RawIngestEvent][] };
 
 export interface StatusWorkersOptions {
   /** The worker's entry (dist/http/status-worker.mjs, or src/http/status-worker.ts under tsx). */
@@ -53,6 +55,8 @@ export interface StatusWorkersOptions {
 interface Worker {
   child: ChildProcess;
   ready: boolean;
+  /** Commit answers not yet sent: sent together at the end of the tick. */
+  stored: [id: number, stored: boolean][];
 }
 
 /** How long a new connection may take to send its first request head before node:http gets it as is. */
@@ -260,7 +264,17 @@ export class StatusWorkers {
       },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    const worker: Worker = { child, ready: false };
+    const worker: Worker = { child, ready: false, stored: [] };
+    const answer = (id: number, stored: boolean) => {
+      // A group commit settles many events at once: one message carries all of this tick's answers.
+      if (worker.stored.length === 0)
+        setImmediate(() => {
+          const results = worker.stored;
+          worker.stored = [];
+          this.#send(worker, { type: "stored", results });
+        });
+      worker.stored.push([id, stored]);
+    };
     this.#workers[slot] = worker;
     child.on("message", (message: FromWorker, handle: unknown) => {
       if (message.type === "ready") {
@@ -273,10 +287,12 @@ export class StatusWorkers {
         }
       else if (message.type === "handback" && handle)
         this.onHandBack(handle as Socket, Buffer.from(message.unread));
-      else if (message.type === "ingest") {
-        const id = message.id;
-        void this.storeRaw(message.raw).then((stored) => this.#send(worker, { type: "stored", id, stored }));
-      }
+      else if (message.type === "ingest")
+        for (const [id, raw] of message.events)
+          void this.storeRaw(raw).then(
+            (stored) => answer(id, stored),
+            () => answer(id, false),
+          );
     });
     child.on("error", (error) => this.options.log.warn({ err: error }, "status worker: process error"));
     child.on("exit", (code, signal) => {

@@ -118,6 +118,37 @@ for (const workers of [0, 1])
       assert.ok(line && Number(line.split(" ").at(-1)) >= 120, line);
     });
 
+    test("stored and refused events sent at once each get their own answer", async () => {
+      // A worker sends the events it read in one tick together and gets their results together: each
+      // answer must still be its own event's (a mix-up would turn a 503 into a 202 for an unstored event).
+      const service = await createService(foghorn, "rawmixed");
+      const open = await createIntegration(foghorn, service, "alertmanager", { rate_limit_per_minute: 0 });
+      const limited = await createIntegration(foghorn, service, "alertmanager", { rate_limit_per_minute: 1 });
+      const answers = await Promise.all(
+        Array.from({ length: 16 }, (_, c) =>
+          converse(foghorn.url, [
+            {
+              send: post(
+                `/webhooks/alertmanager/${c % 2 ? limited.routing_key : open.routing_key}`,
+                group(`Mixed${c}`),
+              ),
+              expect: 1,
+            },
+          ]),
+        ),
+      );
+      const statuses = answers.map(([a]) => a?.status);
+      const limitedAnswers = statuses.filter((_, c) => c % 2 === 1);
+      assert.deepEqual(
+        statuses.filter((_, c) => c % 2 === 0),
+        Array(8).fill(202),
+      );
+      assert.equal(limitedAnswers.filter((s) => s === 202).length, 1, `limited: ${limitedAnswers}`);
+      assert.equal(limitedAnswers.filter((s) => s === 503).length, 7, `limited: ${limitedAnswers}`);
+      // Every 202, and only those, is an alert.
+      assert.equal(await eventCount(foghorn, service), 9);
+    });
+
     test("errors are the Fastify route's words, and the connection keeps working", async () => {
       const service = await createService(foghorn, "rawerr");
       const { routing_key: key } = await createIntegration(foghorn, service, "alertmanager");

@@ -373,8 +373,7 @@ export async function startFoghorn(
     statusPage,
     statusWorkers,
     async stop() {
-      clearInterval(maintenance.interval);
-      clearTimeout(maintenance.first);
+      maintenance.stop();
       await heartbeat?.stop();
       await statusWorkers.stop();
       await statusPage.stop();
@@ -663,24 +662,38 @@ function buildAnnouncer(config: Config): ChatAnnouncer | undefined {
 
 /**
  * Storage upkeep that PostgreSQL's autovacuum would do (on PGlite: dead row versions of the busy tables,
- * planner statistics): a minute after start, then every 10 minutes. Kept off the start-up path, which
- * has a 1.5 s budget.
+ * planner statistics): a minute after start, then every 10 minutes; and every 5 s, statistics of the
+ * tables that doubled since theirs were taken (a new installation's first alert storm). Kept off the
+ * start-up path, which has a 1.5 s budget. One run at a time.
  */
-function scheduleMaintenance(database: Database, log: PinoLogger) {
-  const run = async () => {
+function scheduleMaintenance(database: Database, log: PinoLogger): { stop(): void } {
+  let running = false;
+  const once = async (what: string, work: () => Promise<unknown>) => {
+    if (running) return;
+    running = true;
     const started = performance.now();
     try {
-      await database.maintain();
-      log.debug({ ms: Math.round(performance.now() - started) }, "storage maintenance done");
+      const result = await work();
+      log.debug({ ms: Math.round(performance.now() - started), result }, `storage ${what} done`);
     } catch (error) {
-      log.warn({ err: error }, "storage maintenance failed");
+      log.warn({ err: error }, `storage ${what} failed`);
+    } finally {
+      running = false;
     }
   };
-  const first = setTimeout(() => void run(), 60_000);
-  const interval = setInterval(() => void run(), 600_000);
-  first.unref();
-  interval.unref();
-  return { first, interval };
+  const timers = [
+    setTimeout(() => void once("maintenance", () => database.maintain()), 60_000),
+    setInterval(() => void once("maintenance", () => database.maintain()), 600_000),
+    ...(database.kind === "pglite"
+      ? [setInterval(() => void once("statistics refresh", () => database.analyzeGrown()), 5_000)]
+      : []),
+  ];
+  for (const timer of timers) timer.unref();
+  return {
+    stop: () => {
+      for (const timer of timers) clearTimeout(timer);
+    },
+  };
 }
 
 /**

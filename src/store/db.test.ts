@@ -73,3 +73,51 @@ test("maintain() clears PGlite's dead row versions of the queue tables, and give
     await database.close();
   }
 });
+
+test("analyzeGrown() gives PGlite statistics for a table each time it has doubled since the last", async () => {
+  const database = await openTestDb("pglite");
+  try {
+    const addServices = (from: number, to: number) =>
+      executeRows(
+        database.db,
+        sql`insert into services (id, name, description, created_at)
+            select gen_random_uuid(), 'svc-' || g, repeat('d', 200), now() from generate_series(${from}::int, ${to}::int) g`,
+      );
+    const tuples = async () =>
+      toInt(
+        (
+          await executeRows(
+            database.db,
+            sql`select reltuples::int as n from pg_class where relname = 'services'`,
+          )
+        )[0]?.n,
+      );
+    await addServices(1, 10);
+    assert.ok(!(await database.analyzeGrown()).includes("services"), "a few rows: not yet (under 64 KB)");
+    await addServices(11, 1000);
+    assert.ok((await database.analyzeGrown()).includes("services"), "1,000 rows of ~250 B: analysed");
+    assert.equal(await tuples(), 1000);
+    await addServices(1001, 1500);
+    assert.ok(!(await database.analyzeGrown()).includes("services"), "half as much again: not yet");
+    assert.equal(await tuples(), 1000);
+    await addServices(1501, 2200);
+    assert.ok((await database.analyzeGrown()).includes("services"), "more than doubled: analysed again");
+    assert.equal(await tuples(), 2200);
+  } finally {
+    await database.close();
+  }
+});
+
+test("analyzeGrown() leaves PostgreSQL to its autovacuum", async () => {
+  const database = await openTestDb("postgres");
+  try {
+    await executeRows(
+      database.db,
+      sql`insert into services (id, name, description, created_at)
+          select gen_random_uuid(), 'svc-' || g, repeat('d', 200), now() from generate_series(1, 2000) g`,
+    );
+    assert.deepEqual(await database.analyzeGrown(), []);
+  } finally {
+    await database.close();
+  }
+});

@@ -37,8 +37,22 @@ export function fieldErrorsFromZod(
 // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is exactly what must be refused
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Whether any string in the input is one the database could not store (no paths built: the common case). */
+function anyUnstorable(input: unknown): boolean {
+  const stack: unknown[] = [input];
+  for (let value = stack.pop(); stack.length > 0 || value !== undefined; value = stack.pop()) {
+    if (typeof value === "string") {
+      if (UNSTORABLE.test(value)) return true;
+    } else if (Array.isArray(value)) for (const item of value) stack.push(item);
+    else if (value !== null && typeof value === "object")
+      for (const key in value) stack.push((value as Record<string, unknown>)[key]);
+  }
+  return false;
+}
+
 /** Every string in the input that the database could not store, as field errors. */
 export function unstorableStrings(input: unknown): FieldError[] {
+  if (!anyUnstorable(input)) return [];
   const found: FieldError[] = [];
   // Iterative: a 1 MiB body can nest deeper than the call stack.
   const stack: [unknown, string][] = [[input, ""]];

@@ -2,28 +2,34 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sql } from "drizzle-orm";
 import { executeRows, toInt } from "./rows.ts";
-import { openTestDb } from "./testing.ts";
+import { openTestDb, type TestDatabase } from "./testing.ts";
+
+/** Services number `from` to `to`, with a 200-byte description (an empty one when `bare`). */
+function addServices(database: TestDatabase, from: number, to: number, bare = false) {
+  return executeRows(
+    database.db,
+    sql`insert into services (id, name, description, created_at)
+        select gen_random_uuid(), 'svc-' || g, ${bare ? "" : "d".repeat(200)}::text, now()
+        from generate_series(${from}::int, ${to}::int) g`,
+  );
+}
+
+/** What the planner believes the services table holds (pg_class.reltuples, set by ANALYZE). */
+async function plannedServices(database: TestDatabase): Promise<number> {
+  const rows = await executeRows(
+    database.db,
+    sql`select reltuples::int as n from pg_class where relname = 'services'`,
+  );
+  return toInt(rows[0]?.n);
+}
 
 test("maintain() gives PGlite planner statistics, which it has no autovacuum to collect", async () => {
   const database = await openTestDb("pglite");
   try {
-    await executeRows(
-      database.db,
-      sql`insert into services (id, name, created_at)
-          select gen_random_uuid(), 'svc-' || g, now() from generate_series(1, 500) g`,
-    );
-    const tuples = async () =>
-      toInt(
-        (
-          await executeRows(
-            database.db,
-            sql`select reltuples::int as n from pg_class where relname = 'services'`,
-          )
-        )[0]?.n,
-      );
-    assert.ok((await tuples()) < 500, "no statistics before maintenance");
+    await addServices(database, 1, 500, true);
+    assert.ok((await plannedServices(database)) < 500, "no statistics before maintenance");
     await database.maintain();
-    assert.equal(await tuples(), 500);
+    assert.equal(await plannedServices(database), 500);
   } finally {
     await database.close();
   }
@@ -77,32 +83,17 @@ test("maintain() clears PGlite's dead row versions of the queue tables, and give
 test("analyzeGrown() gives PGlite statistics for a table each time it has doubled since the last", async () => {
   const database = await openTestDb("pglite");
   try {
-    const addServices = (from: number, to: number) =>
-      executeRows(
-        database.db,
-        sql`insert into services (id, name, description, created_at)
-            select gen_random_uuid(), 'svc-' || g, repeat('d', 200), now() from generate_series(${from}::int, ${to}::int) g`,
-      );
-    const tuples = async () =>
-      toInt(
-        (
-          await executeRows(
-            database.db,
-            sql`select reltuples::int as n from pg_class where relname = 'services'`,
-          )
-        )[0]?.n,
-      );
-    await addServices(1, 10);
+    await addServices(database, 1, 10);
     assert.ok(!(await database.analyzeGrown()).includes("services"), "a few rows: not yet (under 64 KB)");
-    await addServices(11, 1000);
+    await addServices(database, 11, 1000);
     assert.ok((await database.analyzeGrown()).includes("services"), "1,000 rows of ~250 B: analysed");
-    assert.equal(await tuples(), 1000);
-    await addServices(1001, 1500);
+    assert.equal(await plannedServices(database), 1000);
+    await addServices(database, 1001, 1500);
     assert.ok(!(await database.analyzeGrown()).includes("services"), "half as much again: not yet");
-    assert.equal(await tuples(), 1000);
-    await addServices(1501, 2200);
+    assert.equal(await plannedServices(database), 1000);
+    await addServices(database, 1501, 2200);
     assert.ok((await database.analyzeGrown()).includes("services"), "more than doubled: analysed again");
-    assert.equal(await tuples(), 2200);
+    assert.equal(await plannedServices(database), 2200);
   } finally {
     await database.close();
   }
@@ -111,11 +102,7 @@ test("analyzeGrown() gives PGlite statistics for a table each time it has double
 test("analyzeGrown() leaves PostgreSQL to its autovacuum", async () => {
   const database = await openTestDb("postgres");
   try {
-    await executeRows(
-      database.db,
-      sql`insert into services (id, name, description, created_at)
-          select gen_random_uuid(), 'svc-' || g, repeat('d', 200), now() from generate_series(1, 2000) g`,
-    );
+    await addServices(database, 1, 2000);
     assert.deepEqual(await database.analyzeGrown(), []);
   } finally {
     await database.close();

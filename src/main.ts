@@ -667,25 +667,31 @@ function buildAnnouncer(config: Config): ChatAnnouncer | undefined {
  * start-up path, which has a 1.5 s budget. One run at a time.
  */
 function scheduleMaintenance(database: Database, log: PinoLogger): { stop(): void } {
-  let running = false;
-  const once = async (what: string, work: () => Promise<unknown>) => {
-    if (running) return;
-    running = true;
-    const started = performance.now();
-    try {
-      const result = await work();
-      log.debug({ ms: Math.round(performance.now() - started), result }, `storage ${what} done`);
-    } catch (error) {
-      log.warn({ err: error }, `storage ${what} failed`);
-    } finally {
-      running = false;
-    }
+  let queued: Promise<void> = Promise.resolve();
+  let pending = 0;
+  // Runs one after another; the frequent statistics refresh is skipped while anything is queued.
+  const run = (what: string, work: () => Promise<unknown>, skipWhenBusy = false) => {
+    if (skipWhenBusy && pending > 0) return;
+    pending++;
+    queued = queued.then(async () => {
+      const started = performance.now();
+      try {
+        const result = await work();
+        // Nothing to report from a statistics refresh that found no table grown (every 5 s).
+        if (!Array.isArray(result) || result.length > 0)
+          log.debug({ ms: Math.round(performance.now() - started), result }, `storage ${what} done`);
+      } catch (error) {
+        log.warn({ err: error }, `storage ${what} failed`);
+      } finally {
+        pending--;
+      }
+    });
   };
   const timers = [
-    setTimeout(() => void once("maintenance", () => database.maintain()), 60_000),
-    setInterval(() => void once("maintenance", () => database.maintain()), 600_000),
+    setTimeout(() => run("maintenance", () => database.maintain()), 60_000),
+    setInterval(() => run("maintenance", () => database.maintain()), 600_000),
     ...(database.kind === "pglite"
-      ? [setInterval(() => void once("statistics refresh", () => database.analyzeGrown()), 5_000)]
+      ? [setInterval(() => run("statistics refresh", () => database.analyzeGrown(), true), 5_000)]
       : []),
   ];
   for (const timer of timers) timer.unref();

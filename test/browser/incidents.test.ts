@@ -408,6 +408,31 @@ describe("web UI in Chromium", { skip: unavailable ?? false }, () => {
         await context.close();
       }
     });
+
+    test("laptop and tablet widths: every section of the main navigation is in view, Audit log included", async () => {
+      for (const width of [1440, 1366, 1280, 1180, 1024, 768]) {
+        const { context, page } = await signedInContext(browser, server, { width, height: 800 });
+        try {
+          await page.goto(`${server.url}/incidents`);
+          const nav = page.getByRole("navigation", { name: "Main" });
+          await nav.getByRole("link", { name: "Audit log" }).waitFor();
+          // The links sit in a box that scrolls sideways (without a scrollbar) when they do not fit.
+          const cut = await nav.evaluate((el) => el.scrollWidth - el.clientWidth);
+          assert.ok(cut <= 0, `at ${width} px the main navigation is cut by ${cut}px`);
+          // Sticky table headers stop below the top bar, whatever its height at this width.
+          const [bar, offset] = await page.evaluate(() => [
+            (document.querySelector(".topbar") as HTMLElement).offsetHeight,
+            Number.parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--topbar")),
+          ]);
+          assert.ok(
+            offset >= bar,
+            `at ${width} px the top bar is ${bar}px tall, sticky headers stop at ${offset}px`,
+          );
+        } finally {
+          await context.close();
+        }
+      }
+    });
   });
 
   describe("README screenshots", () => {

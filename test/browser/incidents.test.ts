@@ -420,10 +420,10 @@ describe("web UI in Chromium", { skip: unavailable ?? false }, () => {
           const cut = await nav.evaluate((el) => el.scrollWidth - el.clientWidth);
           assert.ok(cut <= 0, `at ${width} px the main navigation is cut by ${cut}px`);
           // Sticky table headers stop below the top bar, whatever its height at this width.
-          const [bar, offset] = await page.evaluate(() => [
-            (document.querySelector(".topbar") as HTMLElement).offsetHeight,
-            Number.parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--topbar")),
-          ]);
+          const [bar, offset] = (await page.evaluate(
+            `[document.querySelector(".topbar").offsetHeight,
+              parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--topbar"))]`,
+          )) as [number, number];
           assert.ok(
             offset >= bar,
             `at ${width} px the top bar is ${bar}px tall, sticky headers stop at ${offset}px`,

@@ -115,5 +115,10 @@ function stop(): void {
   // Each keep-alive connection ends after the answers already written; none is cut mid-response.
   for (const socket of open) socket.end();
   setTimeout(() => process.exit(0), 200).unref();
-  if (process.connected) process.disconnect?.();
+  // On a later turn: a "stop" that arrived before the message listener was attached is emitted by node from
+  // a loop that touches the channel after each message (node 20's child_process), which throws once the
+  // channel is gone, and the worker then dies with a TypeError instead of exiting.
+  setImmediate(() => {
+    if (process.connected) process.disconnect?.();
+  });
 }

@@ -3,6 +3,7 @@
 // bytes, a change reaches every worker, a connection moves to the full server (node:http and Fastify) for
 // any other request and keeps working, a worker that dies is replaced, and none outlives the server.
 import assert from "node:assert/strict";
+import { fork } from "node:child_process";
 import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { startTestFoghorn, type TestFoghorn } from "../helpers/foghorn.ts";
@@ -163,4 +164,23 @@ describe("status page from several processes (server.statusWorkers: 2)", () => {
     };
     await until(() => !pids.some(alive), "every worker exited", 6_000);
   });
+});
+
+test("a worker asked to stop before it is listening exits cleanly", async () => {
+  // A server stopped right after it started: the "stop" reaches the worker before its message listener
+  // exists. Node 20 then emits it from a loop that throws if the channel closed meanwhile, and the
+  // worker died with a TypeError instead of exiting 0.
+  const child = fork(new URL("../../src/http/status-worker.ts", import.meta.url), [], {
+    execArgv: ["--import", "tsx"],
+    serialization: "advanced",
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.send({ type: "stop" });
+  const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /TypeError/);
 });

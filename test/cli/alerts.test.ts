@@ -146,7 +146,7 @@ test("bad flags are usage errors (exit 2) that name the choices", async () => {
 
   const status = await run("alert", "list", "--status", "firing");
   assert.equal(status.code, 2);
-  assert.match(oneLine(status), /--status must be one of open, triggered, acknowledged, resolved/);
+  assert.match(oneLine(status), /--status must be one of open, triggered, acknowledged, resolved, all, any/);
 
   const tz = await run(
     "maintenance",
@@ -223,6 +223,14 @@ test("integration create prints the URL, routing key and an Alertmanager snippet
   assert.match(alert.id, /^ALR-\d+$/);
   assert.equal(alert.service, "checkout");
   assert.equal(alert.status, "triggered");
+
+  // "all" is every status, as when --status is left out (the web UI's filter calls it "Any").
+  const listed = (status: string) =>
+    json<typeof alerts>("alert", "list", "--service", "checkout", "--status", status).then((page) =>
+      page.items.map((a) => a.id),
+    );
+  assert.deepEqual(await listed("all"), [alert.id]);
+  assert.deepEqual(await listed("resolved"), []);
 
   const table = await run("alert", "list", "--status", "open");
   assert.equal(table.code, 0, table.stderr);

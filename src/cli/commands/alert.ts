@@ -7,8 +7,10 @@ import { ALERT_STATUSES, type AlertDetail, type AlertView, oneOf } from "./alert
 function fetchAlerts(ctx: CommandContext): Promise<Page<AlertView>> {
   const a = ctx.args;
   const joined = (values: string[]) => (values.length ? values.join(",") : undefined);
+  // "all" (or "any", the web UI's word) is every status: the same as no --status.
+  const statuses = a.strings("status").map((s) => oneOf("status", s, [...ALERT_STATUSES, "all", "any"]));
   const filters = {
-    status: joined(a.strings("status").map((s) => oneOf("status", s, ALERT_STATUSES))),
+    status: statuses.some((s) => s === "all" || s === "any") ? undefined : joined(statuses),
     severity: joined(a.strings("severity").map((s) => oneOf("severity", s, ALERT_SEVERITIES))),
     service: joined(a.strings("service")),
     incident: a.string("incident")?.trim(),
@@ -36,7 +38,7 @@ const list: CommandSpec = {
       type: "string",
       multiple: true,
       value: "STATUS",
-      description: "open, triggered, acknowledged or resolved",
+      description: "open, triggered, acknowledged, resolved, or all (the default)",
     },
     { name: "service", type: "string", multiple: true, value: "NAME", description: "Of this service" },
     {

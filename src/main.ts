@@ -11,6 +11,7 @@ import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import pino, { type Logger as PinoLogger } from "pino";
 import { AlertIntake } from "#app/alerts/intake.ts";
+import { forgetAlertSources } from "#app/alerts/process.ts";
 import { OidcSignIn } from "#app/auth/oidc.ts";
 import { SessionAuthenticator } from "#app/auth/sessions.ts";
 import { type BootstrapResult, bootstrapAdmin, TokenAuthenticator } from "#app/auth/tokens.ts";
@@ -223,6 +224,13 @@ export async function startFoghorn(
       ? { commitConcurrency: 1, applyWithin: processor.inline() }
       : { commitConcurrency: 3, onCommitted: () => processor.wake() }),
   });
+  // A service's alert settings, an integration or a maintenance window changed (here or on another replica):
+  // the next batch and the next request read them afresh instead of within a few seconds.
+  const stopForgetting = context.events.subscribe((event) => {
+    if (event.type !== "alert_sources") return;
+    forgetAlertSources(database.db);
+    intake.forget();
+  });
   // Every request to a URL a user configured (webhooks, subscribers, health checks, AI) goes through the
   // SSRF guard; security.outboundAllow names the private destinations it may reach (docs/security.md).
   const outbound = createGuardedFetch({ allow: config.security.outboundAllow });
@@ -374,6 +382,7 @@ export async function startFoghorn(
     statusWorkers,
     async stop() {
       maintenance.stop();
+      stopForgetting();
       await heartbeat?.stop();
       await statusWorkers.stop();
       await statusPage.stop();

@@ -68,6 +68,8 @@ test("decode: our own origin, malformed payloads and non-events are dropped; unk
   const ok = encodeRelayed("b", { type: "status_page", at: AT }, 7999);
   assert.deepEqual(decodeRelayed(ok, "a"), { type: "status_page", at: AT });
   assert.equal(decodeRelayed(ok, "b"), undefined);
+  const sources = encodeRelayed("b", { type: "alert_sources", at: AT }, 7999);
+  assert.deepEqual(decodeRelayed(sources, "a"), { type: "alert_sources", at: AT });
   assert.equal(decodeRelayed("not json", "a"), undefined);
   assert.equal(decodeRelayed("null", "a"), undefined);
   assert.equal(decodeRelayed(JSON.stringify({ o: "b", e: { type: "incident" } }), "a"), undefined);

@@ -18,6 +18,11 @@ export type ChangeEvent =
   | { type: "incident"; id: string; kind: TimelineKind; at: string; noJobs?: true }
   /** The public status page's own configuration changed (components, maintenance, settings). */
   | { type: "status_page"; at: string }
+  /**
+   * What the alert path keeps for a few seconds changed: a service's alert settings, an integration, or a
+   * maintenance window. Every process forgets its copies (app/alerts/process.ts, the intake's integrations).
+   */
+  | { type: "alert_sources"; at: string }
   /** Many things may have changed (e.g. a bulk load): re-read everything. */
   | { type: "reload"; at: string };
 
@@ -195,7 +200,7 @@ export function decodeRelayed(payload: string, ownOrigin: string): ChangeEvent |
   if (parsed?.o === ownOrigin || !e || typeof e.at !== "string") return undefined;
   if (e.type === "incident" && typeof e.id === "string" && typeof e.kind === "string")
     return { type: "incident", id: e.id, kind: e.kind as TimelineKind, at: e.at };
-  if (e.type === "status_page") return { type: e.type, at: e.at };
+  if (e.type === "status_page" || e.type === "alert_sources") return { type: e.type, at: e.at };
   // A reload, or a kind of change this build does not know (a newer replica's): re-read everything.
   return { type: "reload", at: e.at };
 }

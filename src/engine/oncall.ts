@@ -98,6 +98,7 @@ export function createPagingEngine(ctx: AppContext, opts: PagingEngineOptions) {
       // alert processor marks noJobs: it paged the incidents it opened in its own transaction.)
       unsubscribe = ctx.events.subscribe((event) => {
         if (event.type === "incident" && (event.noJobs || ENGINE_KINDS.test(event.kind))) return;
+        if (event.type === "alert_sources") return; // nothing of the engine's changed
         runner.wake();
       });
       runner.start();

@@ -126,6 +126,77 @@ describe("live updates across replicas (postgres)", {
     }
   });
 
+  test("a maintenance window or a deleted integration made through A applies on B at once, not after its caches expire", async () => {
+    const api = async (url: string, path: string, body?: unknown, method = body ? "POST" : "GET") => {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { ...auth, ...(body ? { "content-type": "application/json" } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, body: (await res.json().catch(() => null)) as Json };
+    };
+    assert.equal((await api(a.url, "/api/v1/services", { name: "cached" })).status, 201);
+    const integration = await api(a.url, "/api/v1/services/cached/integrations", { kind: "alertmanager" });
+    const hook = new URL(String(integration.body.url)).pathname;
+    const post = (name: string) =>
+      fetch(`${b.url}${hook}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          version: "4",
+          groupKey: `{}:{alertname="${name}"}`,
+          status: "firing",
+          receiver: "foghorn",
+          groupLabels: { alertname: name },
+          commonLabels: { alertname: name, severity: "critical" },
+          commonAnnotations: { summary: name },
+          externalURL: "http://alertmanager.example:9093",
+          alerts: [
+            {
+              status: "firing",
+              labels: { alertname: name, severity: "critical" },
+              annotations: { summary: name },
+              startsAt: "2026-12-05T00:00:00Z",
+              endsAt: "0001-01-01T00:00:00Z",
+              generatorURL: "",
+              fingerprint: `${name}-0`,
+            },
+          ],
+        }),
+      });
+    const applied = async (name: string) => {
+      for (const started = Date.now(); Date.now() - started < 5000; ) {
+        const list = await api(b.url, "/api/v1/alerts?service=cached");
+        const found = (list.body.items as Json[]).find((x) => x.summary === name);
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`alert ${name} was not applied within 5 s`);
+    };
+    // B applies a first alert: its caches now hold the service (no maintenance) and the integration.
+    assert.equal((await post("BeforeWindow")).status, 202);
+    assert.ok((await applied("BeforeWindow")).incident, "outside a window, an alert opens an incident");
+    const now = Date.now();
+    const window = await api(a.url, "/api/v1/services/cached/maintenance", {
+      starts_at: new Date(now - 60_000).toISOString(),
+      ends_at: new Date(now + 3_600_000).toISOString(),
+    });
+    assert.equal(window.status, 201, JSON.stringify(window.body));
+    // Well inside the 5 s the caches would keep the old settings, with room for the notification to travel.
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await post("InWindow")).status, 202);
+    const muted = await applied("InWindow");
+    assert.equal(muted.incident, null, "an alert in the window opens no incident on B");
+    assert.equal(muted.suppressed, true);
+    // Deleting the integration through A: B stops accepting its key at once (it cached the key for 30 s).
+    assert.equal(
+      (await api(a.url, `/api/v1/integrations/${integration.body.id}`, undefined, "DELETE")).status,
+      204,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await post("AfterDelete")).status, 404);
+  });
+
   test("A's listening connection cut: A reconnects, its browsers get a reload, and B's changes flow again", async () => {
     const { stream, abort } = await openStream(a.url);
     try {

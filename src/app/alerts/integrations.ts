@@ -13,7 +13,7 @@ import { findServicesById } from "#store/services.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
-import { forgetAlertSources } from "./process.ts";
+import { alertSourcesChanged } from "./process.ts";
 import { assertCanManageService, findManagedService, findService } from "./services.ts";
 import { integrationView } from "./views.ts";
 
@@ -192,12 +192,12 @@ export async function updateIntegrationSettings(
   const config = req.config
     ? checkConfig(row.kind as IntegrationKind, keepSecrets(req.config, row.config), validate)
     : undefined;
-  forgetAlertSources(ctx.db);
   await updateIntegration(ctx.db, row.id, {
     ...(req.name ? { name: req.name } : {}),
     ...(config ? { config } : {}),
     ...(req.rate_limit_per_minute !== undefined ? { rateLimitPerMinute: req.rate_limit_per_minute } : {}),
   });
+  alertSourcesChanged(ctx);
   return getIntegration(ctx, id);
 }
 
@@ -224,6 +224,7 @@ export async function removeIntegration(ctx: AppContext, id: string): Promise<st
   const row = await loadIntegration(ctx, id);
   await assertCanManageIntegration(ctx, row.serviceId);
   await deleteIntegration(ctx.db, row.id);
+  alertSourcesChanged(ctx);
   ctx.log.info({ integration: row.id, kind: row.kind }, "integration deleted");
   return row.routingKey;
 }

@@ -5,7 +5,7 @@ import { deleteMaintenanceWindow, insertMaintenanceWindow } from "#store/alerts.
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
-import { forgetAlertSources } from "./process.ts";
+import { alertSourcesChanged } from "./process.ts";
 import { findManagedService } from "./services.ts";
 
 const when = z
@@ -91,7 +91,7 @@ export async function createMaintenanceWindow(ctx: AppContext, serviceName: stri
     createdBy: ctx.actor.name,
     createdAt: ctx.clock.now(),
   });
-  forgetAlertSources(ctx.db);
+  alertSourcesChanged(ctx);
   ctx.log.info({ service: service.name, starts: startsAt, ends: endsAt }, "maintenance window scheduled");
   const now = ctx.clock.now();
   return {
@@ -114,5 +114,5 @@ export async function removeMaintenanceWindow(
   const service = await findManagedService(ctx, serviceName);
   const ok = /^[0-9a-f-]{36}$/i.test(id) && (await deleteMaintenanceWindow(ctx.db, service.id, id));
   if (!ok) throw new AppError("NOT_FOUND", `Service ${service.name} has no maintenance window ${id}`);
-  forgetAlertSources(ctx.db);
+  alertSourcesChanged(ctx);
 }

@@ -376,12 +376,19 @@ async function windowsDuring(
   );
 }
 
-/**
- * Forgets cached service settings, names and maintenance windows (after a change in this process, so it
- * applies at once here).
- */
+/** Forgets cached service settings, names and maintenance windows (see alertSourcesChanged). */
 export function forgetAlertSources(db: object): void {
   sourceCache.delete(db);
+}
+
+/**
+ * After a committed change to a service's alert settings, an integration or a maintenance window: this
+ * process forgets its cached copies at once, and the change feed tells the other replicas to (they
+ * subscribe with forgetAlertSources), so a new window mutes alerts on every replica from the next batch.
+ */
+export function alertSourcesChanged(ctx: Pick<AppContext, "db" | "events" | "clock">): void {
+  forgetAlertSources(ctx.db);
+  ctx.events.publish({ type: "alert_sources", at: ctx.clock.now().toISOString() });
 }
 
 interface PendingOpen {

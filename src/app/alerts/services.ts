@@ -30,7 +30,7 @@ import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { serviceName } from "../incidents/schemas.ts";
 import { parseInput } from "../validation.ts";
-import { forgetAlertSources } from "./process.ts";
+import { alertSourcesChanged } from "./process.ts";
 import { integrationView } from "./views.ts";
 
 const severityMapSchema = z
@@ -146,7 +146,6 @@ export async function updateServiceSettings(ctx: AppContext, name: string, input
   }
   // A manager hands a service only to a team of theirs (or to none).
   if (team) assertCanManageTeamResource(ctx, team.id, `Team ${team.name}'s services`, team.name);
-  forgetAlertSources(ctx.db);
   await updateService(ctx.db, service.id, {
     ...(req.team !== undefined ? { teamId: team?.id ?? null } : {}),
     ...(req.escalation_policy !== undefined ? { escalationPolicyId: policy?.id ?? null } : {}),
@@ -154,6 +153,7 @@ export async function updateServiceSettings(ctx: AppContext, name: string, input
     ...(req.severity_map !== undefined ? { severityMap: req.severity_map } : {}),
     ...(req.on_alerts_resolved !== undefined ? { onAlertsResolved: req.on_alerts_resolved } : {}),
   });
+  alertSourcesChanged(ctx);
   return getService(ctx, service.name);
 }
 

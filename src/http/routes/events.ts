@@ -74,6 +74,8 @@ export function registerEventRoutes(app: FastifyInstance, api: ApiRegistry): voi
       // database, so events go through one promise chain per stream and keep their order.
       let queue: Promise<void> = Promise.resolve();
       const unsubscribe = ctx.events.subscribe((event: ChangeEvent) => {
+        // The alert path's cache hint: nothing a browser shows.
+        if (event.type === "alert_sources") return;
         if (event.type !== "incident") {
           queue = queue.then(() => write(formatSse(event.type, event)));
           return;

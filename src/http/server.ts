@@ -173,7 +173,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerAuditRoutes(app, api);
   registerBackupRoutes(app, api, deps.backup);
   registerEventRoutes(app, api);
-  registerAlertRoutes(app, api, deps.intake);
+  registerAlertRoutes(app, api);
   registerOnCallRoutes(app, api);
   registerRunbookRoutes(app, api, deps.prober);
   registerStatusAdminRoutes(app, api);

@@ -219,12 +219,11 @@ function keepSecrets(next: Record<string, unknown>, stored: unknown): Record<str
   return out;
 }
 
-/** Deletes an integration: its routing key stops working at once; its alerts stay. Returns the key. */
-export async function removeIntegration(ctx: AppContext, id: string): Promise<string> {
+/** Deletes an integration: its routing key stops working at once (alertSourcesChanged); its alerts stay. */
+export async function removeIntegration(ctx: AppContext, id: string): Promise<void> {
   const row = await loadIntegration(ctx, id);
   await assertCanManageIntegration(ctx, row.serviceId);
   await deleteIntegration(ctx.db, row.id);
   alertSourcesChanged(ctx);
   ctx.log.info({ integration: row.id, kind: row.kind }, "integration deleted");
-  return row.routingKey;
 }

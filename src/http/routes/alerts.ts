@@ -5,7 +5,6 @@ import {
   healthCheckResults,
   removeHealthCheck,
 } from "#app/alerts/health-checks.ts";
-import type { AlertIntake } from "#app/alerts/intake.ts";
 import {
   type ConfigValidator,
   CreateIntegrationInput,
@@ -46,7 +45,7 @@ export const validateIntegrationConfig: ConfigValidator = (kind, config) => {
 };
 
 /** Services, their integrations, health checks and maintenance windows, and alerts. */
-export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, intake: AlertIntake): void {
+export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry): void {
   const services = "Services";
   api.add(
     app,
@@ -157,16 +156,8 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
       success: 200,
       responseDescription: "The integration",
     },
-    async (req, ctx) => {
-      const updated = await updateIntegrationSettings(
-        ctx,
-        params(req).id ?? "",
-        req.body,
-        validateIntegrationConfig,
-      );
-      intake.forget(updated.routing_key);
-      return updated;
-    },
+    // The intake forgets the integration when the use case announces the change (main.ts).
+    (req, ctx) => updateIntegrationSettings(ctx, params(req).id ?? "", req.body, validateIntegrationConfig),
   );
   api.add(
     app,
@@ -180,7 +171,7 @@ export function registerAlertRoutes(app: FastifyInstance, api: ApiRegistry, inta
       responseDescription: "Deleted",
     },
     async (req, ctx) => {
-      intake.forget(await removeIntegration(ctx, params(req).id ?? ""));
+      await removeIntegration(ctx, params(req).id ?? "");
       return null;
     },
   );

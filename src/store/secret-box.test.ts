@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
 import { sql } from "drizzle-orm";
 import { findIntegrationById, insertIntegration } from "./alerts.ts";
 import { findContactMethodById, insertContactMethod } from "./directory.ts";
@@ -11,6 +14,7 @@ import { executeRows } from "./rows.ts";
 import { contactMethods, integrations, services, statusSubscribers, users } from "./schema/index.ts";
 import {
   isSealed,
+  KEY_FILE_NAME,
   loadOrCreateKeyFile,
   SEALED_PREFIX,
   seal,
@@ -21,6 +25,7 @@ import {
 import { findSubscriber, insertSubscriberIfNew, lockSubscriberByTarget } from "./status-subscribers.ts";
 import { openTestDb, type TestDatabase, testBackends } from "./testing.ts";
 
+const run = promisify(execFile);
 const AT = new Date("2026-03-02T09:00:00.000Z");
 const KEY = "k".repeat(16) + randomBytes(16).toString("hex");
 
@@ -80,6 +85,46 @@ describe("secret box", () => {
       assert.deepEqual(second, { ...first, created: false });
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("processes starting at once on a fresh data folder all end up with the one key on disk", async () => {
+    // Three rounds of eight processes that race for the file: each signals it is ready, spins until the
+    // go file appears, then loads or creates the key. (Before the fix, a round failed two times in three.)
+    for (let round = 0; round < 3; round++) {
+      const dir = mkdtempSync(join(tmpdir(), "foghorn-key-"));
+      try {
+        const data = join(dir, "data");
+        const go = join(dir, "go");
+        const script = [
+          `import { existsSync, writeFileSync } from "node:fs";`,
+          `import { loadOrCreateKeyFile } from ${JSON.stringify(join(import.meta.dirname, "secret-box.ts"))};`,
+          `writeFileSync(${JSON.stringify(dir)} + "/ready-" + process.pid, "");`,
+          `while (!existsSync(${JSON.stringify(go)}));`,
+          `console.log(JSON.stringify(loadOrCreateKeyFile(${JSON.stringify(data)})));`,
+        ].join("\n");
+        const processes = Promise.all(
+          Array.from({ length: 8 }, () =>
+            run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script]),
+          ),
+        );
+        while (readdirSync(dir).filter((f) => f.startsWith("ready-")).length < 8) await sleep(20);
+        writeFileSync(go, "");
+        // execFile rejects on a non-zero exit, with the process's stderr in the error.
+        const loaded = (await processes).map(
+          (r) => JSON.parse(r.stdout) as { key: string; created: boolean },
+        );
+        const onDisk = readFileSync(join(data, KEY_FILE_NAME), "utf8").trim();
+        assert.deepEqual(
+          new Set(loaded.map((l) => l.key)),
+          new Set([onDisk]),
+          "every process has the key on disk",
+        );
+        assert.equal(loaded.filter((l) => l.created).length, 1, "one process made it");
+        assert.deepEqual(readdirSync(data), [KEY_FILE_NAME], "no draft file is left behind");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   });
 });

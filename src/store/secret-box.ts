@@ -14,7 +14,7 @@
  * until then (unit tests) a random key of this process is used.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { type Db, withTransaction } from "./db.ts";
@@ -51,19 +51,34 @@ export function setSecretKey(secret: string): void {
 /**
  * The key file of a data folder: read, or created with 32 random bytes (hex) and mode 0600 on first start.
  * Returns its content for setSecretKey.
+ *
+ * Several processes may start at once on a fresh data folder (replicas, or `foghorn migrate` beside the
+ * server): the key is written whole to a file of this process and then hard-linked into place, which
+ * fails if another process got there first; that process's key is then read. So every process ends up
+ * with the one key on disk, and no one ever reads a half-written file.
  */
 export function loadOrCreateKeyFile(dataDir: string): { key: string; created: boolean; path: string } {
   const path = join(dataDir, KEY_FILE_NAME);
-  if (existsSync(path)) {
+  const existing = () => {
     const key = readFileSync(path, "utf8").trim();
     if (key.length < 32)
       throw new Error(`${path} holds no key (expected 64 hex digits); restore it from a backup`);
     return { key, created: false, path };
-  }
+  };
+  if (existsSync(path)) return existing();
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32).toString("hex");
-  writeFileSync(path, `${key}\n`, { mode: 0o600, flag: "wx" });
-  chmodSync(path, 0o600);
+  const draft = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  writeFileSync(draft, `${key}\n`, { mode: 0o600, flag: "wx" });
+  try {
+    chmodSync(draft, 0o600);
+    linkSync(draft, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return existing();
+    throw error;
+  } finally {
+    rmSync(draft, { force: true });
+  }
   return { key, created: true, path };
 }
 

@@ -4,6 +4,8 @@
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
@@ -29,11 +31,15 @@ describe("migrations when replicas start at once", {
     await adminQuery((client) => client.query(`drop database if exists "${database}" with (force)`));
   });
 
-  test("three `foghorn migrate` processes on an empty database all succeed; each migration is applied once", async () => {
+  test("three `foghorn migrate` processes on an empty database all succeed; each migration is applied once", async (t) => {
     const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_URL: url.href };
+    // A fresh working folder: the processes also race to make the data folder's secret.key, as replicas
+    // started at once on a new host do.
+    const cwd = mkdtempSync(join(tmpdir(), "foghorn-migrate-"));
+    t.after(() => rmSync(cwd, { recursive: true, force: true }));
     // execFile rejects on a non-zero exit, with the process's stderr in the error.
     const results = await Promise.all(
-      Array.from({ length: 3 }, () => run(process.execPath, [bin, "migrate", "--json"], { cwd: root, env })),
+      Array.from({ length: 3 }, () => run(process.execPath, [bin, "migrate", "--json"], { cwd, env })),
     );
     const reports = results.map((r) => JSON.parse(r.stdout) as { latest: string; migrations: string[] });
     const expected = reports[0]?.migrations ?? [];

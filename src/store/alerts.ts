@@ -108,11 +108,18 @@ function keyPairs(keys: readonly { sourceId: string; dedupKey: string }[]): SQL 
 const rowVersion = sql<string>`"alerts".xmin::text`;
 
 /** The current version of these alerts (see rowVersion), by id; a deleted alert is missing. */
-export async function alertVersions(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+export async function alertVersions(
+  db: Db,
+  ids: readonly string[],
+  lock = false,
+): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
+  // Locked in id order: two lockers of overlapping sets never wait for each other in a cycle.
   const rows = await executeRows(
     db,
-    sql`select id, xmin::text as version from alerts where id = any(${textArray(ids)}::uuid[])`,
+    lock
+      ? sql`select id, xmin::text as version from alerts where id = any(${textArray(ids)}::uuid[]) order by id for update`
+      : sql`select id, xmin::text as version from alerts where id = any(${textArray(ids)}::uuid[])`,
   );
   return versionMap(rows);
 }
@@ -140,6 +147,7 @@ export type StoredMember = [fingerprint: string, status: string, digest: string 
 export async function findOpenAlerts(
   db: Db,
   keys: readonly { sourceId: string; dedupKey: string }[],
+  lock = false,
 ): Promise<(WorkingAlert & { members: StoredMember[]; version: string })[]> {
   if (keys.length === 0) return [];
   const {
@@ -153,7 +161,7 @@ export async function findOpenAlerts(
     clientUrl: _clientUrl,
     ...columns
   } = getTableColumns(alerts);
-  return db
+  const query = db
     .select({
       ...columns,
       members: sql<
@@ -169,6 +177,7 @@ export async function findOpenAlerts(
         sql`(${alerts.sourceId}, ${alerts.dedupKey}) in (select * from ${keyPairs(keys)})`,
       ),
     );
+  return lock ? query.orderBy(alerts.id).for("update", { of: alerts }) : query;
 }
 
 export async function insertAlert(db: Db, row: AlertInsert): Promise<AlertRow> {
@@ -210,6 +219,7 @@ export async function updateAlerts(db: Db, rows: readonly WorkingAlert[]): Promi
     links: a.links ?? null,
     images: a.images ?? null,
     content_digest: a.contentDigest,
+    last_trigger_digest: a.lastTriggerDigest,
     event_count: a.eventCount,
     truncated_alerts: a.truncatedAlerts,
     incident_id: a.incidentId,
@@ -223,12 +233,13 @@ export async function updateAlerts(db: Db, rows: readonly WorkingAlert[]): Promi
           details = case when x.has_content then x.details else a.details end,
           links = case when x.has_content then x.links else a.links end,
           images = case when x.has_content then x.images else a.images end,
-          content_digest = x.content_digest, event_count = x.event_count,
+          content_digest = x.content_digest, last_trigger_digest = x.last_trigger_digest,
+          event_count = x.event_count,
           truncated_alerts = x.truncated_alerts, incident_id = x.incident_id, last_event_at = x.last_event_at,
           acknowledged_at = x.acknowledged_at, resolved_at = x.resolved_at
         from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
           id uuid, status text, has_content boolean, summary text, source text, severity text, details jsonb,
-          links jsonb, images jsonb, content_digest text, event_count int, truncated_alerts int, incident_id uuid,
+          links jsonb, images jsonb, content_digest text, last_trigger_digest text, event_count int, truncated_alerts int, incident_id uuid,
           last_event_at timestamptz, acknowledged_at timestamptz, resolved_at timestamptz)
         where a.id = x.id and a.id = any(${textArray(rows.map((r) => r.id))}::uuid[])
         returning a.id, a.xmin::text as version`,
@@ -246,10 +257,11 @@ export async function recordRepeats(db: Db, rows: readonly WorkingAlert[]): Prom
   const written = await executeRows(
     db,
     sql`update alerts a set event_count = x.event_count, last_event_at = x.last_event_at,
-          truncated_alerts = x.truncated_alerts
+          truncated_alerts = x.truncated_alerts, last_trigger_digest = x.last_trigger_digest
         from unnest(${textArray(rows.map((r) => r.id))}::uuid[], ${textArray(rows.map((r) => String(r.eventCount)))}::int[],
           ${textArray(rows.map((r) => r.lastEventAt.toISOString()))}::timestamptz[],
-          ${textArray(rows.map((r) => String(r.truncatedAlerts)))}::int[]) as x(id, event_count, last_event_at, truncated_alerts)
+          ${textArray(rows.map((r) => String(r.truncatedAlerts)))}::int[],
+          ${textArray(rows.map((r) => r.lastTriggerDigest))}::text[]) as x(id, event_count, last_event_at, truncated_alerts, last_trigger_digest)
         where a.id = x.id
         returning a.id, a.xmin::text as version`,
   );

@@ -1,3 +1,4 @@
+import { hash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { type Db, isTransaction, withTransaction } from "./db.ts";
 import { executeRows, textArray, toDate, toInt } from "./rows.ts";
@@ -27,37 +28,132 @@ export interface InboxRow extends InboxInsert {
   attempts: number;
 }
 
+/** The digest that recognises an identical repeat: of an alert event's JSON text, as stored. */
+export const eventTextDigest = (json: string): string => hash("sha1", json, "base64");
+
 /**
  * Writes inbox rows in one statement (one commit) and returns their ids in order. The rows travel as one
  * JSON array whose events are embedded as JSON values, not as strings: nothing is escaped twice, and
  * `json_to_recordset` hands each event's own text to the text column without parsing it into jsonb.
+ *
+ * With `countRepeats` (PostgreSQL, where the processor applies the inbox in its own transactions), the
+ * same statement counts identical repeats on their open alerts instead of storing them: an event whose
+ * text is the very text of the trigger last applied to its key's open alert (alerts.last_trigger_digest)
+ * can only add one to its count and move its last event time, so that is all it does. Only when no earlier
+ * event of the key still waits in the inbox (events of a key apply in order), when every event of the key
+ * in this batch has that same text, and when no one else holds the alert's row (skip locked: the processor
+ * applying it, another group commit counting on it; those events are stored instead, and the commit never
+ * waits for a lock). The events stored are returned; the counted ones are as durable, in the same commit.
  */
-export async function insertInboxRows(db: Db, rows: readonly InboxInsert[]): Promise<number[]> {
+export async function insertInboxRows(
+  db: Db,
+  rows: readonly InboxInsert[],
+  countRepeats = false,
+): Promise<number[]> {
   if (rows.length === 0) return [];
-  inboxInserts++;
+  const texts: string[] = [];
+  const keys: (string | null)[] = [];
+  for (const r of rows) {
+    const serialized = r.event instanceof SerializedEvent ? r.event : undefined;
+    texts.push(serialized ? serialized.json : JSON.stringify(r.event));
+    const dedupKey =
+      serialized?.dedupKey ?? (r.kind === "alert" ? (r.event as { dedupKey?: unknown }).dedupKey : undefined);
+    keys.push(typeof dedupKey === "string" ? dedupKey : null);
+  }
+  const digests = countRepeats ? repeatDigests(rows, texts, keys) : undefined;
   const parts: string[] = [];
   for (let ord = 0; ord < rows.length; ord++) {
     const r = rows[ord] as InboxInsert;
-    const serialized = r.event instanceof SerializedEvent ? r.event : undefined;
-    const event = serialized ? serialized.json : JSON.stringify(r.event);
+    const key = keys[ord];
+    const digest = digests?.[ord];
     parts.push(
       `{"ord":${ord},"source_id":${JSON.stringify(r.sourceId)},"source_kind":${JSON.stringify(r.sourceKind)},` +
         `"service_id":${JSON.stringify(r.serviceId)},"kind":${JSON.stringify(r.kind)},` +
-        `"received_at":"${r.receivedAt.toISOString()}","dedup_key":${serialized ? JSON.stringify(serialized.dedupKey) : "null"},` +
-        `"event":${event}}`,
+        `"received_at":"${r.receivedAt.toISOString()}","dedup_key":${key === null ? "null" : JSON.stringify(key)},` +
+        `${digest ? `"digest":"${digest}",` : ""}"event":${texts[ord]}}`,
     );
   }
+  const input = `[${parts.join(",")}]`;
+  inboxInserts++;
   const result = await executeRows(
     db,
-    sql`insert into alert_inbox (source_id, source_kind, service_id, kind, event, dedup_key, received_at)
-        select source_id, source_kind, service_id, kind, event::text, dedup_key, received_at
-        from json_to_recordset(${`[${parts.join(",")}]`}::json) as x(
-          ord int, source_id uuid, source_kind text, service_id uuid, kind text, event json, dedup_key text,
-          received_at timestamptz)
-        order by ord
-        returning id`,
+    digests?.some((d) => d !== null)
+      ? sql`with x as materialized (
+            select * from json_to_recordset(${input}::json) as x(
+              ord int, source_id uuid, source_kind text, service_id uuid, kind text, event json, dedup_key text,
+              digest text, received_at timestamptz)
+          ),
+          repeats as (
+            select source_id, dedup_key, digest, count(*)::int as n, max(received_at) as at
+            from x where digest is not null group by source_id, dedup_key, digest
+          ),
+          lockable as (
+            select a.id, r.n, r.at from alerts a join repeats r on a.source_id = r.source_id and a.dedup_key = r.dedup_key
+            where a.status <> 'resolved' and a.last_trigger_digest = r.digest
+              and not exists (select 1 from alert_inbox i
+                where i.source_id = r.source_id and i.dedup_key = r.dedup_key and i.dead_at is null)
+            order by a.id
+            for update of a skip locked
+          ),
+          counted as (
+            update alerts a set event_count = a.event_count + l.n, last_event_at = greatest(a.last_event_at, l.at)
+            from lockable l where a.id = l.id
+            returning a.source_id, a.dedup_key, l.at
+          ),
+          sources as (
+            select i.id from integrations i where i.id in (select source_id from counted) for update skip locked
+          ),
+          touched as (
+            update integrations i set last_event_at = greatest(coalesce(i.last_event_at, t.at), t.at)
+            from (select source_id, max(at) as at from counted group by source_id) t
+            where i.id = t.source_id and i.id in (select id from sources)
+          )
+          insert into alert_inbox (source_id, source_kind, service_id, kind, event, dedup_key, received_at)
+          select source_id, source_kind, service_id, kind, event::text, dedup_key, received_at from x
+          where not exists (select 1 from counted k where k.source_id = x.source_id and k.dedup_key = x.dedup_key)
+          order by ord
+          returning id`
+      : sql`insert into alert_inbox (source_id, source_kind, service_id, kind, event, dedup_key, received_at)
+          select source_id, source_kind, service_id, kind, event::text, dedup_key, received_at
+          from json_to_recordset(${input}::json) as x(
+            ord int, source_id uuid, source_kind text, service_id uuid, kind text, event json, dedup_key text,
+            received_at timestamptz)
+          order by ord
+          returning id`,
   );
   return result.map((r) => toInt(r.id)).sort((a, b) => a - b);
+}
+
+/**
+ * Per row, the digest under which the statement may count it as a repeat: alert events whose key has only
+ * this one text in the batch (a key sent with two texts keeps its order through the inbox); null otherwise.
+ */
+function repeatDigests(
+  rows: readonly InboxInsert[],
+  texts: readonly string[],
+  keys: readonly (string | null)[],
+): (string | null)[] {
+  const byKey = new Map<string, { text: string; same: boolean; rows: number[] }>();
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as InboxInsert;
+    const dedupKey = keys[i];
+    if (r.kind !== "alert" || dedupKey == null) continue;
+    const key = `${r.sourceId}\u0000${dedupKey}`;
+    const text = texts[i] as string;
+    const entry = byKey.get(key);
+    if (!entry) byKey.set(key, { text, same: true, rows: [i] });
+    else {
+      entry.same &&= entry.text === text;
+      entry.rows.push(i);
+    }
+  }
+  const digests: (string | null)[] = rows.map(() => null);
+  for (const entry of byKey.values()) {
+    if (!entry.same) continue;
+    const digest = eventTextDigest(entry.text);
+    for (const i of entry.rows) digests[i] = digest;
+  }
+  return digests;
 }
 
 // Group commit: concurrent requests' events share one INSERT and one commit. Throughput comes from this,
@@ -82,11 +178,14 @@ export interface EnqueueOptions {
   /** How many group commits may be in flight at once: 1 on PGlite (one connection), more on PostgreSQL. */
   concurrency?: number;
   within?: InboxHook;
+  /** Count identical repeats on their open alerts instead of storing them (PostgreSQL; see insertInboxRows). */
+  countRepeats?: boolean;
 }
 
 interface Pending {
   rows: InboxInsert[];
-  resolve(): void;
+  /** With the number of the batch's events stored in the inbox (the others were applied or counted). */
+  resolve(stored: number): void;
   reject(error: unknown): void;
 }
 
@@ -100,13 +199,14 @@ class InboxBatcher {
     /** How many inserts may be in flight at once: 1 on PGlite (one connection), more on PostgreSQL. */
     readonly concurrency: number,
     readonly within: InboxHook | undefined,
+    readonly countRepeats: boolean,
   ) {}
 
   get queuedRows(): number {
     return this.#queuedRows;
   }
 
-  add(rows: InboxInsert[]): Promise<void> {
+  add(rows: InboxInsert[]): Promise<number> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ rows, resolve, reject });
       this.#queuedRows += rows.length;
@@ -130,6 +230,7 @@ class InboxBatcher {
       const rows = batch.flatMap((p) => p.rows);
       const within = this.within;
       let after: (() => void) | undefined;
+      let stored = 0;
       if (within) {
         let applyError: unknown;
         try {
@@ -141,17 +242,17 @@ class InboxBatcher {
               applyError = error;
               throw error;
             }
-            await insertInboxRows(tx, rows.slice(done.applied));
+            stored = (await insertInboxRows(tx, rows.slice(done.applied))).length;
             after = done.after;
           });
         } catch (error) {
           if (applyError === undefined) throw error;
           // Applying failed, not storing: store the batch as it is, for the processor to apply on its own.
-          await insertInboxRows(this.db, rows);
+          stored = (await insertInboxRows(this.db, rows)).length;
           within.failed(applyError);
         }
-      } else await insertInboxRows(this.db, rows);
-      for (const p of batch) p.resolve();
+      } else stored = (await insertInboxRows(this.db, rows, this.countRepeats)).length;
+      for (const p of batch) p.resolve(stored);
       // After this turn: the senders' 2xx are written first.
       if (after) setImmediate(after);
     } catch (error) {
@@ -166,10 +267,20 @@ class InboxBatcher {
 
 const batchers = new WeakMap<Db, InboxBatcher>();
 
-function batcherFor(db: Db, concurrency: number, within: InboxHook | undefined): InboxBatcher {
+function batcherFor(
+  db: Db,
+  concurrency: number,
+  within: InboxHook | undefined,
+  countRepeats: boolean,
+): InboxBatcher {
   let batcher = batchers.get(db);
-  if (!batcher || batcher.concurrency !== concurrency || batcher.within !== within) {
-    batcher = new InboxBatcher(db, concurrency, within);
+  if (
+    !batcher ||
+    batcher.concurrency !== concurrency ||
+    batcher.within !== within ||
+    batcher.countRepeats !== countRepeats
+  ) {
+    batcher = new InboxBatcher(db, concurrency, within, countRepeats);
     batchers.set(db, batcher);
   }
   return batcher;
@@ -180,11 +291,12 @@ function batcherFor(db: Db, concurrency: number, within: InboxHook | undefined):
  * one statement and one commit, with up to `concurrency` such commits in flight (PostgreSQL: the next
  * batch is built while the database writes the last one, and its WAL flushes are shared across them).
  * Events of concurrent requests have no order between them anyway; an event acknowledged before another
- * was sent is committed before it, so it keeps the lower id and is applied first.
+ * was sent is committed before it, so it keeps the lower id and is applied first. Resolves with how many
+ * events its group commit left in the inbox for the processor (0: nothing to wake it for).
  */
-export function enqueueInbox(db: Db, rows: InboxInsert[], options: EnqueueOptions = {}): Promise<void> {
-  if (isTransaction(db)) return insertInboxRows(db, rows).then(() => undefined);
-  return batcherFor(db, options.concurrency ?? 1, options.within).add(rows);
+export function enqueueInbox(db: Db, rows: InboxInsert[], options: EnqueueOptions = {}): Promise<number> {
+  if (isTransaction(db)) return insertInboxRows(db, rows).then((ids) => ids.length);
+  return batcherFor(db, options.concurrency ?? 1, options.within, options.countRepeats ?? false).add(rows);
 }
 
 /** Events accepted but not yet committed, for back-pressure (503 before the queue grows without bound). */

@@ -43,9 +43,10 @@ export async function executeRows(
  * real row count where `jsonb_to_recordset` is guessed at 100 rows, which made the alert key lookups and
  * the batch updates (`update … from jsonb_to_recordset(…) x where t.id = x.id`) scan the whole table instead
  * of probing its index. Those updates keep their JSON rows and add `t.id = any(${textArray(ids)}::uuid[])`.
+ * A null becomes the array's NULL element.
  */
-export function textArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`;
+export function textArray(values: readonly (string | null)[]): string {
+  return `{${values.map((v) => (v === null ? "NULL" : `"${v.replace(/[\\"]/g, "\\$&")}"`)).join(",")}}`;
 }
 
 /** A table's insert from JSON, per set of defined columns: the text around the parameter, and key → column. */

@@ -23,6 +23,11 @@ export interface IntakeOptions {
   onCommitted?: () => void;
   /** Applies the events in their group commit instead of storing them (embedded storage: AlertProcessor.inline). */
   applyWithin?: InboxHook;
+  /**
+   * Counts identical repeats on their open alerts in the group commit instead of storing them for the
+   * processor (PostgreSQL: store/inbox.ts insertInboxRows).
+   */
+  countRepeats?: boolean;
 }
 
 /** A source of alerts as the intake sees it: an integration, or a health check. */
@@ -138,10 +143,12 @@ export class AlertIntake {
       event: item.event,
       receivedAt,
     }));
+    let stored: number;
     try {
-      await enqueueInbox(this.db, rows, {
+      stored = await enqueueInbox(this.db, rows, {
         concurrency: this.options.commitConcurrency ?? 1,
         within: this.options.applyWithin,
+        countRepeats: this.options.countRepeats ?? false,
       });
     } catch (error) {
       throw unavailable(
@@ -149,9 +156,9 @@ export class AlertIntake {
       );
     }
     // After this turn: the sender's 202 is written first, then the processor (on PGlite its statements run
-    // on this thread) starts applying the event.
+    // on this thread) starts applying the event. Not woken when the group commit stored nothing for it.
     const onCommitted = this.options.onCommitted;
-    if (onCommitted) setImmediate(onCommitted);
+    if (onCommitted && stored > 0) setImmediate(onCommitted);
   }
 
   #checkRate(source: AlertSource, n: number): void {

@@ -20,8 +20,6 @@ export interface OpenAlert {
   alert: WorkingAlert;
   members: readonly KnownMember[];
   version: string;
-  /** The digest of the trigger's JSON text this process last applied to it (app/alerts/process.ts applyText). */
-  lastEvent?: string | undefined;
 }
 
 /**
@@ -46,11 +44,14 @@ export const openAlertKey = (sourceId: string, dedupKey: string) => `${sourceId}
 /**
  * The open alerts of these keys, each a fresh copy the caller may change: from the cache where its version is
  * still the database's, else read. `cacheDb` names the cache (the process's database handle); `tx` reads.
+ * `lock` takes their row locks first (PostgreSQL's processor: a group commit counting repeats on an alert
+ * must not write it between this read and the batch's write, see store/inbox.ts).
  */
 export async function readOpenAlerts(
   cacheDb: object,
   tx: Db,
   keys: readonly { sourceId: string; dedupKey: string }[],
+  lock = false,
 ): Promise<OpenAlert[]> {
   const cache = cacheOf(cacheDb);
   const unique = new Map(keys.map((k) => [openAlertKey(k.sourceId, k.dedupKey), k]));
@@ -66,6 +67,7 @@ export async function readOpenAlerts(
     const current = await alertVersions(
       tx,
       held.map(([, e]) => e.alert.id),
+      lock,
     );
     for (const [key, entry] of held) {
       if (current.get(entry.alert.id) === entry.version)
@@ -73,7 +75,6 @@ export async function readOpenAlerts(
           alert: { ...entry.alert },
           members: entry.members,
           version: entry.version,
-          lastEvent: entry.lastEvent,
         });
       else {
         cache.delete(key);
@@ -82,7 +83,7 @@ export async function readOpenAlerts(
     }
   }
   if (toRead.length > 0)
-    for (const { members, version, ...alert } of await findOpenAlerts(tx, toRead))
+    for (const { members, version, ...alert } of await findOpenAlerts(tx, toRead, lock))
       found.push({
         alert,
         members: members.map(([fingerprint, status, digest]) => ({
@@ -110,7 +111,7 @@ export function rememberOpenAlerts(
     const { details: _d, links: _l, images: _i, ...alert } = entry.alert;
     const key = openAlertKey(alert.sourceId, alert.dedupKey);
     cache.delete(key); // re-inserted last: the Map's order is the eviction order
-    cache.set(key, { alert, members: entry.members, version: entry.version, lastEvent: entry.lastEvent });
+    cache.set(key, { alert, members: entry.members, version: entry.version });
   }
   if (cache.size > MAX_ENTRIES) {
     let excess = cache.size - MAX_ENTRIES;

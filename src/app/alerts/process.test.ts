@@ -57,13 +57,15 @@ for (const backend of await testBackends()) {
       await database?.close();
     });
 
-    async function setUp(ctx: TestContext) {
+    /** A service with a PagerDuty integration; `countRepeats` as main.ts sets it on PostgreSQL. */
+    async function setUp(ctx: TestContext, options: { countRepeats?: boolean } = {}) {
       const service = uniqueName("db");
       await createService(ctx, { name: service });
       const integration = await createIntegration(ctx, service, { kind: "pagerduty" }, noConfig);
       const intake = new AlertIntake(ctx.db, ctx.clock, {
         defaultRateLimitPerMinute: 0,
         maxQueuedEvents: 10_000,
+        countRepeats: options.countRepeats ?? false,
       });
       const source = {
         id: integration.id,
@@ -182,8 +184,19 @@ for (const backend of await testBackends()) {
       // Repeats within one commit and across commits (the second from the open-alert memory), a change,
       // the same text again after it, then the incident resolved by hand and the same text once more.
       const commits = [[firing, firing, firing], [firing], [partly, firing], [firing, firing]];
-      type Path = "parsed" | "raw" | "raw via the inbox";
+      type Path = "parsed" | "raw" | "raw via the inbox" | "raw, repeats counted in the group commit";
+      const storedPerCommit: number[] = [];
       const apply = async (setup: Awaited<ReturnType<typeof setUp>>, path: Path, list: AlertEvent[]) => {
+        if (path === "raw, repeats counted in the group commit") {
+          // PostgreSQL's path as main.ts sets it: one group commit per list (sent at once).
+          await Promise.all(
+            list.map((e) => setup.intake.acceptSerialized(setup.source, JSON.stringify(e), e.dedupKey)),
+          );
+          storedPerCommit.push((await countInbox(ctx.db)).pending);
+          while ((await processInbox(ctx, { budgetMs: 60_000 })) > 0);
+          ctx.clock.advance(MINUTE);
+          return;
+        }
         if (path === "raw via the inbox") {
           // PostgreSQL's path: stored as text with its dedup key, applied by the processor.
           for (const e of list)
@@ -209,7 +222,7 @@ for (const backend of await testBackends()) {
         ctx.clock.advance(MINUTE);
       };
       const outcome = async (path: Path) => {
-        const setup = await setUp(ctx);
+        const setup = await setUp(ctx, { countRepeats: path === "raw, repeats counted in the group commit" });
         for (const list of commits) await apply(setup, path, list);
         const [alert] = (await listAlerts(ctx, { service: setup.service })).items;
         assert.ok(alert?.incident);
@@ -238,6 +251,83 @@ for (const backend of await testBackends()) {
       );
       assert.deepEqual(await outcome("raw"), parsed);
       assert.deepEqual(await outcome("raw via the inbox"), parsed);
+      assert.deepEqual(await outcome("raw, repeats counted in the group commit"), parsed);
+      assert.deepEqual(
+        storedPerCommit,
+        [3, 0, 2, 0, 1],
+        "stored for the processor: the first commit (no alert yet), the one with two texts of the key and the one after the hand resolve; the repeats of the last trigger were counted",
+      );
+    });
+
+    test("a repeat is not counted while an earlier event of its key waits: it is stored and applies after it", async () => {
+      const ctx = appContext(database.db);
+      const { service, intake, source } = await setUp(ctx, { countRepeats: true });
+      await intake.accept(source, [event("trigger", "k")]);
+      while ((await processInbox(ctx)) > 0);
+      await intake.accept(source, [event("resolve", "k")]);
+      ctx.clock.advance(MINUTE);
+      await intake.accept(source, [event("trigger", "k")]);
+      assert.equal((await countInbox(ctx.db)).pending, 2, "the repeat waits behind the resolve");
+      while ((await processInbox(ctx)) > 0);
+      assert.deepEqual(
+        (await listAlerts(ctx, { service })).items.map((a) => [a.status, a.event_count]),
+        [
+          ["triggered", 1],
+          ["resolved", 2],
+        ],
+        "resolved first, then the trigger opened a new alert",
+      );
+    });
+
+    test("a counted repeat moves its alert's count and last event, and its integration's last event", async () => {
+      const ctx = appContext(database.db);
+      const { service, intake, source } = await setUp(ctx, { countRepeats: true });
+      await intake.accept(source, [event("trigger", "k")]);
+      while ((await processInbox(ctx)) > 0);
+      ctx.clock.advance(MINUTE);
+      const at = ctx.clock.now();
+      await Promise.all([1, 2, 3].map(() => intake.accept(source, [event("trigger", "k")])));
+      assert.equal((await countInbox(ctx.db)).pending, 0, "nothing left for the processor");
+      const [alert] = (await listAlerts(ctx, { service })).items;
+      assert.equal(alert?.event_count, 4);
+      assert.equal(alert?.last_event_at, at.toISOString());
+      const [integration] = await executeRows(
+        ctx.db,
+        sql`select last_event_at from integrations where id = ${source.id}`,
+      );
+      assert.equal(new Date(String(integration?.last_event_at)).toISOString(), at.toISOString());
+      // A changed text is stored and applied; then its own repeats are counted.
+      await intake.accept(source, [event("trigger", "k", "Disk almost full")]);
+      assert.equal((await countInbox(ctx.db)).pending, 1);
+      while ((await processInbox(ctx)) > 0);
+      await intake.accept(source, [event("trigger", "k", "Disk almost full")]);
+      assert.equal((await countInbox(ctx.db)).pending, 0);
+      const [changed] = (await listAlerts(ctx, { service })).items;
+      assert.deepEqual([changed?.summary, changed?.event_count], ["Disk almost full", 6]);
+    });
+
+    test("a group commit never waits for an alert another transaction holds: its repeats are stored instead", {
+      skip: backend.kind === "postgres" ? false : "one connection: no other transaction can hold a row",
+      timeout: 60_000,
+    }, async () => {
+      const ctx = appContext(database.db);
+      const { service, intake, source } = await setUp(ctx, { countRepeats: true });
+      await intake.accept(source, [event("trigger", "k")]);
+      while ((await processInbox(ctx)) > 0);
+      const other = new (await import("pg")).default.Client({ connectionString: database.url });
+      await other.connect();
+      try {
+        await other.query("begin");
+        await other.query("select id from alerts where source_id = $1 for update", [source.id]);
+        // Answered while the row is still held: stored for the processor, not counted.
+        await intake.accept(source, [event("trigger", "k")]);
+        assert.equal((await countInbox(ctx.db)).pending, 1);
+        await other.query("commit");
+      } finally {
+        await other.end();
+      }
+      while ((await processInbox(ctx)) > 0);
+      assert.equal((await listAlerts(ctx, { service })).items[0]?.event_count, 2);
     });
 
     test("an ack or resolve for an unknown key changes nothing", async () => {

@@ -1,4 +1,4 @@
-import { hash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { AlertEvent, ChangeEvent } from "#domain/alert/event.ts";
 import {
   alertContentDigest,
@@ -35,6 +35,7 @@ import { type Db, inSavepoint, withTransaction } from "#store/db.ts";
 import {
   claimInboxRows,
   deleteInboxRows,
+  eventTextDigest,
   failInboxRow,
   hasPendingInbox,
   type InboxInsert,
@@ -294,8 +295,6 @@ interface BatchState {
   open: Map<string, WorkingAlert>;
   /** Row versions of the open alerts as read or last written here (app/alerts/open-alerts.ts). */
   versions: Map<string, string>;
-  /** Per open alert: the digest of the event text last applied to it, when that was a trigger (applyText). */
-  lastEvents: Map<string, string>;
   members: Map<string, KnownMember[]>;
   dirty: Set<WorkingAlert>;
   /** Dirty alerts whose content or state changed (rewritten in full); the others are only repeats. */
@@ -418,7 +417,7 @@ async function applyRows(
     sourceId: r.sourceId,
     dedupKey: r.event instanceof SerializedEvent ? r.event.dedupKey : (r.event as AlertEvent).dedupKey,
   }));
-  const openRows = await readOpenAlerts(ctx.db, tx, keys);
+  const openRows = await readOpenAlerts(ctx.db, tx, keys, !options.singleProcess);
   const open = new Map(openRows.map(({ alert }) => [openAlertKey(alert.sourceId, alert.dedupKey), alert]));
   const serviceIds = [...new Set(rows.map((r) => r.serviceId))];
   const state: BatchState = {
@@ -435,9 +434,6 @@ async function applyRows(
     ),
     open,
     versions: new Map(openRows.map(({ alert, version }) => [alert.id, version])),
-    lastEvents: new Map(
-      openRows.flatMap(({ alert, lastEvent }) => (lastEvent ? [[alert.id, lastEvent]] : [])),
-    ),
     members: new Map(),
     dirty: new Set(),
     rewrite: new Set(),
@@ -487,7 +483,7 @@ async function applyRows(
       const event = row.event as AlertEvent;
       await applyAlertEvent(state, row, event);
       const after = state.open.get(openAlertKey(row.sourceId, event.dedupKey));
-      if (after) state.lastEvents.delete(after.id);
+      if (after) setTriggerDigest(state, after, null);
     }
   }
   await flushOpens(state);
@@ -520,7 +516,6 @@ async function applyRows(
         alert,
         members: state.members.get(alert.id) ?? [],
         version,
-        lastEvent: state.lastEvents.get(alert.id),
       });
   }
   const closed = keys.map((k) => openAlertKey(k.sourceId, k.dedupKey));
@@ -554,9 +549,9 @@ function memberWrites(alertId: string, merge: MemberMerge | null): MemberWrite[]
  */
 async function applyText(state: BatchState, row: InboxRow, text: SerializedEvent): Promise<void> {
   const key = openAlertKey(row.sourceId, text.dedupKey);
-  const digest = hash("sha1", text.json, "base64");
+  const digest = eventTextDigest(text.json);
   const alert = state.open.get(key);
-  if (alert && state.lastEvents.get(alert.id) === digest) {
+  if (alert && alert.lastTriggerDigest === digest) {
     alert.eventCount += 1;
     alert.lastEventAt = row.receivedAt;
     state.dirty.add(alert);
@@ -565,9 +560,19 @@ async function applyText(state: BatchState, row: InboxRow, text: SerializedEvent
   const event = JSON.parse(text.json) as AlertEvent;
   await applyAlertEvent(state, row, event);
   const after = state.open.get(key);
-  if (!after) return;
-  if (event.action === "trigger") state.lastEvents.set(after.id, digest);
-  else state.lastEvents.delete(after.id);
+  if (after) setTriggerDigest(state, after, event.action === "trigger" ? digest : null);
+}
+
+/**
+ * Notes the digest of the trigger text last applied to an open alert (null: the last event was something
+ * else). Stored with the alert: a PostgreSQL group commit counts an event of the same text as a repeat
+ * without storing it (store/inbox.ts). An alert already written in this batch is written again.
+ */
+function setTriggerDigest(state: BatchState, alert: WorkingAlert, digest: string | null): void {
+  if (alert.lastTriggerDigest === digest) return;
+  alert.lastTriggerDigest = digest;
+  // Not yet written (number 0): flushOpens inserts it with the digest.
+  if (alert.number !== 0) state.dirty.add(alert);
 }
 
 async function applyAlertEvent(state: BatchState, row: InboxRow, event: AlertEvent): Promise<void> {
@@ -696,6 +701,7 @@ async function openAlert(state: BatchState, row: InboxRow, event: AlertEvent, at
     images: event.images,
     truncatedAlerts: event.truncatedAlerts ?? 0,
     contentDigest: alertContentDigest(event),
+    lastTriggerDigest: null,
     suppressed,
     createdAt: at,
     lastEventAt: at,

@@ -48,27 +48,35 @@ export const integrations = pgTable(
  * applied in id order by the alert processor and deleted in the same transaction that applies them, so each
  * acknowledged event takes effect exactly once. A row that keeps failing is kept with dead_at set.
  */
-export const alertInbox = pgTable("alert_inbox", {
-  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-  /** The integration or health check the event came through; dedup is scoped to it. */
-  sourceId: uuid("source_id").notNull(),
-  /** The integration's kind (pagerduty, alertmanager, …) or "healthcheck". */
-  sourceKind: text("source_kind").notNull(),
-  serviceId: uuid("service_id").notNull(),
-  /** "alert" (an AlertEvent) or "change" (a ChangeEvent). */
-  kind: text("kind").notNull(),
-  /** The event as JSON text: stored and read back whole, never queried, so text (cheaper than jsonb on PGlite). */
-  event: text("event").notNull(),
-  /**
-   * The alert event's dedup key when it came as JSON text from the raw fast path: the processor finds its
-   * alert, and recognises an identical repeat, without parsing `event` (app/alerts/process.ts applyText).
-   */
-  dedupKey: text("dedup_key"),
-  receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
-  attempts: integer("attempts").notNull().default(0),
-  lastError: text("last_error"),
-  deadAt: timestamp("dead_at", { withTimezone: true }),
-});
+export const alertInbox = pgTable(
+  "alert_inbox",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    /** The integration or health check the event came through; dedup is scoped to it. */
+    sourceId: uuid("source_id").notNull(),
+    /** The integration's kind (pagerduty, alertmanager, …) or "healthcheck". */
+    sourceKind: text("source_kind").notNull(),
+    serviceId: uuid("service_id").notNull(),
+    /** "alert" (an AlertEvent) or "change" (a ChangeEvent). */
+    kind: text("kind").notNull(),
+    /** The event as JSON text: stored and read back whole, never queried, so text (cheaper than jsonb on PGlite). */
+    event: text("event").notNull(),
+    /**
+     * The alert event's dedup key when it came as JSON text from the raw fast path: the processor finds its
+     * alert, and recognises an identical repeat, without parsing `event` (app/alerts/process.ts applyText).
+     */
+    dedupKey: text("dedup_key"),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    deadAt: timestamp("dead_at", { withTimezone: true }),
+  },
+  (t) => [
+    // A group commit counts an identical repeat on its open alert only when no earlier event of the same key
+    // is still waiting here (store/inbox.ts insertInboxRows).
+    index("alert_inbox_key_idx").on(t.sourceId, t.dedupKey).where(sql`dead_at is null`),
+  ],
+);
 
 /** Allocates the n of ALR-<n>. */
 export const alertNumberSeq = pgSequence("alert_number_seq", { startWith: 1 });
@@ -104,6 +112,12 @@ export const alerts = pgTable(
     images: jsonb("images").notNull().default([]),
     /** Hash of summary, severity, details, links and images as last written: a repeat that matches it rewrites none of them. */
     contentDigest: text("content_digest"),
+    /**
+     * Digest of the JSON text of the trigger last applied to this open alert (app/alerts/process.ts
+     * applyText); null when the last event applied was anything else. An event with the very same text can
+     * only count a repeat, so a group commit on PostgreSQL counts it here without storing it in the inbox.
+     */
+    lastTriggerDigest: text("last_trigger_digest"),
     eventCount: integer("event_count").notNull().default(1),
     truncatedAlerts: integer("truncated_alerts").notNull().default(0),
     /** Opened during a maintenance window: recorded, but no incident and no page. */

@@ -3,9 +3,10 @@ import { join, resolve } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
-import { type PgDatabase, type PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { type PgDatabase, PgDialect, type PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
@@ -357,4 +358,23 @@ export function dataDirExists(dataDir: string): boolean {
 /** True when `db` is an open transaction rather than the database handle. */
 export function isTransaction(db: Db): boolean {
   return db instanceof PgTransaction;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Runs one statement on its own (autocommit) and returns its rows. On PostgreSQL it runs as a named prepared
+ * statement: each pooled connection parses and plans it once, then only binds and executes it. For a hot
+ * statement whose planning costs more than its work (the group commit's, store/inbox.ts: ~0.7 ms of
+ * planning per commit, measured), that is most of the saving. Elsewhere (PGlite, inside a transaction) it is
+ * an ordinary execute. `name` must always come with the same SQL text.
+ */
+export async function executePrepared(db: Db, name: string, query: SQL): Promise<Record<string, unknown>[]> {
+  const client = (db as { $client?: unknown }).$client;
+  if (client instanceof pg.Pool && !isTransaction(db)) {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    return (await client.query({ name, text, values: params })).rows;
+  }
+  const result = (await db.execute(query)) as { rows?: Record<string, unknown>[] };
+  return result.rows ?? [];
 }

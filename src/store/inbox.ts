@@ -1,6 +1,6 @@
 import { hash } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { type Db, isTransaction, withTransaction } from "./db.ts";
+import { type Db, executePrepared, isTransaction, withTransaction } from "./db.ts";
 import { executeRows, textArray, toDate, toInt } from "./rows.ts";
 
 /** An event already serialised as JSON (by a status worker): stored as is, never parsed and stringified again. */
@@ -34,7 +34,8 @@ export const eventTextDigest = (json: string): string => hash("sha1", json, "bas
 /**
  * Writes inbox rows in one statement (one commit) and returns their ids in order. The rows travel as one
  * JSON array whose events are embedded as JSON values, not as strings: nothing is escaped twice, and
- * `json_to_recordset` hands each event's own text to the text column without parsing it into jsonb.
+ * `json_to_recordset` hands each event's own text to the text column as it was sent (read as a `text`
+ * field, not `json`, it is not parsed a second time: ~10 µs less per 2 KB event, measured).
  *
  * With `countRepeats` (PostgreSQL, where the processor applies the inbox in its own transactions), the
  * same statement counts identical repeats on their open alerts instead of storing them: an event whose
@@ -60,36 +61,39 @@ export async function insertInboxRows(
       serialized?.dedupKey ?? (r.kind === "alert" ? (r.event as { dedupKey?: unknown }).dedupKey : undefined);
     keys.push(typeof dedupKey === "string" ? dedupKey : null);
   }
-  const digests = countRepeats ? repeatDigests(rows, texts, keys) : undefined;
+  const repeats = countRepeats ? repeatGroups(rows, texts, keys) : [];
   const parts: string[] = [];
   for (let ord = 0; ord < rows.length; ord++) {
     const r = rows[ord] as InboxInsert;
     const key = keys[ord];
-    const digest = digests?.[ord];
     parts.push(
       `{"ord":${ord},"source_id":${JSON.stringify(r.sourceId)},"source_kind":${JSON.stringify(r.sourceKind)},` +
         `"service_id":${JSON.stringify(r.serviceId)},"kind":${JSON.stringify(r.kind)},` +
         `"received_at":"${r.receivedAt.toISOString()}","dedup_key":${key === null ? "null" : JSON.stringify(key)},` +
-        `${digest ? `"digest":"${digest}",` : ""}"event":${texts[ord]}}`,
+        `"event":${texts[ord]}}`,
     );
   }
   const input = `[${parts.join(",")}]`;
   inboxInserts++;
-  const result = await executeRows(
-    db,
-    digests?.some((d) => d !== null)
-      ? sql`with x as materialized (
+  // The repeat groups travel as arrays (textArray): the planner sees how many there are and probes the
+  // open-key index of alerts per group, where a JSON recordset (guessed at 100 rows) made it scan them all.
+  const result = await (repeats.length > 0
+    ? executePrepared(
+        db,
+        "foghorn_inbox_count",
+        sql`with x as materialized (
             select * from json_to_recordset(${input}::json) as x(
-              ord int, source_id uuid, source_kind text, service_id uuid, kind text, event json, dedup_key text,
-              digest text, received_at timestamptz)
-          ),
-          repeats as (
-            select source_id, dedup_key, digest, count(*)::int as n, max(received_at) as at
-            from x where digest is not null group by source_id, dedup_key, digest
+              ord int, source_id uuid, source_kind text, service_id uuid, kind text, event text, dedup_key text,
+              received_at timestamptz)
           ),
           lockable as (
-            select a.id, r.n, r.at from alerts a join repeats r on a.source_id = r.source_id and a.dedup_key = r.dedup_key
-            where a.status <> 'resolved' and a.last_trigger_digest = r.digest
+            select a.id, r.n, r.at
+            from unnest(${textArray(repeats.map((g) => g.sourceId))}::uuid[],
+              ${textArray(repeats.map((g) => g.dedupKey))}::text[], ${textArray(repeats.map((g) => g.digest))}::text[],
+              ${textArray(repeats.map((g) => String(g.count)))}::int[],
+              ${textArray(repeats.map((g) => g.at.toISOString()))}::timestamptz[]) as r(source_id, dedup_key, digest, n, at)
+            join alerts a on a.source_id = r.source_id and a.dedup_key = r.dedup_key and a.status <> 'resolved'
+            where a.last_trigger_digest = r.digest
               and not exists (select 1 from alert_inbox i
                 where i.source_id = r.source_id and i.dedup_key = r.dedup_key and i.dead_at is null)
             order by a.id
@@ -109,31 +113,43 @@ export async function insertInboxRows(
             where i.id = t.source_id and i.id in (select id from sources)
           )
           insert into alert_inbox (source_id, source_kind, service_id, kind, event, dedup_key, received_at)
-          select source_id, source_kind, service_id, kind, event::text, dedup_key, received_at from x
+          select source_id, source_kind, service_id, kind, event, dedup_key, received_at from x
           where not exists (select 1 from counted k where k.source_id = x.source_id and k.dedup_key = x.dedup_key)
           order by ord
-          returning id`
-      : sql`insert into alert_inbox (source_id, source_kind, service_id, kind, event, dedup_key, received_at)
-          select source_id, source_kind, service_id, kind, event::text, dedup_key, received_at
+          returning id`,
+      )
+    : executePrepared(
+        db,
+        "foghorn_inbox_insert",
+        sql`insert into alert_inbox (source_id, source_kind, service_id, kind, event, dedup_key, received_at)
+          select source_id, source_kind, service_id, kind, event, dedup_key, received_at
           from json_to_recordset(${input}::json) as x(
-            ord int, source_id uuid, source_kind text, service_id uuid, kind text, event json, dedup_key text,
+            ord int, source_id uuid, source_kind text, service_id uuid, kind text, event text, dedup_key text,
             received_at timestamptz)
           order by ord
           returning id`,
-  );
+      ));
   return result.map((r) => toInt(r.id)).sort((a, b) => a - b);
 }
 
+interface RepeatGroup {
+  sourceId: string;
+  dedupKey: string;
+  digest: string;
+  count: number;
+  at: Date;
+}
+
 /**
- * Per row, the digest under which the statement may count it as a repeat: alert events whose key has only
- * this one text in the batch (a key sent with two texts keeps its order through the inbox); null otherwise.
+ * The batch's events that may be counted as repeats, grouped by key: alert events of a key that has only
+ * this one text in the batch (a key sent with two texts keeps its order through the inbox).
  */
-function repeatDigests(
+function repeatGroups(
   rows: readonly InboxInsert[],
   texts: readonly string[],
   keys: readonly (string | null)[],
-): (string | null)[] {
-  const byKey = new Map<string, { text: string; same: boolean; rows: number[] }>();
+): RepeatGroup[] {
+  const byKey = new Map<string, { text: string; same: boolean; group: Omit<RepeatGroup, "digest"> }>();
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as InboxInsert;
     const dedupKey = keys[i];
@@ -141,19 +157,22 @@ function repeatDigests(
     const key = `${r.sourceId}\u0000${dedupKey}`;
     const text = texts[i] as string;
     const entry = byKey.get(key);
-    if (!entry) byKey.set(key, { text, same: true, rows: [i] });
+    if (!entry)
+      byKey.set(key, {
+        text,
+        same: true,
+        group: { sourceId: r.sourceId, dedupKey, count: 1, at: r.receivedAt },
+      });
     else {
       entry.same &&= entry.text === text;
-      entry.rows.push(i);
+      entry.group.count++;
+      if (r.receivedAt > entry.group.at) entry.group.at = r.receivedAt;
     }
   }
-  const digests: (string | null)[] = rows.map(() => null);
-  for (const entry of byKey.values()) {
-    if (!entry.same) continue;
-    const digest = eventTextDigest(entry.text);
-    for (const i of entry.rows) digests[i] = digest;
-  }
-  return digests;
+  const groups: RepeatGroup[] = [];
+  for (const { text, same, group } of byKey.values())
+    if (same) groups.push({ ...group, digest: eventTextDigest(text) });
+  return groups;
 }
 
 // Group commit: concurrent requests' events share one INSERT and one commit. Throughput comes from this,

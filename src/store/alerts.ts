@@ -108,18 +108,11 @@ function keyPairs(keys: readonly { sourceId: string; dedupKey: string }[]): SQL 
 const rowVersion = sql<string>`"alerts".xmin::text`;
 
 /** The current version of these alerts (see rowVersion), by id; a deleted alert is missing. */
-export async function alertVersions(
-  db: Db,
-  ids: readonly string[],
-  lock = false,
-): Promise<Map<string, string>> {
+export async function alertVersions(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  // Locked in id order: two lockers of overlapping sets never wait for each other in a cycle.
   const rows = await executeRows(
     db,
-    lock
-      ? sql`select id, xmin::text as version from alerts where id = any(${textArray(ids)}::uuid[]) order by id for update`
-      : sql`select id, xmin::text as version from alerts where id = any(${textArray(ids)}::uuid[])`,
+    sql`select id, xmin::text as version from alerts where id = any(${textArray(ids)}::uuid[])`,
   );
   return versionMap(rows);
 }
@@ -147,7 +140,6 @@ export type StoredMember = [fingerprint: string, status: string, digest: string 
 export async function findOpenAlerts(
   db: Db,
   keys: readonly { sourceId: string; dedupKey: string }[],
-  lock = false,
 ): Promise<(WorkingAlert & { members: StoredMember[]; version: string })[]> {
   if (keys.length === 0) return [];
   const {
@@ -161,7 +153,7 @@ export async function findOpenAlerts(
     clientUrl: _clientUrl,
     ...columns
   } = getTableColumns(alerts);
-  const query = db
+  return db
     .select({
       ...columns,
       members: sql<
@@ -177,7 +169,6 @@ export async function findOpenAlerts(
         sql`(${alerts.sourceId}, ${alerts.dedupKey}) in (select * from ${keyPairs(keys)})`,
       ),
     );
-  return lock ? query.orderBy(alerts.id).for("update", { of: alerts }) : query;
 }
 
 export async function insertAlert(db: Db, row: AlertInsert): Promise<AlertRow> {
@@ -203,10 +194,24 @@ export async function insertAlerts(db: Db, rows: readonly AlertInsert[]): Promis
 }
 
 /**
+ * Counts from the writer's reads, per alert id: the event_count the writer last saw stored. A write then
+ * adds what the writer counted since (its event_count minus this) to the stored count, so repeats a
+ * PostgreSQL group commit counted on the row meanwhile (store/inbox.ts) are kept; the last event time only
+ * moves forward. An alert without one is written as is.
+ */
+export type StoredCounts = ReadonlyMap<string, number>;
+
+const countBase = (stored: StoredCounts | undefined, id: string) => stored?.get(id) ?? null;
+
+/**
  * Writes back the mutable columns of many alerts in one statement; summary, severity, details, links,
  * images and their digest only for those that carry their content (replaced by an event in this batch).
  */
-export async function updateAlerts(db: Db, rows: readonly WorkingAlert[]): Promise<Map<string, string>> {
+export async function updateAlerts(
+  db: Db,
+  rows: readonly WorkingAlert[],
+  stored?: StoredCounts,
+): Promise<Map<string, string>> {
   if (rows.length === 0) return new Map();
   const input = rows.map((a) => ({
     id: a.id,
@@ -221,6 +226,7 @@ export async function updateAlerts(db: Db, rows: readonly WorkingAlert[]): Promi
     content_digest: a.contentDigest,
     last_trigger_digest: a.lastTriggerDigest,
     event_count: a.eventCount,
+    base_count: countBase(stored, a.id),
     truncated_alerts: a.truncatedAlerts,
     incident_id: a.incidentId,
     last_event_at: a.lastEventAt.toISOString(),
@@ -234,12 +240,15 @@ export async function updateAlerts(db: Db, rows: readonly WorkingAlert[]): Promi
           links = case when x.has_content then x.links else a.links end,
           images = case when x.has_content then x.images else a.images end,
           content_digest = x.content_digest, last_trigger_digest = x.last_trigger_digest,
-          event_count = x.event_count,
-          truncated_alerts = x.truncated_alerts, incident_id = x.incident_id, last_event_at = x.last_event_at,
+          event_count = case when x.base_count is null then x.event_count
+            else a.event_count + x.event_count - x.base_count end,
+          truncated_alerts = x.truncated_alerts, incident_id = x.incident_id,
+          last_event_at = greatest(a.last_event_at, x.last_event_at),
           acknowledged_at = x.acknowledged_at, resolved_at = x.resolved_at
         from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
           id uuid, status text, has_content boolean, summary text, source text, severity text, details jsonb,
-          links jsonb, images jsonb, content_digest text, last_trigger_digest text, event_count int, truncated_alerts int, incident_id uuid,
+          links jsonb, images jsonb, content_digest text, last_trigger_digest text, event_count int,
+          base_count int, truncated_alerts int, incident_id uuid,
           last_event_at timestamptz, acknowledged_at timestamptz, resolved_at timestamptz)
         where a.id = x.id and a.id = any(${textArray(rows.map((r) => r.id))}::uuid[])
         returning a.id, a.xmin::text as version`,
@@ -252,16 +261,26 @@ export async function updateAlerts(db: Db, rows: readonly WorkingAlert[]): Promi
  * truncation only (an Alertmanager group re-sent every repeat_interval, a PagerDuty trigger re-sent by a
  * retrying client). Cheaper than updateAlerts, which rewrites details, links and images.
  */
-export async function recordRepeats(db: Db, rows: readonly WorkingAlert[]): Promise<Map<string, string>> {
+export async function recordRepeats(
+  db: Db,
+  rows: readonly WorkingAlert[],
+  stored?: StoredCounts,
+): Promise<Map<string, string>> {
   if (rows.length === 0) return new Map();
+  const bases = rows.map((r) => countBase(stored, r.id));
   const written = await executeRows(
     db,
-    sql`update alerts a set event_count = x.event_count, last_event_at = x.last_event_at,
+    sql`update alerts a set
+          event_count = case when x.base_count is null then x.event_count
+            else a.event_count + x.event_count - x.base_count end,
+          last_event_at = greatest(a.last_event_at, x.last_event_at),
           truncated_alerts = x.truncated_alerts, last_trigger_digest = x.last_trigger_digest
         from unnest(${textArray(rows.map((r) => r.id))}::uuid[], ${textArray(rows.map((r) => String(r.eventCount)))}::int[],
           ${textArray(rows.map((r) => r.lastEventAt.toISOString()))}::timestamptz[],
           ${textArray(rows.map((r) => String(r.truncatedAlerts)))}::int[],
-          ${textArray(rows.map((r) => r.lastTriggerDigest))}::text[]) as x(id, event_count, last_event_at, truncated_alerts, last_trigger_digest)
+          ${textArray(rows.map((r) => r.lastTriggerDigest))}::text[],
+          ${textArray(bases.map((b) => (b === null ? null : String(b))))}::int[])
+          as x(id, event_count, last_event_at, truncated_alerts, last_trigger_digest, base_count)
         where a.id = x.id
         returning a.id, a.xmin::text as version`,
   );

@@ -44,14 +44,11 @@ export const openAlertKey = (sourceId: string, dedupKey: string) => `${sourceId}
 /**
  * The open alerts of these keys, each a fresh copy the caller may change: from the cache where its version is
  * still the database's, else read. `cacheDb` names the cache (the process's database handle); `tx` reads.
- * `lock` takes their row locks first (PostgreSQL's processor: a group commit counting repeats on an alert
- * must not write it between this read and the batch's write, see store/inbox.ts).
  */
 export async function readOpenAlerts(
   cacheDb: object,
   tx: Db,
   keys: readonly { sourceId: string; dedupKey: string }[],
-  lock = false,
 ): Promise<OpenAlert[]> {
   const cache = cacheOf(cacheDb);
   const unique = new Map(keys.map((k) => [openAlertKey(k.sourceId, k.dedupKey), k]));
@@ -67,7 +64,6 @@ export async function readOpenAlerts(
     const current = await alertVersions(
       tx,
       held.map(([, e]) => e.alert.id),
-      lock,
     );
     for (const [key, entry] of held) {
       if (current.get(entry.alert.id) === entry.version)
@@ -83,7 +79,7 @@ export async function readOpenAlerts(
     }
   }
   if (toRead.length > 0)
-    for (const { members, version, ...alert } of await findOpenAlerts(tx, toRead, lock))
+    for (const { members, version, ...alert } of await findOpenAlerts(tx, toRead))
       found.push({
         alert,
         members: members.map(([fingerprint, status, digest]) => ({

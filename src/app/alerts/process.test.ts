@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
 import type { AlertEvent } from "#domain/alert/event.ts";
 import { MINUTE } from "#domain/time.ts";
+import { findOpenAlerts, recordRepeats, updateAlerts } from "#store/alerts.ts";
 import { withTransaction } from "#store/db.ts";
 import { countInbox, SerializedEvent } from "#store/inbox.ts";
 import { executeRows } from "#store/rows.ts";
@@ -304,6 +305,31 @@ for (const backend of await testBackends()) {
       assert.equal((await countInbox(ctx.db)).pending, 0);
       const [changed] = (await listAlerts(ctx, { service })).items;
       assert.deepEqual([changed?.summary, changed?.event_count], ["Disk almost full", 6]);
+    });
+
+    test("the processor's write keeps repeats counted on the row since it read it; the last event never moves back", async () => {
+      const ctx = appContext(database.db);
+      const { service, intake, source } = await setUp(ctx);
+      await intake.accept(source, [event("trigger", "k")]);
+      while ((await processInbox(ctx)) > 0);
+      const [read] = await findOpenAlerts(ctx.db, [{ sourceId: source.id, dedupKey: "k" }]);
+      assert.ok(read);
+      // Meanwhile a group commit counts 4 repeats, the last a minute on.
+      const later = new Date(read.lastEventAt.getTime() + MINUTE);
+      await executeRows(
+        ctx.db,
+        sql`update alerts set event_count = event_count + 4, last_event_at = ${later.toISOString()}::timestamptz
+            where id = ${read.id}`,
+      );
+      // The processor, from its read, counted 2 more (received before the counted ones) and rewrites one.
+      const counted = { ...read, eventCount: read.eventCount + 2 };
+      await recordRepeats(ctx.db, [counted], new Map([[read.id, read.eventCount]]));
+      const resolved = { ...counted, status: "resolved", resolvedAt: later };
+      await updateAlerts(ctx.db, [resolved], new Map([[read.id, counted.eventCount]]));
+      const [alert] = (await listAlerts(ctx, { service })).items;
+      assert.equal(alert?.event_count, 1 + 4 + 2);
+      assert.equal(alert?.last_event_at, later.toISOString());
+      assert.equal(alert?.status, "resolved");
     });
 
     // PostgreSQL only: PGlite has one connection, so no other transaction can hold a row.

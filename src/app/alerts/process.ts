@@ -295,6 +295,8 @@ interface BatchState {
   open: Map<string, WorkingAlert>;
   /** Row versions of the open alerts as read or last written here (app/alerts/open-alerts.ts). */
   versions: Map<string, string>;
+  /** Event counts of the alerts read, as read or last written here (store/alerts.ts StoredCounts). */
+  storedCounts: Map<string, number>;
   members: Map<string, KnownMember[]>;
   dirty: Set<WorkingAlert>;
   /** Dirty alerts whose content or state changed (rewritten in full); the others are only repeats. */
@@ -417,7 +419,7 @@ async function applyRows(
     sourceId: r.sourceId,
     dedupKey: r.event instanceof SerializedEvent ? r.event.dedupKey : (r.event as AlertEvent).dedupKey,
   }));
-  const openRows = await readOpenAlerts(ctx.db, tx, keys, !options.singleProcess);
+  const openRows = await readOpenAlerts(ctx.db, tx, keys);
   const open = new Map(openRows.map(({ alert }) => [openAlertKey(alert.sourceId, alert.dedupKey), alert]));
   const serviceIds = [...new Set(rows.map((r) => r.serviceId))];
   const state: BatchState = {
@@ -434,6 +436,7 @@ async function applyRows(
     ),
     open,
     versions: new Map(openRows.map(({ alert, version }) => [alert.id, version])),
+    storedCounts: new Map(openRows.map(({ alert }) => [alert.id, alert.eventCount])),
     members: new Map(),
     dirty: new Set(),
     rewrite: new Set(),
@@ -489,20 +492,10 @@ async function applyRows(
   await flushOpens(state);
   opened.push(...state.incidentNumbers.keys());
   const dirty = [...state.dirty];
-  written(
-    state,
-    await updateAlerts(
-      tx,
-      dirty.filter((a) => state.rewrite.has(a)),
-    ),
-  );
-  written(
-    state,
-    await recordRepeats(
-      tx,
-      dirty.filter((a) => !state.rewrite.has(a)),
-    ),
-  );
+  const rewrite = dirty.filter((a) => state.rewrite.has(a));
+  written(state, await updateAlerts(tx, rewrite, state.storedCounts), rewrite);
+  const repeats = dirty.filter((a) => !state.rewrite.has(a));
+  written(state, await recordRepeats(tx, repeats, state.storedCounts), repeats);
   await upsertMembers(tx, state.memberWrites, ctx.clock.now());
   await insertAlertLog(tx, state.logs);
   await insertChangeEvents(tx, changes);
@@ -522,9 +515,18 @@ async function applyRows(
   return { applied, remember: () => rememberOpenAlerts(ctx.db, entries, closed) };
 }
 
-/** Notes the versions a write returned; the batch's cache entries use the last one of each alert. */
-function written(state: BatchState, versions: Map<string, string>): void {
+/**
+ * Notes what a write stored: the row versions it returned (the batch's cache entries use the last one of each
+ * alert) and, for alerts it updated, the counts they now hold as far as this batch knows.
+ */
+function written(
+  state: BatchState,
+  versions: Map<string, string>,
+  updated: readonly WorkingAlert[] = [],
+): void {
   for (const [id, version] of versions) state.versions.set(id, version);
+  for (const alert of updated)
+    if (state.storedCounts.has(alert.id)) state.storedCounts.set(alert.id, alert.eventCount);
 }
 
 function actorOf(state: BatchState, row: InboxRow): string {
@@ -599,7 +601,7 @@ async function applyAlertEvent(state: BatchState, row: InboxRow, event: AlertEve
     // with its row in the unique index of open keys and the whole batch fails (then retried row by row).
     const resolvedEarlier = state.resolvedByKey.get(key);
     if (resolvedEarlier) {
-      written(state, await updateAlerts(state.tx, [resolvedEarlier]));
+      written(state, await updateAlerts(state.tx, [resolvedEarlier], state.storedCounts), [resolvedEarlier]);
       state.resolvedByKey.delete(key);
       state.resolvedHere.delete(resolvedEarlier.id);
     }

@@ -44,7 +44,8 @@ export const eventTextDigest = (json: string): string => hash("sha1", json, "bas
  * event of the key still waits in the inbox (events of a key apply in order), when every event of the key
  * in this batch has that same text, and when no one else holds the alert's row (skip locked: the processor
  * applying it, another group commit counting on it; those events are stored instead, and the commit never
- * waits for a lock). The events stored are returned; the counted ones are as durable, in the same commit.
+ * waits for a lock). The integration's last event time moves too, in steps of at least a second. The
+ * events stored are returned; the counted ones are as durable, in the same commit.
  */
 export async function insertInboxRows(
   db: Db,
@@ -104,8 +105,13 @@ export async function insertInboxRows(
             from lockable l where a.id = l.id
             returning a.source_id, a.dedup_key, l.at
           ),
+          -- An integration's last event moves in steps of a second at most: the row is not rewritten (and
+          -- locked) by every commit of a storm.
           sources as (
-            select i.id from integrations i where i.id in (select source_id from counted) for update skip locked
+            select i.id from integrations i
+            where i.id in (select source_id from counted)
+              and (i.last_event_at is null or i.last_event_at < (select max(at) from counted) - interval '1 second')
+            for update skip locked
           ),
           touched as (
             update integrations i set last_event_at = greatest(coalesce(i.last_event_at, t.at), t.at)

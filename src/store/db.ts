@@ -364,10 +364,11 @@ const dialect = new PgDialect();
 
 /**
  * Runs one statement on its own (autocommit) and returns its rows. On PostgreSQL it runs as a named prepared
- * statement: each pooled connection parses and plans it once, then only binds and executes it. For a hot
- * statement whose planning costs more than its work (the group commit's, store/inbox.ts: ~0.7 ms of
- * planning per commit, measured), that is most of the saving. Elsewhere (PGlite, inside a transaction) it is
- * an ordinary execute. `name` must always come with the same SQL text.
+ * statement: each pooled connection parses and plans it once, then only binds and executes it (the group
+ * commit's insert, store/inbox.ts). Only for statements whose best plan does not depend on how large the
+ * tables are: after five runs PostgreSQL may keep one generic plan, made from the statistics of that moment,
+ * for as long as they last. Elsewhere (PGlite, inside a transaction) it is an ordinary execute. `name` must
+ * always come with the same SQL text.
  */
 export async function executePrepared(db: Db, name: string, query: SQL): Promise<Record<string, unknown>[]> {
   const client = (db as { $client?: unknown }).$client;

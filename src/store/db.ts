@@ -3,10 +3,9 @@ import { join, resolve } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import type { SQL } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
-import { type PgDatabase, PgDialect, type PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { type PgDatabase, type PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
@@ -358,24 +357,4 @@ export function dataDirExists(dataDir: string): boolean {
 /** True when `db` is an open transaction rather than the database handle. */
 export function isTransaction(db: Db): boolean {
   return db instanceof PgTransaction;
-}
-
-const dialect = new PgDialect();
-
-/**
- * Runs one statement on its own (autocommit) and returns its rows. On PostgreSQL it runs as a named prepared
- * statement: each pooled connection parses and plans it once, then only binds and executes it (the group
- * commit's insert, store/inbox.ts). Only for statements whose best plan does not depend on how large the
- * tables are: after five runs PostgreSQL may keep one generic plan, made from the statistics of that moment,
- * for as long as they last. Elsewhere (PGlite, inside a transaction) it is an ordinary execute. `name` must
- * always come with the same SQL text.
- */
-export async function executePrepared(db: Db, name: string, query: SQL): Promise<Record<string, unknown>[]> {
-  const client = (db as { $client?: unknown }).$client;
-  if (client instanceof pg.Pool && !isTransaction(db)) {
-    const { sql: text, params } = dialect.sqlToQuery(query);
-    return (await client.query({ name, text, values: params })).rows;
-  }
-  const result = (await db.execute(query)) as { rows?: Record<string, unknown>[] };
-  return result.rows ?? [];
 }

@@ -1,6 +1,6 @@
 import { hash } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { type Db, executePrepared, isTransaction, withTransaction } from "./db.ts";
+import { type Db, isTransaction, withTransaction } from "./db.ts";
 import { executeRows, textArray, toDate, toInt } from "./rows.ts";
 
 /** An event already serialised as JSON (by a status worker): stored as is, never parsed and stringified again. */
@@ -78,19 +78,19 @@ export async function insertInboxRows(
   inboxInserts++;
   // The repeat groups travel as arrays (textArray): the planner sees how many there are and probes the
   // open-key index of alerts per group, where a JSON recordset (guessed at 100 rows) made it scan them all.
-  // The counting statement is planned each time, not prepared: a generic plan made while `alerts` was new
-  // and nearly empty kept scanning the whole table as it grew (15 ms per commit at 20,000 alerts, measured)
-  // until autovacuum's next analyze; a fresh plan sizes the table as it is now.
-  const result = await (repeats.length > 0
-    ? executeRows(
-        db,
-        sql`with x as materialized (
+  // Not a prepared statement: a generic plan made while `alerts` was new and nearly empty kept scanning the
+  // whole table as it grew (15 ms per commit at 20,000 alerts, measured) until autovacuum's next analyze; a
+  // fresh plan sizes the table as it is now.
+  const result = await executeRows(
+    db,
+    repeats.length > 0
+      ? sql`with x as materialized (
             select * from json_to_recordset(${input}::json) as x(
               ord int, source_id uuid, source_kind text, service_id uuid, kind text, event text, dedup_key text,
               received_at timestamptz)
           ),
           lockable as (
-            select a.id, r.n, r.at
+            select o.id, r.n, r.at
             from unnest(${textArray(repeats.map((g) => g.sourceId))}::uuid[],
               ${textArray(repeats.map((g) => g.dedupKey))}::text[], ${textArray(repeats.map((g) => g.digest))}::text[],
               ${textArray(repeats.map((g) => String(g.count)))}::int[],
@@ -104,7 +104,7 @@ export async function insertInboxRows(
                 and not exists (select 1 from alert_inbox i
                   where i.source_id = r.source_id and i.dedup_key = r.dedup_key and i.dead_at is null)
               for update skip locked
-            ) a
+            ) o
           ),
           counted as (
             update alerts a set event_count = a.event_count + l.n, last_event_at = greatest(a.last_event_at, l.at)
@@ -128,19 +128,15 @@ export async function insertInboxRows(
           select source_id, source_kind, service_id, kind, event, dedup_key, received_at from x
           where not exists (select 1 from counted k where k.source_id = x.source_id and k.dedup_key = x.dedup_key)
           order by ord
-          returning id`,
-      )
-    : executePrepared(
-        db,
-        "foghorn_inbox_insert",
-        sql`insert into alert_inbox (source_id, source_kind, service_id, kind, event, dedup_key, received_at)
+          returning id`
+      : sql`insert into alert_inbox (source_id, source_kind, service_id, kind, event, dedup_key, received_at)
           select source_id, source_kind, service_id, kind, event, dedup_key, received_at
           from json_to_recordset(${input}::json) as x(
             ord int, source_id uuid, source_kind text, service_id uuid, kind text, event text, dedup_key text,
             received_at timestamptz)
           order by ord
           returning id`,
-      ));
+  );
   return result.map((r) => toInt(r.id)).sort((a, b) => a - b);
 }
 

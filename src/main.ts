@@ -218,12 +218,12 @@ export async function startFoghorn(
   const intake = new AlertIntake(database.db, clock, {
     defaultRateLimitPerMinute: config.alerts.rateLimitPerMinute,
     maxQueuedEvents: config.alerts.maxQueuedEvents,
-    // PostgreSQL writes one batch while the next is built, counts identical repeats on their open alerts
-    // in the same statement, and the processor (one replica at a time) applies what was stored. PGlite has
-    // one connection: each commit applies its own events.
+    // On PostgreSQL the group commit counts identical repeats on their open alerts in the same statement,
+    // and the processor (one replica at a time) applies what was stored. PGlite has one connection: each
+    // commit applies its own events.
     ...(database.kind === "pglite"
-      ? { commitConcurrency: 1, applyWithin: processor.inline() }
-      : { commitConcurrency: 3, countRepeats: true, onCommitted: () => processor.wake() }),
+      ? { applyWithin: processor.inline() }
+      : { countRepeats: true, onCommitted: () => processor.wake() }),
   });
   // A service's alert settings, an integration or a maintenance window changed (here or on another replica):
   // the next batch and the next request read them afresh instead of within a few seconds.

@@ -17,8 +17,6 @@ export interface IntakeOptions {
   defaultRateLimitPerMinute: number;
   /** Accepted events still waiting for their commit above which new ones are refused (503, retry later). */
   maxQueuedEvents: number;
-  /** Inbox commits in flight at once (group commit): 1 on PGlite, a few on PostgreSQL. Default 1. */
-  commitConcurrency?: number;
   /** Called after events committed: wakes the processor. */
   onCommitted?: () => void;
   /** Applies the events in their group commit instead of storing them (embedded storage: AlertProcessor.inline). */
@@ -146,7 +144,6 @@ export class AlertIntake {
     let stored: number;
     try {
       stored = await enqueueInbox(this.db, rows, {
-        concurrency: this.options.commitConcurrency ?? 1,
         within: this.options.applyWithin,
         countRepeats: this.options.countRepeats ?? false,
       });

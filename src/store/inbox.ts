@@ -307,9 +307,10 @@ function batcherFor(db: Db, within: InboxHook | undefined, countRepeats: boolean
 /**
  * Stores events durably; resolves once they are committed. Outside a transaction, concurrent calls share
  * one statement and one commit, one commit at a time: the calls made while one is in flight wait for it
- * and share the next. Events of concurrent requests have no order between them anyway; an event acknowledged before another
- * was sent is committed before it, so it keeps the lower id and is applied first. Resolves with how many
- * events its group commit left in the inbox for the processor (0: nothing to wake it for).
+ * and share the next. Events of concurrent requests have no order between them anyway; an event
+ * acknowledged before another was sent is committed before it, so it keeps the lower id and is applied
+ * first. Resolves with how many events its group commit left in the inbox for the processor (0: nothing
+ * to wake it for).
  */
 export function enqueueInbox(db: Db, rows: InboxInsert[], options: EnqueueOptions = {}): Promise<number> {
   if (isTransaction(db)) return insertInboxRows(db, rows).then((ids) => ids.length);

@@ -203,6 +203,11 @@ export type StoredCounts = ReadonlyMap<string, number>;
 
 const countBase = (stored: StoredCounts | undefined, id: string) => stored?.get(id) ?? null;
 
+/** The count and last event a write of `x` (with its base_count, see StoredCounts) leaves on alert `a`. */
+const countedColumns = sql.raw(`event_count = case when x.base_count is null then x.event_count
+            else a.event_count + x.event_count - x.base_count end,
+          last_event_at = greatest(a.last_event_at, x.last_event_at)`);
+
 /**
  * Writes back the mutable columns of many alerts in one statement; summary, severity, details, links,
  * images and their digest only for those that carry their content (replaced by an event in this batch).
@@ -240,10 +245,7 @@ export async function updateAlerts(
           links = case when x.has_content then x.links else a.links end,
           images = case when x.has_content then x.images else a.images end,
           content_digest = x.content_digest, last_trigger_digest = x.last_trigger_digest,
-          event_count = case when x.base_count is null then x.event_count
-            else a.event_count + x.event_count - x.base_count end,
-          truncated_alerts = x.truncated_alerts, incident_id = x.incident_id,
-          last_event_at = greatest(a.last_event_at, x.last_event_at),
+          ${countedColumns}, truncated_alerts = x.truncated_alerts, incident_id = x.incident_id,
           acknowledged_at = x.acknowledged_at, resolved_at = x.resolved_at
         from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
           id uuid, status text, has_content boolean, summary text, source text, severity text, details jsonb,
@@ -270,10 +272,7 @@ export async function recordRepeats(
   const bases = rows.map((r) => countBase(stored, r.id));
   const written = await executeRows(
     db,
-    sql`update alerts a set
-          event_count = case when x.base_count is null then x.event_count
-            else a.event_count + x.event_count - x.base_count end,
-          last_event_at = greatest(a.last_event_at, x.last_event_at),
+    sql`update alerts a set ${countedColumns},
           truncated_alerts = x.truncated_alerts, last_trigger_digest = x.last_trigger_digest
         from unnest(${textArray(rows.map((r) => r.id))}::uuid[], ${textArray(rows.map((r) => String(r.eventCount)))}::int[],
           ${textArray(rows.map((r) => r.lastEventAt.toISOString()))}::timestamptz[],

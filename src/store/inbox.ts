@@ -43,9 +43,9 @@ export const eventTextDigest = (json: string): string => hash("sha1", json, "bas
  * can only add one to its count and move its last event time, so that is all it does. Only when no earlier
  * event of the key still waits in the inbox (events of a key apply in order), when every event of the key
  * in this batch has that same text, and when no one else holds the alert's row (skip locked: the processor
- * applying it, another group commit counting on it; those events are stored instead, and the commit never
- * waits for a lock). The integration's last event time moves too, in steps of at least a second. The
- * events stored are returned; the counted ones are as durable, in the same commit.
+ * applying it, another replica's group commit counting on it; those events are stored instead, and the
+ * commit never waits for a lock). The integration's last event time moves too, in steps of at least a
+ * second. The events stored are returned; the counted ones are as durable, in the same commit.
  */
 export async function insertInboxRows(
   db: Db,
@@ -81,14 +81,13 @@ export async function insertInboxRows(
   // Not a prepared statement: a generic plan made while `alerts` was new and nearly empty kept scanning the
   // whole table as it grew (15 ms per commit at 20,000 alerts, measured) until autovacuum's next analyze; a
   // fresh plan sizes the table as it is now.
+  const recordset = sql`json_to_recordset(${input}::json) as x(
+    ord int, source_id uuid, source_kind text, service_id uuid, kind text, event text, dedup_key text,
+    received_at timestamptz)`;
   const result = await executeRows(
     db,
     repeats.length > 0
-      ? sql`with x as materialized (
-            select * from json_to_recordset(${input}::json) as x(
-              ord int, source_id uuid, source_kind text, service_id uuid, kind text, event text, dedup_key text,
-              received_at timestamptz)
-          ),
+      ? sql`with x as materialized (select * from ${recordset}),
           lockable as (
             select o.id, r.n, r.at
             from unnest(${textArray(repeats.map((g) => g.sourceId))}::uuid[],
@@ -130,10 +129,7 @@ export async function insertInboxRows(
           order by ord
           returning id`
       : sql`insert into alert_inbox (source_id, source_kind, service_id, kind, event, dedup_key, received_at)
-          select source_id, source_kind, service_id, kind, event, dedup_key, received_at
-          from json_to_recordset(${input}::json) as x(
-            ord int, source_id uuid, source_kind text, service_id uuid, kind text, event text, dedup_key text,
-            received_at timestamptz)
+          select source_id, source_kind, service_id, kind, event, dedup_key, received_at from ${recordset}
           order by ord
           returning id`,
   );

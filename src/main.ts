@@ -328,6 +328,7 @@ export async function startFoghorn(
     },
   });
   // Status page connections are served raw, here and by the status workers (several cores).
+  const workerDatabaseUrl = postgresUrl(config, options, database);
   const statusWorkers = routeStatusConnections(app.server, statusPage, {
     ...STATUS_WORKER_ENTRY,
     count: statusWorkerCount(config.server.statusWorkers),
@@ -335,11 +336,26 @@ export async function startFoghorn(
     log,
     // Alertmanager and PagerDuty v2 posts too: read and validated on every core, stored here.
     ingest: {
-      store: storeRawEvent(intake, (raw, seconds) =>
-        rawRequests.count("POST", RAW_ROUTES[raw.kind], 202, seconds),
-      ),
+      store: storeRawEvent(intake),
       bodyLimit: config.server.bodyLimitBytes,
+      onStored: (kind, seconds) => rawRequests.count("POST", RAW_ROUTES[kind], 202, seconds),
+      // On PostgreSQL the workers store events themselves (their own connections): the main process's
+      // core is no longer every event's bottleneck (bench/README.md, "Alerts results").
+      ...(workerDatabaseUrl
+        ? {
+            direct: {
+              databaseUrl: workerDatabaseUrl,
+              defaultRateLimitPerMinute: config.alerts.rateLimitPerMinute,
+              maxQueuedEvents: config.alerts.maxQueuedEvents,
+              onCommitted: () => processor.wake(),
+            },
+          }
+        : {}),
     },
+  });
+  // A changed integration is forgotten by the workers' caches too.
+  const stopWorkersForgetting = context.events.subscribe((event) => {
+    if (event.type === "alert_sources") statusWorkers.forgetIntegrations();
   });
   statusWorkers.start();
   let address: string;
@@ -384,6 +400,7 @@ export async function startFoghorn(
     async stop() {
       maintenance.stop();
       stopForgetting();
+      stopWorkersForgetting();
       await heartbeat?.stop();
       await statusWorkers.stop();
       await statusPage.stop();
@@ -413,6 +430,13 @@ export function statusWorkerCount(setting: number | "auto", cores = availablePar
  * out with NOTIFY, and a dedicated connection LISTENs for theirs (reconnecting with backoff; after a
  * reconnect the browsers reload, since changes may have been missed). PGlite is one process: nothing to do.
  */
+/** The PostgreSQL URL other connections open (PGlite: none). */
+function postgresUrl(config: Config, options: StartOptions, database: Database): string | undefined {
+  if (database.kind !== "postgres") return undefined;
+  // A test database handed in carries its URL (store/testing.ts TestDatabase).
+  return config.storage.databaseUrl ?? (options.database as { url?: string } | undefined)?.url;
+}
+
 async function shareChangeFeed(
   config: Config,
   options: StartOptions,
@@ -420,9 +444,8 @@ async function shareChangeFeed(
   feed: LocalChangeFeed,
   log: PinoLogger,
 ): Promise<{ relay: ChangeRelay; listener: ChangeListener; stop(): Promise<void> } | undefined> {
-  // A test database handed in carries its URL (store/testing.ts TestDatabase).
-  const url = config.storage.databaseUrl ?? (options.database as { url?: string } | undefined)?.url;
-  if (database.kind !== "postgres" || !url) return undefined;
+  const url = postgresUrl(config, options, database);
+  if (!url) return undefined;
   const relay = new ChangeRelay(
     feed,
     { send: (payloads) => notify(database.db, CHANGE_CHANNEL, payloads), maxBytes: MAX_NOTIFY_BYTES },

@@ -104,7 +104,7 @@ const serverSchema = group({
     .default("auto")
     .meta({
       description:
-        'Extra processes that serve the public status page and read the Alertmanager and PagerDuty v2 alert posts beside this one (which stores the events), so both use more than one core under an outage\'s traffic; "auto": one fewer than the CPU cores, at most 3 (0 on one core). 0: this process alone. See docs/status-page.md and docs/integrations.md.',
+        'Extra processes that serve the public status page and read the Alertmanager and PagerDuty v2 alert posts beside this one (on PGlite this process stores the events; on PostgreSQL each worker stores its own through two connections), so both use more than one core under an outage\'s traffic; "auto": one fewer than the CPU cores, at most 3 (0 on one core). 0: this process alone. See docs/status-page.md and docs/integrations.md.',
       examples: [0, 2],
     }),
 })

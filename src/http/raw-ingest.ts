@@ -2,7 +2,8 @@
  * Alert webhooks on the raw connection (http/status-wire.ts): during an alert storm Alertmanager and
  * PagerDuty senders post faster than anything else, so their well-formed events skip node:http and
  * Fastify, here or in a status worker process (several cores: the worker reads, parses and validates,
- * then hands the event to this process, which owns the store). The answer is the one the Fastify route
+ * then hands the event to this process, which owns the store, or on PostgreSQL stores it itself:
+ * app/alerts/worker-intake.ts). The answer is the one the Fastify route
  * gives (routes/webhooks.ts), and is sent only after the event is committed.
  *
  * Only the happy path is taken here: a body that is not JSON or not valid, an unknown routing key, a rate
@@ -99,16 +100,9 @@ export const RAW_ROUTES: Readonly<Record<RawIngestEvent["kind"], string>> = {
   pagerduty: "/v2/enqueue",
 };
 
-/**
- * Stores a raw event through the intake; false (nothing stored) when node:http must answer instead.
- * `onStored` gets each stored event and the seconds its storing took (for the request metrics).
- */
-export function storeRawEvent(
-  intake: AlertIntake,
-  onStored?: (raw: RawIngestEvent, seconds: number) => void,
-): (raw: RawIngestEvent) => Promise<boolean> {
+/** Stores a raw event through the intake; false (nothing stored) when node:http must answer instead. */
+export function storeRawEvent(intake: AlertIntake): (raw: RawIngestEvent) => Promise<boolean> {
   return async (raw) => {
-    const started = performance.now();
     try {
       const integration = await intake.integration(raw.key, [raw.kind]);
       await intake.acceptSerialized(integration, raw.event, raw.dedupKey);
@@ -116,7 +110,6 @@ export function storeRawEvent(
       // Unknown key, rate limit, storage down: the Fastify route tries again and answers with its words.
       return false;
     }
-    onStored?.(raw, (performance.now() - started) / 1000);
     return true;
   };
 }

@@ -25,6 +25,8 @@ export type ToWorker =
   | { type: "connection"; unread: Uint8Array }
   /** Whether each event of an `ingest` message was committed, by id (all answers of one tick together). */
   | { type: "stored"; results: [id: number, stored: boolean][] }
+  /** An integration changed: forget the cached ones (workers that store their own events). */
+  | { type: "forget" }
   | { type: "stop" };
 
 /** Messages from a worker to the main process. */
@@ -33,7 +35,12 @@ export type FromWorker =
   | { type: "answered"; counts: Record<number, number> }
   | { type: "handback"; unread: Uint8Array }
   /** The events a worker read in one tick: one message for all of them (IPC costs per message). */
-  | { type: "ingest"; events: [id: number, raw: RawIngestEvent][] };
+  | { type: "ingest"; events: [id: number, raw: RawIngestEvent][] }
+  /**
+   * The events a worker stored itself in one tick (kind, seconds from read to commit), and whether a
+   * commit left events for the processor.
+   */
+  | { type: "ingested"; stored: [kind: RawIngestEvent["kind"], seconds: number][]; wake: boolean };
 
 export interface StatusWorkersOptions {
   /** The worker's entry (dist/http/status-worker.mjs, or src/http/status-worker.ts under tsx). */
@@ -49,7 +56,22 @@ export interface StatusWorkersOptions {
    * Alert webhooks (http/raw-ingest.ts) are taken raw too, here and in the workers, when given: `store`
    * commits an event in this process (the workers send theirs over IPC); bodyLimit is server.bodyLimitBytes.
    */
-  ingest?: { store: (raw: RawIngestEvent) => Promise<boolean>; bodyLimit: number };
+  ingest?: {
+    store: (raw: RawIngestEvent) => Promise<boolean>;
+    bodyLimit: number;
+    /** Counts an event stored raw (the request metrics), here or in a worker. */
+    onStored?: (kind: RawIngestEvent["kind"], seconds: number) => void;
+    /**
+     * PostgreSQL: the workers store the events of integrations without a rate limit themselves, through
+     * connections of their own (app/alerts/worker-intake.ts), and `onCommitted` wakes the processor.
+     */
+    direct?: {
+      databaseUrl: string;
+      defaultRateLimitPerMinute: number;
+      maxQueuedEvents: number;
+      onCommitted: () => void;
+    };
+  };
 }
 
 interface Worker {
@@ -162,9 +184,21 @@ export class StatusWorkers {
   /** Stores an event the raw path read (here, or in a worker: sent over IPC); false: node:http must answer. */
   async storeRaw(raw: RawIngestEvent): Promise<boolean> {
     const store = this.options.ingest?.store;
-    const stored = store ? await store(raw) : false;
-    if (stored) this.rawEvents++;
+    if (!store) return false;
+    const started = performance.now();
+    const stored = await store(raw);
+    if (stored) this.#counted(raw.kind, (performance.now() - started) / 1000);
     return stored;
+  }
+
+  #counted(kind: RawIngestEvent["kind"], seconds: number): void {
+    this.rawEvents++;
+    this.options.ingest?.onStored?.(kind, seconds);
+  }
+
+  /** An integration changed: workers that store their own events forget the ones they cached. */
+  forgetIntegrations(): void {
+    if (this.options.ingest?.direct) for (const w of this.#workers) this.#send(w, { type: "forget" });
   }
 
   /** Connections a worker gave back (a request on it was not the status page's). */
@@ -252,15 +286,24 @@ export class StatusWorkers {
   }
 
   #fork(slot: number): void {
+    const direct = this.options.ingest?.direct;
     const child = fork(this.options.entry, [], {
       serialization: "advanced",
       execArgv: this.options.execArgv ?? [],
-      // Only what a worker needs: it holds no secret (no database URL, no tokens), just the public page.
+      // Only what a worker needs: no tokens or secrets but, on PostgreSQL, the database URL (it stores
+      // alert events; docs/security.md).
       env: {
         ...pick(process.env, ["PATH", "HOME", "TZ", "LANG"]),
         FOGHORN_STATUS_WORKER_TRUST_PROXY: this.options.trustProxy ? "1" : "0",
         FOGHORN_STATUS_WORKER_KEEP_ALIVE_MS: String(this.options.keepAliveMs ?? 5_000),
         FOGHORN_STATUS_WORKER_BODY_LIMIT: String(this.options.ingest?.bodyLimit ?? 0),
+        ...(direct
+          ? {
+              FOGHORN_STATUS_WORKER_DATABASE_URL: direct.databaseUrl,
+              FOGHORN_STATUS_WORKER_RATE_LIMIT: String(direct.defaultRateLimitPerMinute),
+              FOGHORN_STATUS_WORKER_MAX_QUEUED: String(direct.maxQueuedEvents),
+            }
+          : {}),
       },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
@@ -293,6 +336,10 @@ export class StatusWorkers {
             (stored) => answer(id, stored),
             () => answer(id, false),
           );
+      else if (message.type === "ingested") {
+        for (const [kind, seconds] of message.stored) this.#counted(kind, seconds);
+        if (message.wake) direct?.onCommitted();
+      }
     });
     child.on("error", (error) => this.options.log.warn({ err: error }, "status worker: process error"));
     child.on("exit", (code, signal) => {

@@ -2,12 +2,27 @@
 // or PagerDuty Events v2 POST is answered without node:http and Fastify, in this process or by a status
 // worker process. What a sender sees must not change: the same 202 (status, headers, body) as the Fastify
 // route, every event stored exactly once, and every error worded by the Fastify route, on a connection
-// that keeps working afterwards.
+// that keeps working afterwards. On PostgreSQL the worker stores events itself (its own connections): the
+// same must hold, and a rate limit must still count every event of its integration in one place.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { sql } from "drizzle-orm";
+import type { StorageKind } from "#store/db.ts";
+import { executeRows } from "#store/rows.ts";
+import { testBackends } from "#store/testing.ts";
 import { startTestFoghorn, type TestFoghorn } from "../helpers/foghorn.ts";
 import { type Answer, comparable, converse, until } from "../helpers/raw-http.ts";
-import { alertsOf, createIntegration, createService, fixture, fixtureText, type Json } from "./harness.ts";
+import {
+  alertsOf,
+  apiOk,
+  createIntegration,
+  createService,
+  fixture,
+  fixtureText,
+  incidentsOf,
+  type Json,
+  waitFor,
+} from "./harness.ts";
 
 const post = (path: string, body: string, extra = "") =>
   `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n${extra}` +
@@ -35,11 +50,24 @@ async function eventCount(foghorn: TestFoghorn, service: string): Promise<number
   return (await alertsOf(foghorn, service)).reduce((n, a) => n + Number(a.event_count), 0);
 }
 
-for (const workers of [0, 1])
-  describe(`alert webhooks answered raw (server.statusWorkers: ${workers})`, () => {
+const postgres = (await testBackends()).find((b) => b.kind === "postgres");
+const setups: { kind: StorageKind; workers: number; skip?: string | undefined }[] = [
+  { kind: "pglite", workers: 0 },
+  { kind: "pglite", workers: 1 },
+  ...(postgres ? [{ kind: "postgres" as const, workers: 1, skip: postgres.skip }] : []),
+];
+
+/** Waits until the raw path has counted `n` events since `before` (a worker reports its own a tick later). */
+async function rawCounted(foghorn: TestFoghorn, before: number, n: number): Promise<void> {
+  await until(() => foghorn.statusWorkers.rawEvents - before >= n, `${n} events counted as raw`);
+  assert.equal(foghorn.statusWorkers.rawEvents - before, n);
+}
+
+for (const { kind, workers, skip } of setups)
+  describe(`alert webhooks answered raw (${kind}, server.statusWorkers: ${workers})`, { skip }, () => {
     let foghorn: TestFoghorn;
     before(async () => {
-      foghorn = await startTestFoghorn("pglite", {
+      foghorn = await startTestFoghorn(kind, {
         configure: (config) => {
           config.server.statusWorkers = workers;
         },
@@ -61,7 +89,7 @@ for (const workers of [0, 1])
         { send: post(path, group("RawOne")), expect: 1 },
         { send: post(path, group("RawOne")), expect: 1 },
       ]);
-      assert.equal(foghorn.statusWorkers.rawEvents - rawBefore, 2);
+      await rawCounted(foghorn, rawBefore, 2);
       const [, viaFastify] = await converse(foghorn.url, [
         { send: get("/readyz"), expect: 1 },
         { send: post(path, group("RawOne")), expect: 1 },
@@ -77,7 +105,9 @@ for (const workers of [0, 1])
         dedup_key: '{}:{alertname="RawOne"}',
         alerts: 2,
       });
-      // One alert group, three events: the first opened it, two repeats.
+      // One alert group, three events: the first opened it, two repeats (on PostgreSQL the processor
+      // applies them after their commit).
+      await foghorn.alertsIdle();
       const alerts = await alertsOf(foghorn, service);
       assert.equal(alerts.length, 1);
       assert.equal(await eventCount(foghorn, service), 3);
@@ -100,10 +130,11 @@ for (const workers of [0, 1])
           ),
         ),
       );
-      assert.equal(foghorn.statusWorkers.rawEvents - rawBefore, 120);
+      await rawCounted(foghorn, rawBefore, 120);
       const statuses = answers.flat().map((a) => a.status);
       assert.deepEqual(new Set(statuses), new Set([202]));
       assert.equal(statuses.length, 120);
+      await foghorn.alertsIdle();
       assert.equal((await alertsOf(foghorn, service)).length, 48);
       assert.equal(await eventCount(foghorn, service), 120);
       // Counted in the request metrics like the Fastify route's answers.
@@ -168,6 +199,7 @@ for (const workers of [0, 1])
       assert.match(answers[1]?.body ?? "", /format version \\"4\\"/);
       assert.match(answers[2]?.body ?? "", /No integration has this routing key/);
       for (const a of answers.slice(0, 3)) assert.match(a.headers["content-type"] ?? "", /problem\+json/);
+      await foghorn.alertsIdle();
       assert.equal((await alertsOf(foghorn, service)).length, 1);
     });
 
@@ -234,4 +266,65 @@ for (const workers of [0, 1])
       ]);
       assert.equal(captured?.status, 202);
     });
+
+    if (kind === "postgres") {
+      test("the worker commits through connections of its own, and its events are applied", async () => {
+        const service = await createService(foghorn, "rawdirect");
+        const rawBefore = foghorn.statusWorkers.rawEvents;
+        const { routing_key: key } = await createIntegration(foghorn, service, "alertmanager", {
+          rate_limit_per_minute: 0,
+        });
+        const [answer] = await converse(foghorn.url, [
+          { send: post(`/webhooks/alertmanager/${key}`, group("Direct")), expect: 1 },
+        ]);
+        assert.equal(answer?.status, 202);
+        // Seen as the worker's in pg_stat_activity: how an operator tells its connections apart.
+        const rows = await executeRows(
+          foghorn.database.db,
+          sql`select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and application_name = 'foghorn status worker'`,
+        );
+        assert.ok(Number(rows[0]?.n) >= 1, "the worker holds a connection");
+        // Applied by the main process's processor: the alert opened an incident.
+        const incidents = await waitFor("the incident", async () => {
+          const found = await incidentsOf(foghorn, service);
+          return found.length > 0 ? found : undefined;
+        });
+        assert.equal(incidents.length, 1);
+        await rawCounted(foghorn, rawBefore, 1);
+      });
+
+      test("an integration given a rate limit is counted by the main process at once", async () => {
+        // The worker cached the integration as unlimited; the change must reach it (not after 30 s), and
+        // from then on its events go to the main process, which counts them in one place.
+        const service = await createService(foghorn, "rawnowlimited");
+        const integration = await createIntegration(foghorn, service, "alertmanager", {
+          rate_limit_per_minute: 0,
+        });
+        const path = `/webhooks/alertmanager/${integration.routing_key}`;
+        const [first] = await converse(foghorn.url, [{ send: post(path, group("Before")), expect: 1 }]);
+        assert.equal(first?.status, 202);
+        await apiOk(
+          foghorn,
+          `/api/v1/integrations/${integration.id}`,
+          {
+            method: "PATCH",
+            body: { rate_limit_per_minute: 1 },
+          },
+          200,
+        );
+        await until(async () => {
+          const [probe] = await converse(foghorn.url, [{ send: post(path, group("Probe")), expect: 1 }]);
+          return probe?.status === 503;
+        }, "the limit applies");
+        const answers = await converse(foghorn.url, [
+          { send: post(path, group("After1")), expect: 1 },
+          { send: post(path, group("After2")), expect: 1 },
+        ]);
+        assert.deepEqual(
+          answers.map((a) => a.status),
+          [503, 503],
+        );
+      });
+    }
   });

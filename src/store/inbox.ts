@@ -52,6 +52,53 @@ export async function insertInboxRows(
   rows: readonly InboxInsert[],
   countRepeats = false,
 ): Promise<number[]> {
+  try {
+    return await insertRows(db, rows, countRepeats, true);
+  } catch (error) {
+    // A repeat sent without its text could not be counted after all (its alert resolved, or held by the
+    // processor, since it was last counted): the statement failed whole, so nothing was stored. Again, with
+    // every text.
+    if (!(error instanceof TextLeftOut)) throw error;
+    return insertRows(db, rows, countRepeats, false);
+  }
+}
+
+class TextLeftOut extends Error {}
+
+/**
+ * Per database handle, the digest of the text each key (source, dedup key) was last counted with. A
+ * repeat of that very text almost always counts again, so it travels without its text (a few KB that the
+ * database would parse only to throw away); if it cannot be counted, the insert meets a null event and
+ * fails whole, and the batch is sent again with every text (insertInboxRows).
+ */
+const countedTexts = new WeakMap<Db, Map<string, string>>();
+/** Keys remembered per handle (~150 bytes each); the least recently counted go first. */
+const MAX_COUNTED_TEXTS = 50_000;
+
+function countedTextsOf(db: Db): Map<string, string> {
+  let known = countedTexts.get(db);
+  if (!known) {
+    known = new Map();
+    countedTexts.set(db, known);
+  }
+  return known;
+}
+
+/** A not-null violation on alert_inbox.event: a repeat left without its text was not counted. */
+function isTextLeftOut(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const { code, column } = e as { code?: unknown; column?: unknown };
+    if (code === "23502") return column === undefined || column === "event";
+  }
+  return false;
+}
+
+async function insertRows(
+  db: Db,
+  rows: readonly InboxInsert[],
+  countRepeats: boolean,
+  leaveOutKnown: boolean,
+): Promise<number[]> {
   if (rows.length === 0) return [];
   const texts: string[] = [];
   const keys: (string | null)[] = [];
@@ -63,15 +110,22 @@ export async function insertInboxRows(
     keys.push(typeof dedupKey === "string" ? dedupKey : null);
   }
   const repeats = countRepeats ? repeatGroups(rows, texts, keys) : [];
+  const known = countRepeats ? countedTextsOf(db) : undefined;
+  const leftOut = new Set<string>();
+  // Inside a transaction a failed statement would abort it: texts are left out only where a retry can follow.
+  if (known && leaveOutKnown && !isTransaction(db))
+    for (const g of repeats) if (known.get(g.key) === g.digest) leftOut.add(g.key);
   const parts: string[] = [];
   for (let ord = 0; ord < rows.length; ord++) {
     const r = rows[ord] as InboxInsert;
     const key = keys[ord];
+    const text =
+      leftOut.size > 0 && key !== null && leftOut.has(`${r.sourceId}\u0000${key}`) ? "null" : texts[ord];
     parts.push(
       `{"ord":${ord},"source_id":${JSON.stringify(r.sourceId)},"source_kind":${JSON.stringify(r.sourceKind)},` +
         `"service_id":${JSON.stringify(r.serviceId)},"kind":${JSON.stringify(r.kind)},` +
         `"received_at":"${r.receivedAt.toISOString()}","dedup_key":${key === null ? "null" : JSON.stringify(key)},` +
-        `"event":${texts[ord]}}`,
+        `"event":${text}}`,
     );
   }
   const input = `[${parts.join(",")}]`;
@@ -84,10 +138,12 @@ export async function insertInboxRows(
   const recordset = sql`json_to_recordset(${input}::json) as x(
     ord int, source_id uuid, source_kind text, service_id uuid, kind text, event text, dedup_key text,
     received_at timestamptz)`;
-  const result = await executeRows(
-    db,
-    repeats.length > 0
-      ? sql`with x as materialized (select * from ${recordset}),
+  let result: Record<string, unknown>[];
+  try {
+    result = await executeRows(
+      db,
+      repeats.length > 0
+        ? sql`with x as materialized (select * from ${recordset}),
           lockable as (
             select o.id, r.n, r.at
             from unnest(${textArray(repeats.map((g) => g.sourceId))}::uuid[],
@@ -127,16 +183,59 @@ export async function insertInboxRows(
           select source_id, source_kind, service_id, kind, event, dedup_key, received_at from x
           where not exists (select 1 from counted k where k.source_id = x.source_id and k.dedup_key = x.dedup_key)
           order by ord
-          returning id`
-      : sql`insert into alert_inbox (source_id, source_kind, service_id, kind, event, dedup_key, received_at)
+          returning id, source_id::text as source_id, dedup_key`
+        : sql`insert into alert_inbox (source_id, source_kind, service_id, kind, event, dedup_key, received_at)
           select source_id, source_kind, service_id, kind, event, dedup_key, received_at from ${recordset}
           order by ord
           returning id`,
-  );
+    );
+  } catch (error) {
+    if (leftOut.size > 0 && isTextLeftOut(error)) {
+      for (const key of leftOut) known?.delete(key);
+      throw new TextLeftOut("a repeat sent without its text was not counted", { cause: error });
+    }
+    throw error;
+  }
+  if (known) rememberCounted(known, rows, keys, repeats, result);
   return result.map((r) => toInt(r.id)).sort((a, b) => a - b);
 }
 
+/**
+ * After a commit: the keys whose events were all counted keep their text's digest; a key with an event
+ * stored (its alert will change, or the batch had two texts for it) is forgotten.
+ */
+function rememberCounted(
+  known: Map<string, string>,
+  rows: readonly InboxInsert[],
+  keys: readonly (string | null)[],
+  repeats: readonly RepeatGroup[],
+  stored: readonly Record<string, unknown>[],
+): void {
+  const storedKeys = new Set(stored.map((r) => `${String(r.source_id)}\u0000${String(r.dedup_key)}`));
+  const counted = new Set<string>();
+  for (const g of repeats)
+    if (!storedKeys.has(g.key)) {
+      known.delete(g.key); // re-inserted last: the Map's order is the eviction order
+      known.set(g.key, g.digest);
+      counted.add(g.key);
+    }
+  for (let i = 0; i < rows.length; i++) {
+    const key = keys[i];
+    if (key === null) continue;
+    const full = `${(rows[i] as InboxInsert).sourceId}\u0000${key}`;
+    if (!counted.has(full)) known.delete(full);
+  }
+  let excess = known.size - MAX_COUNTED_TEXTS;
+  if (excess > 0)
+    for (const key of known.keys()) {
+      if (excess-- <= 0) break;
+      known.delete(key);
+    }
+}
+
 interface RepeatGroup {
+  /** source id and dedup key, joined by a NUL. */
+  key: string;
   sourceId: string;
   dedupKey: string;
   digest: string;
@@ -154,6 +253,7 @@ function repeatGroups(
   keys: readonly (string | null)[],
 ): RepeatGroup[] {
   const byKey = new Map<string, { text: string; same: boolean; group: Omit<RepeatGroup, "digest"> }>();
+
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as InboxInsert;
     const dedupKey = keys[i];
@@ -165,7 +265,7 @@ function repeatGroups(
       byKey.set(key, {
         text,
         same: true,
-        group: { sourceId: r.sourceId, dedupKey, count: 1, at: r.receivedAt },
+        group: { key, sourceId: r.sourceId, dedupKey, count: 1, at: r.receivedAt },
       });
     else {
       entry.same &&= entry.text === text;

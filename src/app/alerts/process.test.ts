@@ -307,6 +307,42 @@ for (const backend of await testBackends()) {
       assert.deepEqual([changed?.summary, changed?.event_count], ["Disk almost full", 6]);
     });
 
+    test("a repeat sent without its text that can no longer be counted is sent again whole and applies", async () => {
+      const ctx = appContext(database.db);
+      const { service, intake, source } = await setUp(ctx, { countRepeats: true });
+      await intake.accept(source, [event("trigger", "disk")]);
+      while ((await processInbox(ctx)) > 0);
+      await intake.accept(source, [event("trigger", "disk")]);
+      assert.equal(
+        (await countInbox(ctx.db)).pending,
+        0,
+        "counted: from now on this text travels without itself",
+      );
+      const [first] = (await listAlerts(ctx, { service })).items;
+      assert.ok(first?.incident);
+      // Resolved by hand: the next identical trigger cannot be counted on it, and must not be lost.
+      await changeIncidentStatus(ctx, first.incident, { status: "resolved" });
+      const before = database.statementCount();
+      await intake.accept(source, [event("trigger", "disk")]);
+      assert.equal(database.statementCount() - before, 2, "refused without its text, then stored with it");
+      assert.equal((await countInbox(ctx.db)).pending, 1);
+      while ((await processInbox(ctx)) > 0);
+      const alerts = (await listAlerts(ctx, { service })).items;
+      assert.deepEqual(
+        alerts.map((a) => [a.status, a.event_count]),
+        [
+          ["triggered", 1],
+          ["resolved", 2],
+        ],
+      );
+      assert.notEqual(alerts[0]?.incident, first.incident, "a new incident, not the resolved one");
+      // Counted again from the next repeat on.
+      await intake.accept(source, [event("trigger", "disk")]);
+      await intake.accept(source, [event("trigger", "disk")]);
+      assert.equal((await countInbox(ctx.db)).pending, 0);
+      assert.equal((await listAlerts(ctx, { service })).items[0]?.event_count, 3);
+    });
+
     test("the processor's write keeps repeats counted on the row since it read it; the last event never moves back", async () => {
       const ctx = appContext(database.db);
       const { service, intake, source } = await setUp(ctx);

@@ -11,7 +11,7 @@
  * Fastify route, which words the error exactly as it always has. Nothing is stored twice: a request is
  * handed on only when nothing of it was stored.
  */
-import { randomUUID } from "node:crypto";
+import { hash, randomUUID } from "node:crypto";
 import type { AlertIntake } from "#app/alerts/intake.ts";
 import type { AlertEvent } from "#domain/alert/event.ts";
 import { parseAlertmanagerWebhook } from "#integrations/alertmanager/webhook.ts";
@@ -58,8 +58,35 @@ export function rawPostLimit(bodyLimit: number): number {
   return Math.max(bodyLimit, PAGERDUTY_BODY_LIMIT);
 }
 
+/**
+ * Alertmanager bodies read lately, by routing key and body digest. Alertmanager re-sends an unchanged group
+ * byte for byte (every `group_interval`, and in a storm that is most of what arrives), and reading one is
+ * deterministic, so a body seen before is not parsed, validated and serialised again: that was most of a
+ * status worker's time per event (bench/README.md). Only bodies that were read successfully are kept.
+ */
+const recentBodies = new Map<string, RawIngestEvent>();
+/** Bodies kept (~6 KB each with their event): a few thousand groups re-sending; the oldest go first. */
+const MAX_RECENT_BODIES = 4096;
+
 /** The event a raw POST carries, or undefined when node:http must answer it (another path, an error). */
 export function readIngest(url: string, body: Buffer, bodyLimit: number): RawIngestEvent | undefined {
+  if (url !== PAGERDUTY && body.length <= bodyLimit) {
+    // PagerDuty's events are not kept: one without a dedup_key gets a new one each time it is read.
+    const seen = `${url}\u0000${hash("sha1", body, "base64")}`;
+    const known = recentBodies.get(seen);
+    if (known) return known;
+    const raw = readBody(url, body, bodyLimit);
+    if (raw) {
+      recentBodies.set(seen, raw);
+      if (recentBodies.size > MAX_RECENT_BODIES)
+        recentBodies.delete(recentBodies.keys().next().value as string);
+    }
+    return raw;
+  }
+  return readBody(url, body, bodyLimit);
+}
+
+function readBody(url: string, body: Buffer, bodyLimit: number): RawIngestEvent | undefined {
   // The route's own limit (PagerDuty's 512 KB for v2, server.bodyLimitBytes for webhooks): its 413 is Fastify's.
   if (body.length > (url === PAGERDUTY ? PAGERDUTY_BODY_LIMIT : bodyLimit)) return undefined;
   let json: unknown;

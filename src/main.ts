@@ -334,7 +334,8 @@ export async function startFoghorn(
     count: statusWorkerCount(config.server.statusWorkers),
     trustProxy: config.server.trustProxy,
     log,
-    // Alertmanager and PagerDuty v2 posts too: read and validated on every core, stored here.
+    // Alertmanager and PagerDuty v2 posts too: read and validated on every core, stored here (PGlite) or
+    // by the worker that read them (PostgreSQL, integrations without a rate limit).
     ingest: {
       store: storeRawEvent(intake),
       bodyLimit: config.server.bodyLimitBytes,

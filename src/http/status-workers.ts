@@ -54,7 +54,8 @@ export interface StatusWorkersOptions {
   keepAliveMs?: number;
   /**
    * Alert webhooks (http/raw-ingest.ts) are taken raw too, here and in the workers, when given: `store`
-   * commits an event in this process (the workers send theirs over IPC); bodyLimit is server.bodyLimitBytes.
+   * commits an event in this process (the workers send theirs over IPC, unless `direct`); bodyLimit is
+   * server.bodyLimitBytes.
    */
   ingest?: {
     store: (raw: RawIngestEvent) => Promise<boolean>;

@@ -70,20 +70,18 @@ const MAX_RECENT_BODIES = 4096;
 
 /** The event a raw POST carries, or undefined when node:http must answer it (another path, an error). */
 export function readIngest(url: string, body: Buffer, bodyLimit: number): RawIngestEvent | undefined {
-  if (url !== PAGERDUTY && body.length <= bodyLimit) {
-    // PagerDuty's events are not kept: one without a dedup_key gets a new one each time it is read.
-    const seen = `${url}\u0000${hash("sha1", body, "base64")}`;
-    const known = recentBodies.get(seen);
-    if (known) return known;
-    const raw = readBody(url, body, bodyLimit);
-    if (raw) {
-      recentBodies.set(seen, raw);
-      if (recentBodies.size > MAX_RECENT_BODIES)
-        recentBodies.delete(recentBodies.keys().next().value as string);
-    }
-    return raw;
+  // PagerDuty's events are not kept: one without a dedup_key gets a new one each time it is read.
+  if (url === PAGERDUTY || body.length > bodyLimit) return readBody(url, body, bodyLimit);
+  const seen = `${url}\u0000${hash("sha1", body, "base64")}`;
+  const known = recentBodies.get(seen);
+  if (known) return known;
+  const raw = readBody(url, body, bodyLimit);
+  if (raw) {
+    recentBodies.set(seen, raw);
+    if (recentBodies.size > MAX_RECENT_BODIES)
+      recentBodies.delete(recentBodies.keys().next().value as string);
   }
-  return readBody(url, body, bodyLimit);
+  return raw;
 }
 
 function readBody(url: string, body: Buffer, bodyLimit: number): RawIngestEvent | undefined {

@@ -1,5 +1,6 @@
 import { hash } from "node:crypto";
 import { sql } from "drizzle-orm";
+import { alertKey } from "./alerts.ts";
 import { type Db, isTransaction, withTransaction } from "./db.ts";
 import { executeRows, textArray, toDate, toInt } from "./rows.ts";
 
@@ -120,7 +121,7 @@ async function insertRows(
     const r = rows[ord] as InboxInsert;
     const key = keys[ord];
     const text =
-      leftOut.size > 0 && key !== null && leftOut.has(`${r.sourceId}\u0000${key}`) ? "null" : texts[ord];
+      leftOut.size > 0 && key != null && leftOut.has(alertKey(r.sourceId, key)) ? "null" : texts[ord];
     parts.push(
       `{"ord":${ord},"source_id":${JSON.stringify(r.sourceId)},"source_kind":${JSON.stringify(r.sourceKind)},` +
         `"service_id":${JSON.stringify(r.serviceId)},"kind":${JSON.stringify(r.kind)},` +
@@ -211,7 +212,7 @@ function rememberCounted(
   repeats: readonly RepeatGroup[],
   stored: readonly Record<string, unknown>[],
 ): void {
-  const storedKeys = new Set(stored.map((r) => `${String(r.source_id)}\u0000${String(r.dedup_key)}`));
+  const storedKeys = new Set(stored.map((r) => alertKey(String(r.source_id), String(r.dedup_key))));
   const counted = new Set<string>();
   for (const g of repeats)
     if (!storedKeys.has(g.key)) {
@@ -221,8 +222,8 @@ function rememberCounted(
     }
   for (let i = 0; i < rows.length; i++) {
     const key = keys[i];
-    if (key === null) continue;
-    const full = `${(rows[i] as InboxInsert).sourceId}\u0000${key}`;
+    if (key == null) continue;
+    const full = alertKey((rows[i] as InboxInsert).sourceId, key);
     if (!counted.has(full)) known.delete(full);
   }
   let excess = known.size - MAX_COUNTED_TEXTS;
@@ -234,7 +235,7 @@ function rememberCounted(
 }
 
 interface RepeatGroup {
-  /** source id and dedup key, joined by a NUL. */
+  /** alertKey(sourceId, dedupKey) */
   key: string;
   sourceId: string;
   dedupKey: string;
@@ -258,7 +259,7 @@ function repeatGroups(
     const r = rows[i] as InboxInsert;
     const dedupKey = keys[i];
     if (r.kind !== "alert" || dedupKey == null) continue;
-    const key = `${r.sourceId}\u0000${dedupKey}`;
+    const key = alertKey(r.sourceId, dedupKey);
     const text = texts[i] as string;
     const entry = byKey.get(key);
     if (!entry)

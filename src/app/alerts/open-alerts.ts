@@ -1,5 +1,5 @@
 import type { KnownMember } from "#domain/alert/group.ts";
-import { alertVersions, findOpenAlerts, type WorkingAlert } from "#store/alerts.ts";
+import { alertKey, alertVersions, findOpenAlerts, type WorkingAlert } from "#store/alerts.ts";
 import type { Db } from "#store/db.ts";
 
 /**
@@ -39,7 +39,7 @@ function cacheOf(db: object): Map<string, OpenAlert> {
   return cache;
 }
 
-export const openAlertKey = (sourceId: string, dedupKey: string) => `${sourceId}\u0000${dedupKey}`;
+export const openAlertKey = alertKey;
 
 /**
  * The open alerts of these keys, each a fresh copy the caller may change: from the cache where its version is

@@ -10,6 +10,7 @@
  * limit holds exactly however many workers read them. (A rate-limited integration is, by its limit, not
  * where throughput is needed: 6,000 a minute by default is 100 events a second.)
  */
+import type { IntegrationRow } from "#store/alerts.ts";
 import { openDb } from "#store/db.ts";
 import { AlertIntake } from "./intake.ts";
 
@@ -65,7 +66,7 @@ export async function openWorkerIntake(options: WorkerIntakeOptions): Promise<Wo
   );
   return {
     async store(key, kind, json, dedupKey) {
-      let source: Awaited<ReturnType<AlertIntake["integration"]>>;
+      let source: IntegrationRow;
       try {
         source = await intake.integration(key, [kind]);
       } catch {

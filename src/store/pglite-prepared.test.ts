@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { PGlite } from "@electric-sql/pglite";
-import { preparePgliteStatements } from "./pglite-prepared.ts";
+import { preparePgliteStatements, withoutTextParsers } from "./pglite-prepared.ts";
 
 describe("PGlite statements prepared inside transactions", () => {
   let pg: PGlite;
@@ -51,8 +51,8 @@ describe("PGlite statements prepared inside transactions", () => {
       );
     }
     assert.ok((await preparedTexts()).includes(SELECT));
-    const [first] = plain.rows as { at: Date; doc: unknown; tags: string[]; note: null }[];
-    assert.ok(first?.at instanceof Date && first.at.getTime() === at.getTime(), "timestamptz → Date");
+    const [first] = plain.rows as { at: string; doc: unknown; tags: string[]; note: null }[];
+    assert.equal(first?.at, "2026-12-04 10:00:00.123+00", "timestamptz stays text, as drizzle reads it");
     assert.deepEqual(first?.doc, { n: 1, deep: { ok: true } });
     assert.deepEqual(first?.tags, ["a", "b1"]);
     assert.equal(first?.note, null);
@@ -89,5 +89,68 @@ describe("PGlite statements prepared inside transactions", () => {
       rows.rows.map((r) => (r as { id: number }).id),
       [2, 3],
     );
+  });
+});
+
+describe("drizzle's text parsers, dropped from each query", () => {
+  let pg: PGlite;
+  before(async () => {
+    pg = new PGlite();
+    await pg.waitReady;
+    preparePgliteStatements(pg);
+    await pg.exec(
+      "create table d (id int primary key, at timestamptz, day date, span interval, ats timestamptz[], n int)",
+    );
+    await pg.exec(
+      "insert into d values (1, '2026-12-06 07:00:00.5+00', '2026-12-06', '90 minutes', '{2026-12-06 07:00:00+00}', 7)",
+    );
+  });
+  after(async () => {
+    await pg.close();
+  });
+
+  // What drizzle-orm/pglite passes with every query: these types stay text.
+  const identity = (value: string) => value;
+  const drizzleOptions = () => ({
+    rowMode: "object" as const,
+    parsers: {
+      1114: identity,
+      1184: identity,
+      1186: identity,
+      1082: identity,
+      1231: identity,
+      1115: identity,
+      1185: identity,
+      1187: identity,
+      1182: identity,
+    },
+  });
+  const SELECT = "select id, at, day, span, ats, n from d where id = $1";
+
+  test("only drizzle's parsers are dropped: a query that asks for another parser keeps it", () => {
+    assert.equal(withoutTextParsers(drizzleOptions())?.parsers, undefined);
+    assert.equal(withoutTextParsers(drizzleOptions())?.rowMode, "object", "the rest of the options stay");
+    const own = { parsers: { 23: (value: string) => `int ${value}` } };
+    assert.equal(withoutTextParsers(own), own);
+    assert.equal(withoutTextParsers(undefined), undefined);
+  });
+
+  test("rows read with drizzle's options are the text drizzle expects, in and out of transactions", async () => {
+    const expected = {
+      id: 1,
+      at: "2026-12-06 07:00:00.5+00",
+      day: "2026-12-06",
+      span: "01:30:00",
+      ats: '{"2026-12-06 07:00:00+00"}',
+      n: 7,
+    };
+    assert.deepEqual((await pg.query(SELECT, [1], drizzleOptions())).rows, [expected]);
+    // Three runs: the third is a prepared statement (its own result parsing).
+    for (let i = 0; i < 3; i++)
+      assert.deepEqual((await pg.transaction((tx) => tx.query(SELECT, [1], drizzleOptions()))).rows, [
+        expected,
+      ]);
+    const custom = await pg.query(SELECT, [1], { parsers: { 23: (value: string) => `int ${value}` } });
+    assert.equal((custom.rows[0] as { n: string }).n, "int 7", "a caller's own parser still applies");
   });
 });

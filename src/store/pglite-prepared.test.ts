@@ -82,6 +82,33 @@ describe("PGlite statements prepared inside transactions", () => {
     assert.equal(rows.rows.length, 0);
   });
 
+  test("long jsonb and text parameters (sent in binary) arrive intact, non-ASCII text included", async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      id: 100 + i,
+      note: `Ünïcödé ✓ 🚨 "quoted" \\ back\nslash ${"x".repeat(i)}`,
+      doc: { summary: "Ошибка 5xx — 🔥", n: i, nested: { list: [1, "二", null, true] } },
+    }));
+    const json = JSON.stringify(rows);
+    const note = `${"é".repeat(600)}🚨${"z".repeat(600)}`;
+    assert.ok(json.length > 1024 && note.length > 1024, "long enough to be sent in binary");
+    const INSERT_MANY =
+      "insert into t (id, doc, note) select id, doc, coalesce($2::text, '') || note from jsonb_to_recordset($1::jsonb) as x(id int, doc jsonb, note text)";
+    // Three runs: the third (and later) go through the prepared statement.
+    for (let run = 0; run < 3; run++)
+      await pg.transaction(async (tx) => {
+        await tx.query("delete from t where id >= 100");
+        await tx.query(INSERT_MANY, [json, run === 2 ? note : null]);
+      });
+    assert.ok((await preparedTexts()).includes(INSERT_MANY));
+    const back = await pg.query<{ id: number; doc: unknown; note: string }>(
+      "select id, doc, note from t where id >= 100 order by id",
+    );
+    assert.deepEqual(
+      back.rows.map((r) => [r.id, r.doc, r.note]),
+      rows.map((r) => [r.id, r.doc, note + r.note]),
+    );
+  });
+
   test("a prepared statement still runs after the table changes (PostgreSQL plans it again)", async () => {
     await pg.exec("alter table t add column extra text default 'x'; create index t_note on t (note)");
     const rows = await pg.transaction((tx) => tx.query(SELECT, [[2, 3]]));

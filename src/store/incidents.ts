@@ -131,9 +131,14 @@ export interface DeclaredIncident {
  * Writes declared incidents, their first timeline events, service links, commanders and the engine's
  * `incident.events` job (the outbox: paging and chat start from it) in ONE statement
  * (data-modifying CTEs over a JSON array): atomic without an explicit transaction, one round trip for any
- * number of incidents. Returns the INC numbers in input order.
+ * number of incidents. Returns the INC numbers in input order. `outbox: false` leaves the job out, for a
+ * caller that makes the engine's look itself in the same transaction (and queues it if that fails).
  */
-export async function insertDeclaredIncidents(db: Db, batch: readonly DeclaredIncident[]): Promise<number[]> {
+export async function insertDeclaredIncidents(
+  db: Db,
+  batch: readonly DeclaredIncident[],
+  options: { outbox?: boolean } = {},
+): Promise<number[]> {
   const input = batch.map((d, ord) => ({
     ord,
     id: d.incident.id,
@@ -196,12 +201,16 @@ export async function insertDeclaredIncidents(db: Db, batch: readonly DeclaredIn
       union all
       select input.id, r.role, r.person, input.created_by, input.created_at
       from input, jsonb_to_recordset(coalesce(input.other_roles, '[]'::jsonb)) as r(role text, person text)
-    ), outbox as (
+    )${
+      options.outbox === false
+        ? sql``
+        : sql`, outbox as (
       insert into jobs (kind, key, payload, run_at, created_at)
       select ${INCIDENT_EVENTS_JOB}, id::text, jsonb_build_object('incident_id', id, 'v', 1), created_at, created_at
       from input
       on conflict (kind, key) where state = 'pending' and key is not null do nothing
-    )
+    )`
+    }
     select id, number from inc`,
   );
   const numbers = new Map(rows.map((r) => [String(r.id), toInt(r.number)]));

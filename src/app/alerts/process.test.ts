@@ -178,6 +178,36 @@ for (const backend of await testBackends()) {
       assert.equal((await pendingLooks()).length, before.length + 2);
     });
 
+    test("when paging cannot start in the batch, its new incidents are queued for the engine", async () => {
+      const warnings: string[] = [];
+      const base = appContext(database.db);
+      const broken = {
+        ...base,
+        log: { ...silentLogger, warn: (_o: unknown, message?: string) => warnings.push(message ?? "") },
+        // examineIncidents reads the severity policy: make the paging step fail, and only it.
+        policy: {
+          ...base.policy,
+          get severities(): never {
+            throw new Error("severity policy unavailable");
+          },
+        },
+      };
+      const { service, intake, source } = await setUp(broken);
+      await intake.accept(source, [event("trigger", "unpaged-at-first")]);
+      const heard: unknown[] = [];
+      while ((await processInbox(broken, { onPagesDue: (ids) => heard.push(...ids) })) > 0);
+      assert.deepEqual(warnings, ["could not start paging with the alert batch; the engine will"]);
+      const [alert] = (await listAlerts(broken, { service })).items;
+      assert.ok(alert?.incident, "the alert and its incident were kept");
+      const looks = await executeRows(
+        base.db,
+        sql`select j.key from jobs j join incidents i on j.key = i.id::text
+             where j.kind = 'incident.events' and j.state = 'pending' and i.number = ${Number(alert.incident.slice(4))}`,
+      );
+      assert.equal(looks.length, 1, "the engine's look at the new incident is queued");
+      assert.deepEqual(heard, [], "nothing was paged in the batch");
+    });
+
     test("a raw webhook's identical repeats, applied without parsing, end as parsed events do", async () => {
       const ctx = appContext(database.db);
       const firing = groupEvent("firing", "firing");

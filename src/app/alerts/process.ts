@@ -48,7 +48,7 @@ import {
 import { insertDeclaredIncidents, lockIncidentById } from "#store/incidents.ts";
 import { findServicesById, type ServiceRow } from "#store/services.ts";
 import { sourceNames } from "#store/sources.ts";
-import { dropPendingIncidentEvents, insertTimelineEvents } from "#store/timeline.ts";
+import { dropPendingIncidentEvents, enqueueIncidentEvents, insertTimelineEvents } from "#store/timeline.ts";
 import type { AppContext } from "../context.ts";
 import { publishIncidentChange } from "../events.ts";
 import { applyChange, chainEvents, type NewTimelineEvent } from "../incidents/internal.ts";
@@ -210,11 +210,11 @@ async function applyEvents(
   options: ProcessOptions,
 ): Promise<AppliedBatch> {
   const touched: Touched = new Map();
-  const opened: string[] = [];
+  const opened = new Map<string, number>();
   const { applied, remember } = await applyRows(tx, ctx, rows, options, touched, opened);
   const paged =
-    options.onPagesDue && opened.length
-      ? await pageOpened(ctx, tx, opened, options.chat ?? false)
+    options.onPagesDue && opened.size
+      ? await pageOpened(ctx, tx, opened, touched, options.chat ?? false)
       : undefined;
   return {
     count: applied.length,
@@ -242,25 +242,35 @@ async function applyEvents(
 }
 
 /**
- * Starts paging the incidents this batch opened, in a savepoint of its transaction: a failure there rolls
- * back only the paging (the engine's outbox job, written with each incident, starts it instead) and
- * never the alerts. When it succeeds, that outbox job has nothing left to do — this is the engine's own
- * look at the incident (chat announcement included), made after everything the batch did to it — so it
- * is deleted in the same savepoint instead of being claimed and run again (on PGlite that second look
- * cost ~10 statements per batch on the one thread).
+ * Starts paging the incidents this batch opened (id → INC number), in a savepoint of its transaction: a
+ * failure there rolls back only the paging, never the alerts, and queues the engine's look at each
+ * incident (its outbox job, which the batch did not write with them: flushOpens) to start it instead.
+ * When it succeeds, this is the engine's own look at the incidents (chat announcement included), made after
+ * everything the batch did to them, so a look queued by a later change in the batch is deleted in the same
+ * savepoint instead of being claimed and run again (on PGlite such a look cost ~10 statements on the one
+ * thread, and writing and deleting the outbox job two more per batch).
  */
-async function pageOpened(ctx: AppContext, tx: Db, opened: readonly string[], chat: boolean) {
+async function pageOpened(
+  ctx: AppContext,
+  tx: Db,
+  opened: ReadonlyMap<string, number>,
+  touched: Touched,
+  chat: boolean,
+) {
+  const ids = [...opened.keys()];
   try {
     return await inSavepoint(tx, async (sp) => {
-      const result = await examineIncidents(ctx, sp, opened, ctx.clock.now(), { chat });
-      await dropPendingIncidentEvents(sp, opened);
+      const result = await examineIncidents(ctx, sp, ids, ctx.clock.now(), { chat });
+      const queued = ids.filter((id) => touched.get(opened.get(id) ?? 0)?.outbox);
+      await dropPendingIncidentEvents(sp, queued);
       return result;
     });
   } catch (error) {
     ctx.log.warn(
-      { err: error, incidents: opened.length },
+      { err: error, incidents: ids.length },
       "could not start paging with the alert batch; the engine will",
     );
+    await enqueueIncidentEvents(tx, ids, ctx.clock.now());
     return undefined;
   }
 }
@@ -268,7 +278,7 @@ async function pageOpened(ctx: AppContext, tx: Db, opened: readonly string[], ch
 /**
  * The incidents a batch changed, by number: the timeline kind to announce; whether a change queued the
  * engine's look at it (a timeline write with its outbox job); whether the batch opened it (its declare
- * queued that look, which pageOpened deletes when it pages the incident itself).
+ * queued that look, unless pageOpened makes it itself).
  */
 type Touched = Map<number, { kind: string; outbox: boolean; opened: boolean }>;
 
@@ -314,6 +324,8 @@ interface BatchState {
   incidentForKey: Map<string, { id: string; number: number | null }>;
   touched: Touched;
   defaultOnResolved: OnAlertsResolved;
+  /** The batch pages the incidents it opens itself (pageOpened): they are written without the outbox job. */
+  pageInline: boolean;
 }
 
 // Services' alert settings, sources' names and maintenance windows change rarely and are read by every
@@ -411,7 +423,7 @@ async function applyRows(
   rows: InboxRow[],
   options: ProcessOptions,
   touched: Touched,
-  opened: string[],
+  opened: Map<string, number>,
 ): Promise<{ applied: InboxRow[]; remember: () => void }> {
   const budgetMs = options.budgetMs ?? 25;
   const alertRows = rows.filter((r) => r.kind === "alert");
@@ -446,6 +458,7 @@ async function applyRows(
     logs: [],
     touched,
     defaultOnResolved: options.onAlertsResolved ?? "mitigating",
+    pageInline: options.onPagesDue !== undefined,
     pending: [],
     incidentNumbers: new Map(),
     incidentForKey: new Map(
@@ -490,7 +503,7 @@ async function applyRows(
     }
   }
   await flushOpens(state);
-  opened.push(...state.incidentNumbers.keys());
+  for (const [id, number] of state.incidentNumbers) opened.set(id, number);
   const dirty = [...state.dirty];
   const rewrite = dirty.filter((a) => state.rewrite.has(a));
   written(state, await updateAlerts(tx, rewrite, state.storedCounts), rewrite);
@@ -800,7 +813,7 @@ async function flushOpens(state: BatchState): Promise<void> {
       commander: null,
     };
   });
-  const incidentNumbers = await insertDeclaredIncidents(tx, declared);
+  const incidentNumbers = await insertDeclaredIncidents(tx, declared, { outbox: !state.pageInline });
   written(
     state,
     await insertAlerts(
@@ -808,7 +821,7 @@ async function flushOpens(state: BatchState): Promise<void> {
       pending.map((p) => p.alert),
     ),
   );
-  // The declare statement above already queued these incidents for the engine.
+  // The declare statement queued these incidents for the engine, or pageOpened looks at them itself.
   await insertTimelineEvents(tx, attached, { outbox: false });
   for (const [i, p] of pending.entries()) {
     const number = incidentNumbers[i] ?? 0;

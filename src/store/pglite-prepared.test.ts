@@ -3,14 +3,20 @@ import { after, before, describe, test } from "node:test";
 import { PGlite } from "@electric-sql/pglite";
 import { preparePgliteStatements, withoutTextParsers } from "./pglite-prepared.ts";
 
+/** An in-memory PGlite with preparePgliteStatements applied, after running `setup`. */
+async function preparedClient(setup: string): Promise<PGlite> {
+  const pg = new PGlite();
+  await pg.waitReady;
+  preparePgliteStatements(pg);
+  await pg.exec(setup);
+  return pg;
+}
+
 describe("PGlite statements prepared inside transactions", () => {
   let pg: PGlite;
   before(async () => {
-    pg = new PGlite();
-    await pg.waitReady;
-    preparePgliteStatements(pg);
-    await pg.exec(
-      `create table t (id int primary key, at timestamptz, doc jsonb, tags text[], big bigint, note text)`,
+    pg = await preparedClient(
+      "create table t (id int primary key, at timestamptz, doc jsonb, tags text[], big bigint, note text)",
     );
   });
   after(async () => {
@@ -122,14 +128,9 @@ describe("PGlite statements prepared inside transactions", () => {
 describe("drizzle's text parsers, dropped from each query", () => {
   let pg: PGlite;
   before(async () => {
-    pg = new PGlite();
-    await pg.waitReady;
-    preparePgliteStatements(pg);
-    await pg.exec(
-      "create table d (id int primary key, at timestamptz, day date, span interval, ats timestamptz[], n int)",
-    );
-    await pg.exec(
-      "insert into d values (1, '2026-12-06 07:00:00.5+00', '2026-12-06', '90 minutes', '{2026-12-06 07:00:00+00}', 7)",
+    pg = await preparedClient(
+      `create table d (id int primary key, at timestamptz, day date, span interval, ats timestamptz[], n int);
+       insert into d values (1, '2026-12-06 07:00:00.5+00', '2026-12-06', '90 minutes', '{2026-12-06 07:00:00+00}', 7)`,
     );
   });
   after(async () => {

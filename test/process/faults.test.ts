@@ -176,10 +176,10 @@ function warnings(replicas: Replica[]): string {
 
 /**
  * Replicas on `databaseUrl` plus what the scenarios need: a receiver, three people on a three-level policy
- * (3 s per level) for the `paged` service, and a PagerDuty and an Alertmanager integration on `ingest`
+ * (`levelSeconds` per level, 3 s unless given) for the `paged` service, and a PagerDuty and an Alertmanager integration on `ingest`
  * (no policy, unlimited rate: this is about storage faults, not the limiter).
  */
-async function setUp(databaseUrl: string, configPath: string, replicas: number) {
+async function setUp(databaseUrl: string, configPath: string, replicas: number, levelSeconds = 3) {
   const started: Replica[] = [];
   const receiver = await startReceiver();
   let database: Database | undefined;
@@ -201,7 +201,11 @@ async function setUp(databaseUrl: string, configPath: string, replicas: number) 
     const policy = await addPolicy(
       database.db,
       "three-levels",
-      ids.map((id) => ({ delayMinutes: 0.05, roundRobin: false, targets: [{ kind: "user", id }] })),
+      ids.map((id) => ({
+        delayMinutes: levelSeconds / 60,
+        roundRobin: false,
+        targets: [{ kind: "user", id }],
+      })),
     );
     await addService(database.db, "paged", policy);
     const first = started[0] as Replica;
@@ -352,10 +356,12 @@ describe("faults: three replicas on a PostgreSQL that is restarted or slow", { s
   test("PostgreSQL restarted under load: 503 + Retry-After meanwhile, recovery by itself, nothing acknowledged lost, missed steps paged once each in order", async () => {
     const pgc = cluster as PrivatePostgres;
     const databaseUrl = await pgc.createDatabase("restart");
-    const env = await setUp(databaseUrl, configPath, 3);
+    // 6 s per level: the outage must start before level 2 falls due, and setting up (four declarations,
+    // level 1 paged) took over 2.7 s on a slow machine, after which level 2 (then 3 s) was paged first.
+    const env = await setUp(databaseUrl, configPath, 3, 6);
     try {
-      // Four incidents page level 1 now; level 2 falls due 3 s later, during the outage (which starts at
-      // most 2 s after the first declaration and lasts 5 s).
+      // Four incidents page level 1 now; level 2 falls due 6 s later, during the outage (which starts 4 s
+      // after the first declaration, or as soon as level 1 is paged if that takes longer, and lasts 5 s).
       const declaredAt = performance.now();
       const incidents: string[] = [];
       for (let i = 0; i < 4; i++) incidents.push(await env.declare(`Disk full ${i}`, i));
@@ -381,8 +387,12 @@ describe("faults: three replicas on a PostgreSQL that is restarted or slow", { s
         ...Array.from({ length: 2 }, () => sender("alertmanager")),
       ];
 
-      await sleep(Math.max(300, declaredAt + 2000 - performance.now()));
+      await sleep(Math.max(300, declaredAt + 4000 - performance.now()));
       const stopping = performance.now();
+      assert.ok(
+        stopping < declaredAt + 5500,
+        `the outage starts before level 2 falls due (setting up took ${Math.round(stopping - declaredAt)} ms)`,
+      );
       await pgc.stop();
       const down = performance.now();
       await sleep(5000);

@@ -92,13 +92,13 @@ export async function touchIntegrations(db: Db, seen: ReadonlyMap<string, Date>)
 
 // ---- alerts ----
 
+/** An alert's key as one string: its source (integration) and dedup key, joined by a NUL. */
+export const alertKey = (sourceId: string, dedupKey: string): string => `${sourceId}\u0000${dedupKey}`;
+
 /**
  * (source, dedup key) pairs as a relation `x(s, k)`. Two arrays bound whole, so the planner knows how many
  * pairs there are and probes the alerts index per pair (see textArray).
  */
-/** An alert's key as one string: its source (integration) and dedup key, joined by a NUL. */
-export const alertKey = (sourceId: string, dedupKey: string): string => `${sourceId}\u0000${dedupKey}`;
-
 function keyPairs(keys: readonly { sourceId: string; dedupKey: string }[]): SQL {
   return sql`unnest(${textArray(keys.map((k) => k.sourceId))}::uuid[], ${textArray(keys.map((k) => k.dedupKey))}::text[]) as x(s, k)`;
 }

@@ -176,8 +176,8 @@ function warnings(replicas: Replica[]): string {
 
 /**
  * Replicas on `databaseUrl` plus what the scenarios need: a receiver, three people on a three-level policy
- * (`levelSeconds` per level, 3 s unless given) for the `paged` service, and a PagerDuty and an Alertmanager integration on `ingest`
- * (no policy, unlimited rate: this is about storage faults, not the limiter).
+ * (`levelSeconds` per level, 3 s unless given) for the `paged` service, and a PagerDuty and an Alertmanager
+ * integration on `ingest` (no policy, unlimited rate: this is about storage faults, not the limiter).
  */
 async function setUp(databaseUrl: string, configPath: string, replicas: number, levelSeconds = 3) {
   const started: Replica[] = [];

@@ -243,15 +243,24 @@ export async function findIncidentNumbersByIds(
   return new Map(rows.map((r) => [r.id, r.number]));
 }
 
-/** Reads incidents by id under row locks, in id order (two batches never wait on each other in a cycle). */
-export async function lockIncidentsById(db: Db, ids: readonly string[]): Promise<IncidentRow[]> {
+/**
+ * Reads incidents by id under row locks, in id order (two batches never wait on each other in a cycle).
+ * `insertedHere`: the caller's own transaction inserted every one of them, so no other transaction can see
+ * them, let alone change them, before it commits: they are read without locks. A lock is a write on
+ * PostgreSQL (the row's header and a WAL record), and an alert batch reads back every incident it opened.
+ */
+export async function lockIncidentsById(
+  db: Db,
+  ids: readonly string[],
+  options: { insertedHere?: boolean } = {},
+): Promise<IncidentRow[]> {
   if (ids.length === 0) return [];
-  return db
+  const query = db
     .select()
     .from(incidents)
     .where(inArray(incidents.id, [...ids]))
-    .orderBy(asc(incidents.id))
-    .for("update");
+    .orderBy(asc(incidents.id));
+  return options.insertedHere ? query : query.for("update");
 }
 
 /** Moves several incidents' timeline heads (and updated_at) in one statement. */

@@ -604,18 +604,19 @@ export async function slackIdsOf(db: Db, usernames: readonly string[]): Promise<
   return [...new Set(rows.map((r) => r.address))];
 }
 
-/** Escalation rows of these incidents, locked, by incident id. */
+/** Escalation rows of these incidents, locked (not when insertedHere: see lockIncidentsById), by incident id. */
 export async function lockEscalations(
   tx: Db,
   incidentIds: readonly string[],
+  options: { insertedHere?: boolean } = {},
 ): Promise<Map<string, EscalationRow>> {
   if (incidentIds.length === 0) return new Map();
-  const rows = await tx
+  const query = tx
     .select()
     .from(incidentEscalations)
     .where(inArray(incidentEscalations.incidentId, [...incidentIds]))
-    .orderBy(asc(incidentEscalations.incidentId))
-    .for("update");
+    .orderBy(asc(incidentEscalations.incidentId));
+  const rows = await (options.insertedHere ? query : query.for("update"));
   return new Map(rows.map((r) => [r.incidentId, r]));
 }
 

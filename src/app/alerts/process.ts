@@ -260,7 +260,7 @@ async function pageOpened(
   const ids = [...opened.keys()];
   try {
     return await inSavepoint(tx, async (sp) => {
-      const result = await examineIncidents(ctx, sp, ids, ctx.clock.now(), { chat });
+      const result = await examineIncidents(ctx, sp, ids, ctx.clock.now(), { chat, insertedHere: true });
       const queued = ids.filter((id) => touched.get(opened.get(id) ?? 0)?.outbox);
       await dropPendingIncidentEvents(sp, queued);
       return result;

@@ -326,23 +326,27 @@ export async function handleIncidentEvents(
 /**
  * handleIncidentEvents inside the caller's transaction (the alert processor starts paging the incidents it
  * opens in the transaction that opens them). The caller publishes `changed` and sends `dueNow` after commit.
+ * `insertedHere`: that transaction inserted every one of the incidents, so no other can see them or their
+ * escalations yet, and neither is locked (lockIncidentsById).
  */
 export async function examineIncidents(
   ctx: AppContext,
   tx: Db,
   incidentIds: readonly string[],
   now: Date,
-  opts: { chat: boolean },
+  opts: { chat: boolean; insertedHere?: boolean },
 ): Promise<{ changed: { number: number; kind: TimelineKind }[]; dueNow: string[] }> {
   const dueNow = new Set<string>();
+  const insertedHere = opts.insertedHere ?? false;
   const changed = await (async () => {
     // Locked in id order (no lock cycles between batches), handled in incident order (round robin).
-    const incidents = (await lockIncidentsById(tx, [...new Set(incidentIds)])).sort(
+    const incidents = (await lockIncidentsById(tx, [...new Set(incidentIds)], { insertedHere })).sort(
       (a, b) => a.number - b.number,
     );
     const escalations = await lockEscalations(
       tx,
       incidents.map((i) => i.id),
+      { insertedHere },
     );
     const events = new Map<string, NewTimelineEvent[]>();
     const starting = incidents.filter((incident) => {

@@ -339,7 +339,8 @@ export async function examineIncidents(
   const dueNow = new Set<string>();
   const insertedHere = opts.insertedHere ?? false;
   const changed = await (async () => {
-    // Locked in id order (no lock cycles between batches), handled in incident order (round robin).
+    // Locked in id order (no lock cycles between batches; not locked when insertedHere), handled in incident
+    // order (round robin).
     const incidents = (await lockIncidentsById(tx, [...new Set(incidentIds)], { insertedHere })).sort(
       (a, b) => a.number - b.number,
     );

@@ -192,22 +192,37 @@ export class LatencyProxy {
   }
 
   #pipe(from: Socket, to: Socket): void {
-    // Each chunk is released no earlier than its own delay and never before the chunk ahead of it.
+    // Each chunk is released no earlier than its own delay and never before the chunk ahead of it. One
+    // queue and one timer per direction: a timer per chunk could fire out of order (two timers due in the
+    // same millisecond are not run in the order they were set), which reordered the bytes of a PostgreSQL
+    // connection and left a replica waiting for the rest of a message forever.
+    const queue: { at: number; chunk: Buffer }[] = [];
+    let ended = false;
+    let timer: NodeJS.Timeout | undefined;
+    const drain = () => {
+      timer = undefined;
+      while (queue.length > 0 && (queue[0] as { at: number }).at <= Date.now()) {
+        const { chunk } = queue.shift() as { chunk: Buffer };
+        if (!to.destroyed) to.write(chunk);
+      }
+      if (queue.length > 0) schedule();
+      else if (ended) to.end();
+    };
+    const schedule = () => {
+      if (timer === undefined)
+        timer = setTimeout(drain, Math.max(0, (queue[0] as { at: number }).at - Date.now()));
+    };
     let releaseAfter = 0;
     from.on("data", (chunk: Buffer) => {
       this.chunks++;
       const delay = Math.max(0, this.baseMs + (Math.random() * 2 - 1) * this.jitterMs);
-      const at = Math.max(Date.now() + delay, releaseAfter);
-      releaseAfter = at;
-      setTimeout(
-        () => {
-          if (!to.destroyed) to.write(chunk);
-        },
-        Math.max(0, at - Date.now()),
-      );
+      releaseAfter = Math.max(Date.now() + delay, releaseAfter);
+      queue.push({ at: releaseAfter, chunk });
+      schedule();
     });
     from.on("end", () => {
-      setTimeout(() => to.end(), Math.max(0, releaseAfter - Date.now()));
+      ended = true;
+      if (queue.length === 0 && timer === undefined) to.end();
     });
   }
 

@@ -193,32 +193,31 @@ export class LatencyProxy {
 
   #pipe(from: Socket, to: Socket): void {
     // Each chunk is released no earlier than its own delay and never before the chunk ahead of it. One
-    // queue and one timer per direction: a timer per chunk could fire out of order (two timers due in the
-    // same millisecond are not run in the order they were set), which reordered the bytes of a PostgreSQL
-    // connection and left a replica waiting for the rest of a message forever.
+    // queue and one timer per direction: a timer per chunk can fire out of order (timers due in the same
+    // millisecond run in no set order, and each counts from the loop's cached clock), and a PostgreSQL
+    // connection whose bytes are reordered waits for the rest of a message that never comes.
     const queue: { at: number; chunk: Buffer }[] = [];
     let ended = false;
     let timer: NodeJS.Timeout | undefined;
+    const schedule = (head: { at: number }) => {
+      timer ??= setTimeout(drain, Math.max(0, head.at - Date.now()));
+    };
     const drain = () => {
       timer = undefined;
-      while (queue.length > 0 && (queue[0] as { at: number }).at <= Date.now()) {
-        const { chunk } = queue.shift() as { chunk: Buffer };
-        if (!to.destroyed) to.write(chunk);
+      for (let head = queue[0]; head && head.at <= Date.now(); head = queue[0]) {
+        queue.shift();
+        if (!to.destroyed) to.write(head.chunk);
       }
-      if (queue.length > 0) schedule();
+      const next = queue[0];
+      if (next) schedule(next);
       else if (ended) to.end();
     };
-    const schedule = () => {
-      if (timer === undefined)
-        timer = setTimeout(drain, Math.max(0, (queue[0] as { at: number }).at - Date.now()));
-    };
-    let releaseAfter = 0;
     from.on("data", (chunk: Buffer) => {
       this.chunks++;
       const delay = Math.max(0, this.baseMs + (Math.random() * 2 - 1) * this.jitterMs);
-      releaseAfter = Math.max(Date.now() + delay, releaseAfter);
-      queue.push({ at: releaseAfter, chunk });
-      schedule();
+      const entry = { at: Math.max(Date.now() + delay, queue.at(-1)?.at ?? 0), chunk };
+      queue.push(entry);
+      schedule(queue[0] ?? entry);
     });
     from.on("end", () => {
       ended = true;
